@@ -1,0 +1,85 @@
+"""Where the bank is thick and where it is thin, against the difficulty x knowledge matrix."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+
+from .model import CELLS, LEVELS, TYPES, Bank, Difficulty, Knowledge, Level
+
+THIN = 3  # a topic's cell with fewer questions than this gets a warning
+
+
+def coverage(bank: Bank) -> dict:
+    """Counts per cell, level, topic and type: the data behind ``examgen coverage --json``."""
+    cells = Counter(q.cell for q in bank.questions)
+    points = Counter()
+    topics: dict[str, Counter] = {t: Counter() for t in bank.topics}
+    for q in bank.questions:
+        points[q.cell] += q.points
+        topics[q.topic][q.cell] += 1
+    levels = Counter(q.level.value for q in bank.questions)
+    types = Counter(q.type for q in bank.questions)
+    report = {
+        "total": len(bank.questions),
+        "cells": {c: cells[c] for c in CELLS},
+        "levels": {lv.value: levels[lv.value] for lv in Level},
+        "topics": {t: {c: n[c] for c in CELLS} for t, n in topics.items()},
+        "types": {t: types[t] for t in TYPES},
+        "points": {c: points[c] for c in CELLS},
+    }
+    report["warnings"] = _warnings(report)
+    return report
+
+
+def _warnings(report: dict) -> list[str]:
+    out = [f"the whole bank has no {c} question" for c, n in report["cells"].items() if n == 0]
+    for topic, cells in report["topics"].items():
+        empty = [c for c, n in cells.items() if n == 0]
+        thin = [f"{c} ({n})" for c, n in cells.items() if 0 < n < THIN]
+        parts = ([f"empty: {', '.join(empty)}"] if empty else []) + (
+            [f"thin (<{THIN}): {', '.join(thin)}"] if thin else [])
+        if parts:
+            out.append(f"{topic}: {'; '.join(parts)}")
+    return out
+
+
+Paint = Callable[[str, Level | None], str]
+
+
+def _plain(text: str, level: Level | None) -> str:
+    return text
+
+
+def render_text(report: dict, paint: Paint = _plain) -> str:
+    """The report as a lecturer reads it in a terminal; ``paint`` adds the level colours."""
+    kinds = list(Knowledge)
+    lines = ["Questions per cell (difficulty x knowledge)", ""]
+    lines.append(f"{'':<8}" + "".join(f"{k.value:>14}" for k in kinds) + f"{'total':>8}")
+    for d in Difficulty:
+        row = [report["cells"][f"{d.value}/{k.value}"] for k in kinds]
+        cells = "".join(
+            paint(f"{f'{n} {LEVELS[(d, k)].value}':>14}", LEVELS[(d, k)])
+            for n, k in zip(row, kinds)
+        )
+        lines.append(f"{d.value:<8}{cells}{sum(row):>8}")
+    totals = [sum(report["cells"][f"{d.value}/{k.value}"] for d in Difficulty) for k in kinds]
+    lines.append(f"{'total':<8}" + "".join(f"{n:>14}" for n in totals)
+                 + f"{report['total']:>8}")
+    lines.append("levels: " + ", ".join(
+        paint(f"{lv.value} {report['levels'][lv.value]}", lv) for lv in Level))
+    lines += ["", "Questions per topic and cell", ""]
+    short = [c.replace("easy", "E").replace("medium", "M").replace("hard", "H")
+             .replace("/recall", "/rec").replace("/application", "/app") for c in CELLS]
+    width = max((len(t) for t in report["topics"]), default=5) + 2
+    lines.append(f"{'topic':<{width}}" + "".join(f"{s:>7}" for s in short) + f"{'total':>7}")
+    for topic, cells in report["topics"].items():
+        counts = [cells[c] for c in CELLS]
+        row = "".join(paint(f"{n:>7}", Level.RED) if n == 0 else f"{n:>7}" for n in counts)
+        lines.append(f"{topic:<{width}}{row}{sum(counts):>7}")
+    lines += ["", "Points per cell: " + ", ".join(
+        f"{c} {report['points'][c]:g}" for c in CELLS)]
+    lines.append("Types: " + ", ".join(f"{t} {n}" for t, n in report["types"].items()))
+    if report["warnings"]:
+        lines += ["", "Warnings:"] + [f"  - {w}" for w in report["warnings"]]
+    return "\n".join(lines)
