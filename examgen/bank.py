@@ -7,10 +7,8 @@ so ``examgen check`` can list them all at once.
 from __future__ import annotations
 
 import difflib
-import gc
 import hashlib
 import re
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,8 +17,7 @@ import yaml
 
 from .errors import BankError, Problem
 from .model import TYPES, Bank, Difficulty, Gap, Knowledge, Option, Question
-
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+from .yamlio import Node, gc_paused, parse_yaml
 
 COMMON_FIELDS = {
     "id", "topic", "difficulty", "knowledge", "points", "type", "text",
@@ -42,58 +39,6 @@ GAP_FIELDS = {"answers", "options"}
 REQUIRED = ("id", "difficulty", "knowledge", "type", "text")
 GAP_MARK = re.compile(r"\{\{(\d+)\}\}")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-
-
-class _Node(dict):
-    """A YAML mapping that remembers the line of itself and of each key."""
-
-    line: int
-    key_lines: dict[str, int]
-
-
-_SCALARS = yaml.constructor.SafeConstructor()
-_STR = "tag:yaml.org,2002:str"
-_MAP = "tag:yaml.org,2002:map"
-_SEQ = "tag:yaml.org,2002:seq"
-
-
-def _parse_yaml(raw: bytes):
-    """Parse with the C composer, then build plain values with line numbers.
-
-    Walking the node tree directly is about twice as fast as PyYAML's constructor and
-    gives every mapping the line of each key, which the error messages need.
-    """
-    node = yaml.compose(raw, Loader=_BaseLoader)  # noqa: S506 - safe loader
-    return None if node is None else _value(node)
-
-
-def _value(node):
-    if node.tag == _STR:
-        return node.value
-    if node.tag == _MAP:
-        return _mapping(node)
-    if node.tag == _SEQ:
-        return [_value(item) for item in node.value]
-    return _SCALARS.construct_object(node, deep=True)
-
-
-def _mapping(node) -> _Node:
-    if any(k.tag == "tag:yaml.org,2002:merge" for k, _ in node.value):
-        _SCALARS.flatten_mapping(node)
-    result = _Node()
-    result.line = node.start_mark.line + 1
-    result.key_lines = lines = {}
-    for key_node, value_node in node.value:
-        key = _value(key_node)
-        if not isinstance(key, (str, int, float, bool)) or key is None:
-            raise yaml.constructor.ConstructorError(
-                None, None, "a mapping key must be a plain word", key_node.start_mark)
-        if key in result:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key '{key}'", key_node.start_mark)
-        result[key] = _value(value_node)
-        lines[key] = key_node.start_mark.line + 1
-    return result
 
 
 def suggest(word: str, choices) -> str:
@@ -123,22 +68,9 @@ def load_bank(path: str | Path) -> Bank:
     return bank
 
 
-@contextmanager
-def _gc_paused():
-    """A large bank allocates millions of small objects and no cycles; the cyclic
-    collector would rescan them over and over and make loading quadratic."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def check_bank(path: str | Path) -> tuple[Bank, list[Problem]]:
     """Load what is valid and return it with the list of every problem found."""
-    with _gc_paused():
+    with gc_paused():
         return _check_bank(Path(path))
 
 
@@ -174,7 +106,7 @@ def _check_bank(root: Path) -> tuple[Bank, list[Problem]]:
 
 def _load_file(raw: bytes, ctx: _FileContext) -> list[Question]:
     try:
-        data = _parse_yaml(raw)
+        data = parse_yaml(raw)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -186,7 +118,7 @@ def _load_file(raw: bytes, ctx: _FileContext) -> list[Question]:
     except yaml.YAMLError as exc:
         ctx.report(1, f"YAML error: {exc}")
         return []
-    if not isinstance(data, _Node):
+    if not isinstance(data, Node):
         ctx.report(1, "a bank file is a mapping with 'topic:' and a 'questions:' list")
         return []
     for key in data:
@@ -204,7 +136,7 @@ def _load_file(raw: bytes, ctx: _FileContext) -> list[Question]:
         return []
     out = []
     for item in items:
-        if not isinstance(item, _Node):
+        if not isinstance(item, Node):
             ctx.report(data.key_lines["questions"], "every entry of 'questions' is a mapping")
             continue
         q = _question(item, topic, ctx)
@@ -221,7 +153,7 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def _question(node: _Node, file_topic: str | None, ctx: _FileContext) -> Question | None:
+def _question(node: Node, file_topic: str | None, ctx: _FileContext) -> Question | None:
     before = len(ctx.problems)
     qid = node.get("id")
     label = f"question '{qid}'" if _is_text(qid) else "question"
@@ -281,7 +213,7 @@ def _field_hint(key: str, allowed: set[str], qtype: str) -> str:
     return suggest(key, allowed) or "; remove it or check its spelling"
 
 
-def _enum(node: _Node, key: str, enum, report):
+def _enum(node: Node, key: str, enum, report):
     value = node.get(key)
     if value is None:
         return None
@@ -292,7 +224,7 @@ def _enum(node: _Node, key: str, enum, report):
     return enum(value)
 
 
-def _image(node: _Node, report, ctx: _FileContext) -> Path | None:
+def _image(node: Node, report, ctx: _FileContext) -> Path | None:
     if "image" not in node:
         return None
     rel = node["image"]
@@ -318,7 +250,7 @@ def _options(items: Any, report, key: str, where: str) -> tuple[Option, ...]:
         if isinstance(item, (str, int, float)) and not isinstance(item, bool):
             options.append(Option(str(item)))
             continue
-        if not isinstance(item, _Node) or not _is_text(item.get("text")):
+        if not isinstance(item, Node) or not _is_text(item.get("text")):
             report(key, f"{where}: an option is a text or a mapping with 'text:'")
             continue
         for k in item:
@@ -335,7 +267,7 @@ def _options(items: Any, report, key: str, where: str) -> tuple[Option, ...]:
     return tuple(options)
 
 
-def _choice(node: _Node, report, single: bool) -> dict[str, Any]:
+def _choice(node: Node, report, single: bool) -> dict[str, Any]:
     options = _options(node.get("options"), report, "options", "'options'")
     correct = sum(o.correct for o in options)
     if options and len(options) < 2:
@@ -348,7 +280,7 @@ def _choice(node: _Node, report, single: bool) -> dict[str, Any]:
     return {"options": options}
 
 
-def _truefalse(node: _Node, report) -> dict[str, Any]:
+def _truefalse(node: Node, report) -> dict[str, Any]:
     answer = node.get("answer")
     if not isinstance(answer, bool):
         report("answer", "a 'truefalse' question needs 'answer: true' or 'answer: false'")
@@ -365,14 +297,14 @@ def _text_list(value: Any) -> tuple[str, ...] | None:
     return None
 
 
-def _short(node: _Node, report) -> dict[str, Any]:
+def _short(node: Node, report) -> dict[str, Any]:
     answers = _text_list(node.get("answers"))
     if answers is None:
         report("answers", "a 'short' question needs 'answers:' with one or more accepted texts")
     return {"answers": answers or (), "case_sensitive": node.get("case_sensitive") is True}
 
 
-def _numeric(node: _Node, report) -> dict[str, Any]:
+def _numeric(node: Node, report) -> dict[str, Any]:
     value, tolerance = node.get("value"), node.get("tolerance", 0)
     if not _is_number(value):
         report("value", "a 'numeric' question needs 'value:' with a number, e.g. value: 0.15")
@@ -382,7 +314,7 @@ def _numeric(node: _Node, report) -> dict[str, Any]:
     return {"value": value, "tolerance": tolerance, "unit": str(unit)}
 
 
-def _open(node: _Node, report) -> dict[str, Any]:
+def _open(node: Node, report) -> dict[str, Any]:
     model = node.get("model_answer", "")
     lines = node.get("answer_lines", 6)
     if "model_answer" in node and not _is_text(model):
@@ -392,7 +324,7 @@ def _open(node: _Node, report) -> dict[str, Any]:
     return {"model_answer": str(model).strip(), "answer_lines": lines}
 
 
-def _cloze(node: _Node, report) -> dict[str, Any]:
+def _cloze(node: Node, report) -> dict[str, Any]:
     items = node.get("gaps")
     if not isinstance(items, list) or not items:
         report("gaps" if "gaps" in node else None,
@@ -401,7 +333,7 @@ def _cloze(node: _Node, report) -> dict[str, Any]:
     gaps = []
     for n, item in enumerate(items, 1):
         where = f"gap {n}"
-        if not isinstance(item, _Node):
+        if not isinstance(item, Node):
             report("gaps", f"{where} is a mapping with 'answers:' or 'options:'")
             continue
         for k in item:

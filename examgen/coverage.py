@@ -60,7 +60,7 @@ def render_text(report: dict, paint: Paint = _plain) -> str:
         row = [report["cells"][f"{d.value}/{k.value}"] for k in kinds]
         cells = "".join(
             paint(f"{f'{n} {LEVELS[(d, k)].value}':>14}", LEVELS[(d, k)])
-            for n, k in zip(row, kinds)
+            for n, k in zip(row, kinds, strict=True)
         )
         lines.append(f"{d.value:<8}{cells}{sum(row):>8}")
     totals = [sum(report["cells"][f"{d.value}/{k.value}"] for d in Difficulty) for k in kinds]
