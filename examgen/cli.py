@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import json
+import secrets
 from pathlib import Path
 
 import click
 
 from .bank import check_bank, load_bank
+from .blueprint import Blueprint, load_blueprint
+from .build import build_exams
 from .coverage import coverage, render_text
 from .errors import BankError, ExamgenError
+from .files import write_atomic
+from .manifest import dumps, exams_from_manifest, read_manifest, to_manifest
+from .mix import Mix, merge, resolve
+from .model import Bank
+from .options import _flag_mix, _mix_options, bank_option, out_option, seed_option
 
 _COLOURS = {"green": "green", "yellow": "yellow", "red": "red"}
 
@@ -23,13 +31,9 @@ class _Group(click.Group):
         except ExamgenError as exc:
             click.echo(f"Error: {exc}" if not isinstance(exc, BankError) else str(exc), err=True)
             ctx.exit(exc.exit_code)
-
-
-def bank_option(func):
-    return click.option(
-        "--bank", "bank_dir", type=click.Path(path_type=Path), default=Path("bank"),
-        show_default=True, help="Folder of YAML question files.",
-    )(func)
+        except OSError as exc:
+            click.echo(f"Error: {exc.filename or ''}: {exc.strerror}", err=True)
+            ctx.exit(2)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -67,5 +71,81 @@ def coverage_cmd(bank_dir: Path, as_json: bool):
     if as_json:
         click.echo(json.dumps(report, indent=2, ensure_ascii=False))
     else:
-        click.echo(render_text(report, lambda text, level: click.style(
-            text, fg=_COLOURS[level.value]) if level else text))
+        click.echo(render_text(report, _paint))
+
+
+def _paint(text: str, level) -> str:
+    return click.style(text, fg=_COLOURS[level.value]) if level else text
+
+
+@main.command()
+@bank_option
+@click.option("--blueprint", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="YAML file with the mix, header, layout, variants and seed.")
+@_mix_options
+@seed_option
+@click.option("--variants", type=click.IntRange(1, 702), help="Versions A, B, ... (default 1).")
+@click.option("--forms", type=click.IntRange(1, 50),
+              help="Parallel exams with different questions (default 1).")
+@click.option("--overlap", type=click.IntRange(0),
+              help="With --forms: questions two forms may share at most (default 0).")
+@click.option("--from", "from_manifest", type=click.Path(path_type=Path),
+              help="Rebuild exactly the exam of an earlier exam.json.")
+@out_option
+@click.pass_context
+def build(ctx, bank_dir, blueprint, seed, variants, forms, overlap, from_manifest, out_dir,
+          **flags):
+    """Select questions for the mix with a 0-1 program and write the exam.
+
+    Example: examgen build --easy 5 --hard 2 --seed 7
+    """
+    plan = load_blueprint(blueprint) if blueprint else Blueprint()
+    if from_manifest:
+        given = ctx.get_parameter_source("bank_dir") != click.core.ParameterSource.DEFAULT
+        bank, exams, mix, header = _rebuild(from_manifest, bank_dir if given else None)
+    else:
+        bank = load_bank(bank_dir)
+        mix = _resolve_mix(plan, flags, bank)
+        seed = _first(seed, plan.settings.get("seed"), secrets.randbelow(10**9))
+        exams = build_exams(bank, mix, seed, _first(variants, plan.settings.get("variants"), 1),
+                            _first(forms, plan.settings.get("forms"), 1),
+                            _first(overlap, plan.settings.get("overlap"), 0))
+        mix, header = mix.to_json(), plan.header
+    manifest = to_manifest(exams, bank, str(bank.path), mix, header)
+    written = write_atomic(out_dir / "exam.json", dumps(manifest))
+    _print_summary(exams, written)
+
+
+def _first(*values):
+    return next(v for v in values if v is not None)
+
+
+def _resolve_mix(plan: Blueprint, flags: dict, bank: Bank):
+    given = _flag_mix(flags)
+    merged = merge(plan.mix, given)
+    mix = Mix.from_mapping(merged, lambda key: f"--{key.replace('_', '-')}"
+                           if key in given else plan.where(key))
+    return resolve(mix, bank)
+
+
+def _rebuild(path: Path, bank_dir: Path | None):
+    data = read_manifest(path)
+    bank = load_bank(bank_dir or Path(data["bank"]["path"]))
+    if bank.digest != data["bank"].get("digest"):
+        click.echo(f"Warning: the bank {bank.path} changed since {path} was built; the same "
+                   "questions are used with their current texts.", err=True)
+    return bank, exams_from_manifest(data, bank, path), data.get("mix", {}), \
+        data.get("header", {})
+
+
+def _print_summary(exams, written: Path) -> None:
+    for exam in exams:
+        title = f"Form {exam.name}: " if exam.name else ""
+        click.echo(f"{title}{len(exam.questions)} questions, {exam.total_points:g} points, "
+                   f"variants {', '.join(v.name for v in exam.variants)}")
+        report = coverage(Bank(Path("."), exam.questions, ""))
+        click.echo(render_text(report, _paint, warnings=False))
+        click.echo("")
+    click.echo(f"seed {exams[0].seed} (rebuild with --seed {exams[0].seed} or "
+               f"--from {written})")
+    click.echo(f"wrote {written}")

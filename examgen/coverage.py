@@ -51,7 +51,7 @@ def _plain(text: str, level: Level | None) -> str:
     return text
 
 
-def render_text(report: dict, paint: Paint = _plain) -> str:
+def render_text(report: dict, paint: Paint = _plain, warnings: bool = True) -> str:
     """The report as a lecturer reads it in a terminal; ``paint`` adds the level colours."""
     kinds = list(Knowledge)
     lines = ["Questions per cell (difficulty x knowledge)", ""]
@@ -80,6 +80,6 @@ def render_text(report: dict, paint: Paint = _plain) -> str:
     lines += ["", "Points per cell: " + ", ".join(
         f"{c} {report['points'][c]:g}" for c in CELLS)]
     lines.append("Types: " + ", ".join(f"{t} {n}" for t, n in report["types"].items()))
-    if report["warnings"]:
+    if warnings and report["warnings"]:
         lines += ["", "Warnings:"] + [f"  - {w}" for w in report["warnings"]]
     return "\n".join(lines)

@@ -1,0 +1,242 @@
+"""What the lecturer asked for: the mix of questions, from flags and/or a blueprint.
+
+A ``Mix`` holds the constraints as given; ``resolve`` checks them against a bank and fills
+in what the rules imply (counts not given on an axis are 0 unless ``--total`` is given).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .bank import suggest
+from .errors import MixError
+from .model import CELLS, Bank, Difficulty, Knowledge, Level
+
+AXES: dict[str, tuple[str, ...]] = {
+    "difficulty": tuple(d.value for d in Difficulty),
+    "knowledge": tuple(k.value for k in Knowledge),
+    "level": tuple(lv.value for lv in Level),
+    "cells": CELLS,
+}
+MIX_KEYS = ("total", *AXES, "topics", "each_topic", "points", "require", "exclude",
+            "exclude_used", "tags")
+
+
+def flag_for(axis: str, value: str, count: int) -> str:
+    """How the lecturer would write this count on the command line."""
+    return f"--cell {value}={count}" if axis == "cells" else f"--{value} {count}"
+
+
+@dataclass(frozen=True)
+class Mix:
+    """The constraints as given (by flags, a blueprint, or both merged)."""
+
+    total: int | None = None
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    topics: dict[str, tuple[int, int | None]] = field(default_factory=dict)
+    each_topic: int | None = None
+    points: tuple[float, float] | None = None
+    require: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    exclude_used: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+
+    @classmethod
+    def from_mapping(cls, data: dict, where: Callable[[str], str]) -> Mix:
+        """Build a Mix from the blueprint's ``mix:`` shape, checking every value.
+
+        ``where(key)`` says where a key came from ("final.yaml:12" or "--easy").
+        """
+        for key in data:
+            if key not in MIX_KEYS:
+                raise MixError(f"{where(key)}: unknown key '{key}'{suggest(key, MIX_KEYS)}")
+        counts = {}
+        for axis, values in AXES.items():
+            given = data.get(axis) or {}
+            if not isinstance(given, dict):
+                raise MixError(f"{where(axis)}: '{axis}' maps each of {', '.join(values)} "
+                               "to a count")
+            for value, count in given.items():
+                if value not in values:
+                    raise MixError(f"{where(axis)}: unknown {axis} '{value}'"
+                                   f"{suggest(value, values)}; valid: {', '.join(values)}")
+                _count(count, f"{where(axis)}: {axis} {value}")
+            if given:
+                counts[axis] = dict(given)
+        topics = {}
+        for name, spec in (data.get("topics") or {}).items():
+            topics[str(name)] = parse_range(str(spec), f"{where('topics')}: topic '{name}'",
+                                            whole=True)
+        points = data.get("points")
+
+        def count_or_none(key: str) -> int | None:
+            return None if data.get(key) is None else _count(data[key], f"{where(key)}: {key}")
+
+        return cls(
+            total=count_or_none("total"),
+            counts=counts,
+            topics=topics,
+            each_topic=count_or_none("each_topic"),
+            points=None if points is None else parse_range(str(points),
+                                                           f"{where('points')}: points",
+                                                           exact=True),
+            **{key: _words(data.get(key), f"{where(key)}: {key}")
+               for key in ("require", "exclude", "exclude_used", "tags")},
+        )
+
+
+def merge(base: dict, overrides: dict) -> dict:
+    """The blueprint's mix with the command line's values on top (per count, per topic)."""
+    merged = dict(base)
+    for key, value in overrides.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = {**merged[key], **value}
+        else:
+            merged[key] = value
+    return merged
+
+
+def _count(value, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise MixError(f"{what}: expected a whole number >= 0, got {value!r}")
+    return value
+
+
+def _words(value, what: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise MixError(f"{what}: expected a list of texts")
+    return tuple(value)
+
+
+def parse_range(text: str, what: str, whole: bool = False, exact: bool = False):
+    """'3' -> (3, 3) if exact else (3, None); '2:5' -> (2, 5); ':5' -> (0, 5)."""
+    number = int if whole else float
+    lo, sep, hi = text.partition(":")
+    try:
+        low = number(lo) if lo.strip() else 0
+        high = number(hi) if sep and hi.strip() else (None if sep or not exact else low)
+    except ValueError:
+        raise MixError(f"{what}: expected N or MIN:MAX, got '{text}'") from None
+    if low < 0 or (high is not None and high < low):
+        raise MixError(f"{what}: the range '{text}' is empty or negative")
+    return low, high
+
+
+def parse_assignment(text: str, flag: str) -> tuple[str, str]:
+    """'NAME=VALUE' from a repeatable flag such as --topic or --cell."""
+    name, sep, value = text.rpartition("=")
+    if not sep or not name.strip() or not value.strip():
+        raise MixError(f"{flag} expects NAME=VALUE, e.g. {flag} \"GAN=2\", got '{text}'")
+    return name.strip(), value.strip()
+
+
+@dataclass(frozen=True)
+class ResolvedMix:
+    """Every constraint the solver must meet, with bank topic names and completed axes."""
+
+    total: int
+    counts: dict[str, dict[str, int]]
+    implied_zero: dict[str, tuple[str, ...]]  # axis -> values set to 0 by the rule
+    topics: dict[str, tuple[int, int | None]]  # bank topic -> (min, max)
+    topic_flags: dict[str, str]  # bank topic -> the name the lecturer typed
+    each_topic: int
+    points: tuple[float, float] | None
+    require: tuple[str, ...]
+    exclude: tuple[str, ...]
+    used: dict[str, str]  # question id -> the manifest it was used in
+    tags: tuple[str, ...]
+    total_given: bool
+
+    def to_json(self) -> dict:
+        return {
+            "total": self.total,
+            **{axis: self.counts.get(axis, {}) for axis in AXES},
+            "topics": {t: {"min": lo, "max": hi} for t, (lo, hi) in self.topics.items()},
+            "each_topic": self.each_topic,
+            "points": None if self.points is None else list(self.points),
+            "require": list(self.require),
+            "exclude": list(self.exclude),
+            "exclude_used": sorted(set(self.used.values())),
+            "tags": list(self.tags),
+        }
+
+
+def resolve(mix: Mix, bank: Bank, base: Path = Path(".")) -> ResolvedMix:
+    """Check the mix against the bank and apply the rule for counts that were not given."""
+    sums = {axis: sum(c.values()) for axis, c in mix.counts.items()}
+    total = mix.total
+    if total is None:
+        if not sums:
+            raise MixError("say how many questions: e.g. --easy 5 --hard 2, or --total 10")
+        if len(set(sums.values())) > 1:
+            detail = ", ".join(f"the {a} counts add up to {n}" for a, n in sums.items())
+            raise MixError(f"{detail}; make them agree or give --total N")
+        total = next(iter(sums.values()))
+    counts, implied = {}, {}
+    for axis, given in mix.counts.items():
+        if mix.total is None:
+            implied[axis] = tuple(v for v in AXES[axis] if v not in given)
+            counts[axis] = {v: given.get(v, 0) for v in AXES[axis]}
+        else:
+            counts[axis] = dict(given)
+    topics, topic_flags = {}, {}
+    for name, bounds in mix.topics.items():
+        topic = match_topic(name, bank.topics)
+        topics[topic], topic_flags[topic] = bounds, name
+    for qid in (*mix.require, *mix.exclude):
+        if qid not in bank.by_id:
+            raise MixError(f"no question with id '{qid}' in {bank.path}"
+                           f"{suggest(qid, bank.by_id)}")
+    return ResolvedMix(
+        total=total, counts=counts, implied_zero=implied, topics=topics,
+        topic_flags=topic_flags, each_topic=mix.each_topic or 0, points=mix.points,
+        require=mix.require, exclude=mix.exclude,
+        used=_used_ids(mix.exclude_used, base), tags=mix.tags, total_given=mix.total is not None,
+    )
+
+
+def match_topic(name: str, topics: list[str]) -> str:
+    """A topic by its name, case-insensitively, or by a unique prefix."""
+    key = name.casefold()
+    exact = [t for t in topics if t.casefold() == key]
+    if exact:
+        return exact[0]
+    prefixed = [t for t in topics if t.casefold().startswith(key)]
+    if len(prefixed) == 1:
+        return prefixed[0]
+    words = [t for t in topics
+             if any(w.startswith(key) for w in re.findall(r"\w[\w-]*", t.casefold()))]
+    if len(words) == 1 and not prefixed:
+        return words[0]
+    if prefixed or len(words) > 1:
+        options = prefixed or words
+        raise MixError(f"topic '{name}' is ambiguous: it matches {', '.join(options)}")
+    raise MixError(f"no topic '{name}' in the bank{suggest(name, topics)}; "
+                   f"topics: {', '.join(topics)}")
+
+
+def _used_ids(manifests: tuple[str, ...], base: Path) -> dict[str, str]:
+    used: dict[str, str] = {}
+    for name in manifests:
+        path = base / name
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise MixError(f"--exclude-used {name}: cannot read it ({exc.strerror})") from None
+        except json.JSONDecodeError as exc:
+            raise MixError(f"--exclude-used {name}:{exc.lineno}: not a manifest "
+                           f"(invalid JSON: {exc.msg})") from None
+        exams = data.get("forms") or [data] if isinstance(data, dict) else []
+        ids = [q.get("id") for exam in exams for q in exam.get("questions", [])]
+        if not ids:
+            raise MixError(f"--exclude-used {name}: no questions in it; is it an exam.json?")
+        used.update((qid, name) for qid in ids if isinstance(qid, str))
+    return used

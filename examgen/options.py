@@ -1,0 +1,84 @@
+"""Shared click options, as decorators, and the translation of mix flags into a mapping."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .errors import MixError
+from .mix import AXES, parse_assignment
+
+
+def bank_option(func):
+    return click.option(
+        "--bank", "bank_dir", type=click.Path(path_type=Path), default=Path("bank"),
+        show_default=True, help="Folder of YAML question files.",
+    )(func)
+
+
+def seed_option(func):
+    return click.option("--seed", type=click.IntRange(0), metavar="N",
+                        help="Random seed; the same seed, bank and mix give the same exam. "
+                             "Default: a fresh one, printed.")(func)
+
+
+def out_option(func):
+    return click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path),
+                        default=Path("out"), show_default=True,
+                        help="Folder for exam.json and the PDFs.")(func)
+
+
+def _mix_options(func):
+    """The flags of the mix; each repeats what a blueprint's ``mix:`` can say."""
+    counts = [(v, f"Exactly N {v} questions.") for v in AXES["difficulty"]]
+    counts += [(v, f"Exactly N {v} questions.") for v in AXES["knowledge"]]
+    counts += [(v, f"Exactly N questions of level {v}.") for v in AXES["level"]]
+    options = [click.option(f"--{v}", v, type=click.IntRange(0), metavar="N", help=h)
+               for v, h in counts]
+    options += [
+        click.option("--cell", "cells", multiple=True, metavar="CELL=N",
+                     help="Exactly N questions in a cell, e.g. easy/recall=3 (repeatable)."),
+        click.option("--total", type=click.IntRange(0), metavar="N",
+                     help="Exam size; counts not given are then free."),
+        click.option("--topic", "topics", multiple=True, metavar="NAME=MIN[:MAX]",
+                     help="Questions from a topic (name or unique prefix; repeatable)."),
+        click.option("--each-topic", type=click.IntRange(0), metavar="MIN",
+                     help="Every topic at least MIN questions."),
+        click.option("--points", metavar="P|MIN:MAX", help="Total points, exact or a range."),
+        click.option("--require", multiple=True, metavar="ID", help="Always include (repeatable)."),
+        click.option("--exclude", multiple=True, metavar="ID", help="Never include (repeatable)."),
+        click.option("--exclude-used", multiple=True, metavar="MANIFEST",
+                     help="Never reuse questions of an earlier exam.json (repeatable)."),
+        click.option("--tag", "tags", multiple=True, metavar="TAG",
+                     help="Only questions with this tag (repeatable: any of them)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _flag_mix(kw: dict) -> dict:
+    """The mix as given on the command line, in the blueprint's ``mix:`` shape."""
+    mix: dict = {}
+    for axis in ("difficulty", "knowledge", "level"):
+        given = {v: kw.pop(v) for v in AXES[axis]}
+        if any(n is not None for n in given.values()):
+            mix[axis] = {v: n for v, n in given.items() if n is not None}
+    cells = dict(parse_assignment(c, "--cell") for c in kw.pop("cells"))
+    if cells:
+        mix["cells"] = {c: _int(n, f"--cell {c}={n}") for c, n in cells.items()}
+    topics = dict(parse_assignment(t, "--topic") for t in kw.pop("topics"))
+    if topics:
+        mix["topics"] = topics
+    for key in ("total", "each_topic", "points", "require", "exclude", "exclude_used", "tags"):
+        value = kw.pop(key)
+        if value not in (None, ()):
+            mix[key] = list(value) if isinstance(value, tuple) else value
+    return mix
+
+
+def _int(text: str, what: str) -> int:
+    if not text.isdigit():
+        raise MixError(f"{what}: expected a whole number")
+    return int(text)

@@ -1,0 +1,391 @@
+"""Pick the exam's questions with a 0-1 integer program solved by HiGHS.
+
+One binary variable per eligible question (per form), one sparse row per rule of the
+mix. A random objective drawn from the seed makes the choice random but reproducible.
+When the mix cannot be met, the conflict is found (HiGHS's IIS, then a deletion filter)
+and explained with the flags the lecturer typed.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+
+from .errors import InfeasibleError
+from .mix import AXES, ResolvedMix, flag_for
+from .model import Bank, Question
+
+_AXIS_WORDS = {"difficulty": "{} questions", "knowledge": "{} questions",
+               "level": "{} (level) questions", "cells": "{} questions"}
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """One rule of the mix: lo <= sum(weights[members] * x[members]) <= hi, per form."""
+
+    label: str  # as the lecturer typed it, e.g. "--hard 3"
+    what: str  # what it counts, e.g. "hard questions"
+    members: np.ndarray  # candidate indexes
+    lo: float
+    hi: float
+    weights: np.ndarray | None = None  # None: count questions; else e.g. points
+    kind: str = "count"  # count | points | group | require | total
+    axis: str = ""  # what it partitions by (difficulty, topic, ...): rules of one axis
+    flag: str = ""  # the flag behind it when several rules share one (--each-topic 2)
+
+    @property
+    def source(self) -> str:
+        return self.flag or self.label
+
+
+def select(bank: Bank, mix: ResolvedMix, seed: int, forms: int = 1,
+           overlap: int = 0) -> list[tuple[Question, ...]]:
+    """The selected questions for each form, in bank order, meeting every rule of ``mix``."""
+    candidates = eligible(bank, mix)
+    rules = constraints(candidates, mix)
+    _check_each_alone(rules, candidates, mix)
+    model = _Model(candidates, rules, forms, overlap, seed)
+    picked = model.solve()
+    if picked is not None:
+        return [tuple(candidates[i] for i in form) for form in picked]
+    if forms > 1:
+        single = _Model(candidates, rules, 1, 0, seed)
+        if single.solve() is not None:
+            raise InfeasibleError(_forms_message(candidates, rules, forms, overlap, seed),
+                                  (f"--forms {forms}",))
+    conflict = _Model(candidates, rules, 1, 0, seed).conflict()
+    raise InfeasibleError(_explain(conflict, candidates),
+                          tuple(dict.fromkeys(r.source for r in conflict)))
+
+
+def eligible(bank: Bank, mix: ResolvedMix) -> list[Question]:
+    """The questions the solver may pick at all: filters first, then the program."""
+    tags, excluded = set(mix.tags), set(mix.exclude)
+    out = []
+    for q in bank.questions:
+        if q.id in excluded or q.id in mix.used or (tags and not tags.intersection(q.tags)):
+            if q.id in mix.require:
+                raise InfeasibleError(f"--require {q.id} cannot hold: "
+                                      f"{_why_ineligible(q, mix)}", (f"--require {q.id}",))
+            continue
+        out.append(q)
+    return out
+
+
+def _why_ineligible(q: Question, mix: ResolvedMix) -> str:
+    if q.id in mix.exclude:
+        return f"it is also excluded (--exclude {q.id})"
+    if q.id in mix.used:
+        return f"it was used in {mix.used[q.id]} (--exclude-used)"
+    return f"it has none of the tags {', '.join(mix.tags)} (--tag)"
+
+
+def constraints(candidates: list[Question], mix: ResolvedMix) -> list[Constraint]:
+    """Every rule of the mix as a sparse row over the candidates."""
+    n = len(candidates)
+    everyone = np.arange(n)
+    total_label = f"--total {mix.total}" if mix.total_given else _implied_total_label(mix)
+    rules = [Constraint(total_label, "questions in all", everyone, mix.total, mix.total,
+                        kind="total")]
+    attrs = {
+        "difficulty": np.array([q.difficulty.value for q in candidates], dtype=object),
+        "knowledge": np.array([q.knowledge.value for q in candidates], dtype=object),
+        "level": np.array([q.level.value for q in candidates], dtype=object),
+        "cells": np.array([q.cell for q in candidates], dtype=object),
+    }
+    for axis in AXES:
+        for value, count in mix.counts.get(axis, {}).items():
+            label = flag_for(axis, value, count)
+            if value in mix.implied_zero.get(axis, ()):
+                label = f"no {value} questions (not asked for, and no --total)"
+            rules.append(Constraint(label, _AXIS_WORDS[axis].format(value),
+                                    everyone[attrs[axis] == value], count, count, axis=axis))
+    topic_of = np.array([q.topic for q in candidates], dtype=object)
+    for topic in dict.fromkeys([*mix.topics, *(_all_topics(candidates) if mix.each_topic
+                                                else [])]):
+        members = everyone[topic_of == topic]
+        lo, hi = mix.topics.get(topic, (0, None))
+        if topic in mix.topics:
+            flag = mix.topic_flags[topic]
+            spec = f"{lo}" if hi is None else f"{lo}:{hi}"
+            rules.append(Constraint(f'--topic "{flag}={spec}"', f"questions from '{topic}'",
+                                    members, lo, np.inf if hi is None else hi, axis="topic"))
+        if mix.each_topic and mix.each_topic > lo:
+            rules.append(Constraint(f"--each-topic {mix.each_topic} ('{topic}')",
+                                    f"questions from '{topic}'", members, mix.each_topic,
+                                    np.inf, axis="topic", flag=f"--each-topic {mix.each_topic}"))
+    if mix.points is not None:
+        lo, hi = mix.points
+        spec = f"{lo:g}" if lo == hi else f"{lo:g}:{'' if hi is None else f'{hi:g}'}"
+        rules.append(Constraint(f"--points {spec}", "points", everyone, lo,
+                                np.inf if hi is None else hi,
+                                np.array([q.points for q in candidates], dtype=float),
+                                kind="points"))
+    index = {q.id: i for i, q in enumerate(candidates)}
+    for qid in mix.require:
+        rules.append(Constraint(f"--require {qid}", f"question '{qid}'",
+                                np.array([index[qid]]), 1, 1, kind="require"))
+    groups: dict[str, list[int]] = {}
+    for i, q in enumerate(candidates):
+        if q.group:
+            groups.setdefault(q.group, []).append(i)
+    for name, members in groups.items():
+        if len(members) > 1:
+            ids = ", ".join(candidates[i].id for i in members)
+            rules.append(Constraint(f"group '{name}'", f"questions of group '{name}' ({ids})",
+                                    np.array(members), 0, 1, kind="group"))
+    return rules
+
+
+def _all_topics(candidates: list[Question]) -> list[str]:
+    return list(dict.fromkeys(q.topic for q in candidates))
+
+
+def _implied_total_label(mix: ResolvedMix) -> str:
+    axis = next(iter(mix.counts))
+    given = [flag_for(axis, v, c) for v, c in mix.counts[axis].items()
+             if v not in mix.implied_zero.get(axis, ())]
+    return f"{mix.total} questions in all ({' '.join(given)}, no --total)"
+
+
+def _capacity(members: np.ndarray, candidates: list[Question]) -> int:
+    """How many of these questions can appear together, given the enemy groups."""
+    groups = {candidates[i].group for i in members if candidates[i].group}
+    return sum(1 for i in members if not candidates[i].group) + len(groups)
+
+
+def _filters(mix: ResolvedMix) -> str:
+    parts = [name for name, on in (("--tag", mix.tags), ("--exclude", mix.exclude),
+                                   ("--exclude-used", mix.used)) if on]
+    return f" after {', '.join(parts)}" if parts else ""
+
+
+def _check_each_alone(rules: list[Constraint], candidates: list[Question],
+                      mix: ResolvedMix) -> None:
+    """The plain cases first: a single rule that asks for more than the bank has."""
+    for rule in rules:
+        if rule.kind in ("count", "total"):
+            have = len(rule.members)
+            can = _capacity(rule.members, candidates)
+            if rule.lo > can:
+                exactly = "" if rule.hi > rule.lo else "exactly "
+                note = "" if can == have else (
+                    f", and only {can} of them can appear together (enemy groups)")
+                raise InfeasibleError(
+                    f"{rule.label}: asked for {exactly}{rule.lo:g} {rule.what}, the bank has "
+                    f"{have}{_filters(mix)}{note}", (rule.label,))
+        elif rule.kind == "points":
+            best = _max_points(rule.members, rule.weights, candidates)
+            if rule.lo > best:
+                raise InfeasibleError(
+                    f"{rule.label}: asked for {rule.lo:g} points, but all eligible questions "
+                    f"together give at most {best:g}{_filters(mix)}", (rule.label,))
+
+
+def _max_points(members: np.ndarray, weights: np.ndarray, candidates: list[Question]) -> float:
+    best: dict[str, float] = {}
+    free = 0.0
+    for i in members:
+        group = candidates[i].group
+        if group:
+            best[group] = max(best.get(group, 0.0), weights[i])
+        else:
+            free += weights[i]
+    return free + sum(best.values())
+
+
+class _Model:
+    """The 0-1 program for ``forms`` exams over the candidates, built from sparse rows."""
+
+    def __init__(self, candidates: list[Question], rules: list[Constraint], forms: int,
+                 overlap: int, seed: int):
+        self.candidates, self.rules = candidates, rules
+        self.forms, self.overlap, self.seed = forms, overlap, seed
+
+    def solve(self, subset: list[int] | None = None) -> list[list[int]] | None:
+        highs, _ = self._build(subset)
+        highs.run()
+        if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        values = np.asarray(highs.getSolution().col_value)
+        n = len(self.candidates)
+        return [list(np.flatnonzero(values[k * n:(k + 1) * n] > 0.5))
+                for k in range(self.forms)]
+
+    def conflict(self) -> list[Constraint]:
+        """A smallest set of rules that cannot hold together (irreducible)."""
+        highs, row_rule = self._build(None)
+        highs.setOptionValue("iis_strategy", 4)
+        highs.setOptionValue("iis_time_limit", 20.0)
+        highs.run()
+        status, iis = highs.getIis()
+        suspects = sorted({int(row_rule[r]) for r in iis.row_index_}) if iis.valid_ else []
+        if not suspects or self.solve(suspects) is not None:
+            suspects = list(range(len(self.rules)))  # integrality made it infeasible
+        suspects = self._without_groups_if_possible(suspects)
+        for rule in list(suspects):
+            trial = [r for r in suspects if r != rule]
+            if self.solve(trial) is None:
+                suspects = trial
+        return [self.rules[r] for r in suspects]
+
+    def _without_groups_if_possible(self, suspects: list[int]) -> list[int]:
+        plain = [r for r in suspects if self.rules[r].kind != "group"]
+        return plain if plain != suspects and self.solve(plain) is None else suspects
+
+    def _build(self, subset: list[int] | None) -> tuple[highspy.Highs, np.ndarray]:
+        n, forms = len(self.candidates), self.forms
+        indexes, values, lower, upper, row_rule = [], [], [], [], []
+        for r in range(len(self.rules)) if subset is None else subset:
+            rule = self.rules[r]
+            weights = np.ones(len(rule.members)) if rule.weights is None \
+                else rule.weights[rule.members]
+            for k in range(forms):
+                indexes.append(rule.members + k * n)
+                values.append(weights)
+                lower.append(rule.lo)
+                upper.append(rule.hi)
+                row_rule.append(r)
+        columns = n * forms
+        if forms > 1:
+            columns = self._add_form_rows(indexes, values, lower, upper, row_rule, columns)
+        lengths = np.fromiter((len(i) for i in indexes), dtype=np.int64, count=len(indexes))
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = columns, len(indexes)
+        rng = np.random.default_rng(self.seed)
+        cost = np.zeros(columns)
+        cost[: n * forms] = rng.random(n * forms)
+        lp.col_cost_ = cost
+        lp.col_lower_ = np.zeros(columns)
+        lp.col_upper_ = np.ones(columns)
+        lp.row_lower_ = np.array(lower, dtype=float)
+        lp.row_upper_ = np.array(upper, dtype=float)
+        matrix = lp.a_matrix_
+        matrix.format_ = highspy.MatrixFormat.kRowwise
+        matrix.num_col_, matrix.num_row_ = columns, len(indexes)
+        matrix.start_ = np.concatenate(([0], np.cumsum(lengths))).astype(np.int32)
+        matrix.index_ = (np.concatenate(indexes) if indexes else np.zeros(0)).astype(np.int32)
+        matrix.value_ = np.concatenate(values) if values else np.zeros(0)
+        lp.integrality_ = [highspy.HighsVarType.kInteger] * columns
+        lp.sense_ = highspy.ObjSense.kMaximize
+        highs = _quiet_highs()
+        highs.passModel(lp)
+        return highs, np.array(row_rule)
+
+    def _add_form_rows(self, indexes, values, lower, upper, row_rule, columns) -> int:
+        """Forms share no question (or at most ``overlap`` between any two)."""
+        n, forms = len(self.candidates), self.forms
+        shared = -1  # a rule index of its own, so a conflict can name --forms
+        if self.overlap == 0:
+            for i in range(n):
+                indexes.append(np.arange(forms) * n + i)
+                values.append(np.ones(forms))
+                lower.append(0)
+                upper.append(1)
+                row_rule.append(shared)
+            return columns
+        for a in range(forms):
+            for b in range(a + 1, forms):
+                both = np.arange(columns, columns + n)  # y_i >= x_ia + x_ib - 1
+                for i in range(n):
+                    indexes.append(np.array([a * n + i, b * n + i, both[i]]))
+                    values.append(np.array([1.0, 1.0, -1.0]))
+                    lower.append(-np.inf)
+                    upper.append(1)
+                    row_rule.append(shared)
+                indexes.append(both)
+                values.append(np.ones(n))
+                lower.append(0)
+                upper.append(self.overlap)
+                row_rule.append(shared)
+                columns += n
+        return columns
+
+
+def _quiet_highs() -> highspy.Highs:
+    """A Highs instance; its constructor prints a banner on file descriptor 1."""
+    sys.stdout.flush()
+    saved, devnull = os.dup(1), os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        highs = highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)
+    highs.setOptionValue("output_flag", False)
+    highs.setOptionValue("log_to_console", False)
+    highs.setOptionValue("threads", 1)
+    return highs
+
+
+def _describe(rule: Constraint, candidates: list[Question]) -> str:
+    if rule.kind == "points":
+        worth = sorted({candidates[i].points for i in rule.members})
+        each = (f"each question is worth {_points(worth[0])}" if len(worth) == 1
+                else f"questions are worth {worth[0]:g} to {_points(worth[-1])}")
+        rng = f"{rule.lo:g}" if rule.hi == rule.lo else f"{rule.lo:g} to {rule.hi:g}"
+        return f"{rng} points in all; {each}"
+    if rule.kind == "group":
+        return f"at most one of the {rule.what} (they give each other away)"
+    if rule.kind == "require":
+        q = candidates[int(rule.members[0])]
+        return f"must include '{q.id}' ({q.cell}, {q.topic}, {_points(q.points)})"
+    if rule.hi == rule.lo:
+        amount = f"exactly {rule.lo:g}"
+    elif np.isinf(rule.hi):
+        amount = f"at least {rule.lo:g}"
+    else:
+        amount = f"{rule.lo:g} to {rule.hi:g}"
+    return f"{amount} {rule.what}; the bank has {len(rule.members)}"
+
+
+def _adjective(rule: Constraint) -> str:
+    """'hard questions' -> 'hard', "questions from 'GAN'" -> "from 'GAN'"."""
+    return rule.what.replace(" questions", "").replace("questions ", "")
+
+
+def _points(points: float) -> str:
+    return f"{points:g} point" + ("" if points == 1 else "s")
+
+
+def _explain(conflict: list[Constraint], candidates: list[Question]) -> str:
+    """The conflict in the lecturer's words: the flags, their numbers, and the overlaps."""
+    by_flag: dict[str, list[Constraint]] = {}
+    for rule in conflict:
+        by_flag.setdefault(rule.source, []).append(rule)
+    flags = list(by_flag)
+    head = flags[0] if len(flags) == 1 else ", ".join(flags[:-1]) + " and " + flags[-1]
+    lines = [f"{head} cannot hold together:"]
+    for flag, rules in by_flag.items():
+        if len(rules) > 2:
+            smallest = min(len(r.members) for r in rules)
+            lines.append(f"  - {flag}: at least {rules[0].lo:g} questions from each of "
+                         f"{len(rules)} topics, {len(rules) * rules[0].lo:g} in all "
+                         f"(the smallest of them has {smallest})")
+        else:
+            lines += [f"  - {r.label}: {_describe(r, candidates)}" for r in rules]
+    counted = [r for r in conflict if r.kind == "count"]
+    overlaps = [(a, b) for i, a in enumerate(counted) for b in counted[i + 1:]
+                if a.axis != b.axis]
+    for a, b in overlaps[:8]:
+        both = len(np.intersect1d(a.members, b.members))
+        lines.append(f"  - {both} question{'' if both == 1 else 's'} in the bank "
+                     f"{'is' if both == 1 else 'are'} both {_adjective(a)} and {_adjective(b)}")
+    return "\n".join(lines)
+
+
+def _forms_message(candidates, rules, forms: int, overlap: int, seed: int) -> str:
+    supported = 1
+    for k in range(forms - 1, 1, -1):
+        if _Model(candidates, rules, k, overlap, seed).solve() is not None:
+            supported = k
+            break
+    shared = "no questions in common" if overlap == 0 else f"at most {overlap} in common"
+    return (f"--forms {forms}: the bank supports at most {supported} form(s) of this mix with "
+            f"{shared} (--overlap {overlap}); ask for fewer forms, allow more overlap, "
+            f"or add questions")
