@@ -15,7 +15,7 @@ from .coverage import coverage, render_text
 from .errors import BankError, ExamgenError
 from .files import write_atomic
 from .manifest import dumps, exams_from_manifest, read_manifest, to_manifest
-from .mix import Mix, merge, resolve
+from .mix import FLAGS, Mix, merge, resolve
 from .model import Bank
 from .options import _flag_mix, _mix_options, bank_option, out_option, seed_option
 
@@ -123,8 +123,7 @@ def _first(*values):
 def _resolve_mix(plan: Blueprint, flags: dict, bank: Bank):
     given = _flag_mix(flags)
     merged = merge(plan.mix, given)
-    mix = Mix.from_mapping(merged, lambda key: f"--{key.replace('_', '-')}"
-                           if key in given else plan.where(key))
+    mix = Mix.from_mapping(merged, lambda key: FLAGS[key] if key in given else plan.where(key))
     return resolve(mix, bank)
 
 

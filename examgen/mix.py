@@ -22,6 +22,12 @@ AXES: dict[str, tuple[str, ...]] = {
     "level": tuple(lv.value for lv in Level),
     "cells": CELLS,
 }
+# How the command line spells each key of a blueprint's mix, for messages.
+FLAGS = {"total": "--total", "difficulty": "--easy/--medium/--hard",
+         "knowledge": "--recall/--application", "level": "--green/--yellow/--red",
+         "cells": "--cell", "topics": "--topic", "each_topic": "--each-topic",
+         "points": "--points", "require": "--require", "exclude": "--exclude",
+         "exclude_used": "--exclude-used", "tags": "--tag"}
 MIX_KEYS = ("total", *AXES, "topics", "each_topic", "points", "require", "exclude",
             "exclude_used", "tags")
 
@@ -64,7 +70,7 @@ class Mix:
                 if value not in values:
                     raise MixError(f"{where(axis)}: unknown {axis} '{value}'"
                                    f"{suggest(value, values)}; valid: {', '.join(values)}")
-                _count(count, f"{where(axis)}: {axis} {value}")
+                _count(count, f"{where(axis)}: {axis} '{value}'")
             if given:
                 counts[axis] = dict(given)
         topics = {}
@@ -74,7 +80,7 @@ class Mix:
         points = data.get("points")
 
         def count_or_none(key: str) -> int | None:
-            return None if data.get(key) is None else _count(data[key], f"{where(key)}: {key}")
+            return None if data.get(key) is None else _count(data[key], f"{where(key)}")
 
         return cls(
             total=count_or_none("total"),
@@ -82,9 +88,9 @@ class Mix:
             topics=topics,
             each_topic=count_or_none("each_topic"),
             points=None if points is None else parse_range(str(points),
-                                                           f"{where('points')}: points",
+                                                           where("points"),
                                                            exact=True),
-            **{key: _words(data.get(key), f"{where(key)}: {key}")
+            **{key: _words(data.get(key), where(key))
                for key in ("require", "exclude", "exclude_used", "tags")},
         )
 

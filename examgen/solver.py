@@ -17,7 +17,7 @@ import numpy as np
 
 from .errors import InfeasibleError
 from .mix import AXES, ResolvedMix, flag_for
-from .model import Bank, Question
+from .model import LEVELS, Bank, Question
 
 _AXIS_WORDS = {"difficulty": "{} questions", "knowledge": "{} questions",
                "level": "{} (level) questions", "cells": "{} questions"}
@@ -48,16 +48,15 @@ def select(bank: Bank, mix: ResolvedMix, seed: int, forms: int = 1,
     candidates = eligible(bank, mix)
     rules = constraints(candidates, mix)
     _check_each_alone(rules, candidates, mix)
-    model = _Model(candidates, rules, forms, overlap, seed)
+    model = _Model(candidates, rules, forms, overlap, seed, mix)
     picked = model.solve()
     if picked is not None:
         return [tuple(candidates[i] for i in form) for form in picked]
     if forms > 1:
-        single = _Model(candidates, rules, 1, 0, seed)
-        if single.solve() is not None:
-            raise InfeasibleError(_forms_message(candidates, rules, forms, overlap, seed),
+        if _Model(candidates, rules, 1, 0, seed, mix).solve() is not None:
+            raise InfeasibleError(_forms_message(candidates, rules, forms, overlap, seed, mix),
                                   (f"--forms {forms}",))
-    conflict = _Model(candidates, rules, 1, 0, seed).conflict()
+    conflict = _Model(candidates, rules, 1, 0, seed, mix, prune=False).conflict()
     raise InfeasibleError(_explain(conflict, candidates),
                           tuple(dict.fromkeys(r.source for r in conflict)))
 
@@ -202,9 +201,13 @@ class _Model:
     """The 0-1 program for ``forms`` exams over the candidates, built from sparse rows."""
 
     def __init__(self, candidates: list[Question], rules: list[Constraint], forms: int,
-                 overlap: int, seed: int):
+                 overlap: int, seed: int, mix: ResolvedMix, prune: bool = True):
         self.candidates, self.rules = candidates, rules
-        self.forms, self.overlap, self.seed = forms, overlap, seed
+        self.forms, self.overlap = forms, overlap
+        self.weights = np.random.default_rng(seed).random((forms, len(candidates)))
+        # The search for a conflict drops rules one by one, so it must see every question.
+        self.kept = (_interchangeable_pruned(candidates, self.weights.max(axis=0), mix, forms)
+                     if prune else np.arange(len(candidates)))
 
     def solve(self, subset: list[int] | None = None) -> list[list[int]] | None:
         highs, _ = self._build(subset)
@@ -212,8 +215,8 @@ class _Model:
         if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return None
         values = np.asarray(highs.getSolution().col_value)
-        n = len(self.candidates)
-        return [list(np.flatnonzero(values[k * n:(k + 1) * n] > 0.5))
+        n = len(self.kept)
+        return [list(self.kept[np.flatnonzero(values[k * n:(k + 1) * n] > 0.5)])
                 for k in range(self.forms)]
 
     def conflict(self) -> list[Constraint]:
@@ -238,14 +241,17 @@ class _Model:
         return plain if plain != suspects and self.solve(plain) is None else suspects
 
     def _build(self, subset: list[int] | None) -> tuple[highspy.Highs, np.ndarray]:
-        n, forms = len(self.candidates), self.forms
+        n, forms = len(self.kept), self.forms
+        column = np.full(len(self.candidates), -1)
+        column[self.kept] = np.arange(n)
         indexes, values, lower, upper, row_rule = [], [], [], [], []
         for r in range(len(self.rules)) if subset is None else subset:
             rule = self.rules[r]
-            weights = np.ones(len(rule.members)) if rule.weights is None \
-                else rule.weights[rule.members]
+            members = rule.members[column[rule.members] >= 0]
+            weights = np.ones(len(members)) if rule.weights is None else rule.weights[members]
+            members = column[members]
             for k in range(forms):
-                indexes.append(rule.members + k * n)
+                indexes.append(members + k * n)
                 values.append(weights)
                 lower.append(rule.lo)
                 upper.append(rule.hi)
@@ -256,9 +262,8 @@ class _Model:
         lengths = np.fromiter((len(i) for i in indexes), dtype=np.int64, count=len(indexes))
         lp = highspy.HighsLp()
         lp.num_col_, lp.num_row_ = columns, len(indexes)
-        rng = np.random.default_rng(self.seed)
         cost = np.zeros(columns)
-        cost[: n * forms] = rng.random(n * forms)
+        cost[: n * forms] = self.weights[:, self.kept].ravel()
         lp.col_cost_ = cost
         lp.col_lower_ = np.zeros(columns)
         lp.col_upper_ = np.ones(columns)
@@ -278,7 +283,7 @@ class _Model:
 
     def _add_form_rows(self, indexes, values, lower, upper, row_rule, columns) -> int:
         """Forms share no question (or at most ``overlap`` between any two)."""
-        n, forms = len(self.candidates), self.forms
+        n, forms = len(self.kept), self.forms
         shared = -1  # a rule index of its own, so a conflict can name --forms
         if self.overlap == 0:
             for i in range(n):
@@ -304,6 +309,43 @@ class _Model:
                 row_rule.append(shared)
                 columns += n
         return columns
+
+
+def _interchangeable_pruned(candidates: list[Question], priority: np.ndarray,
+                            mix: ResolvedMix, forms: int) -> np.ndarray:
+    """The candidates worth a variable: an exact reduction of the program.
+
+    Questions alike in everything a rule can see (cell, topic, points, group) are
+    interchangeable, so no exam needs more of them than one form can hold times the
+    number of forms (one per form from an enemy group). Keeping the ones the random
+    objective prefers leaves the optimum unchanged and feasibility intact, and turns
+    100,000 variables into a few thousand.
+    """
+    classes: dict[tuple, list[int]] = {}
+    for i, q in enumerate(candidates):
+        classes.setdefault((q.difficulty, q.knowledge, q.topic, q.points, q.group), []).append(i)
+    required = {q.id for q in candidates}.intersection(mix.require)
+    keep = [i for i, q in enumerate(candidates) if q.id in required]
+    for (difficulty, knowledge, topic, _, group), members in classes.items():
+        limit = forms if group else forms * _per_form_cap(mix, difficulty, knowledge, topic)
+        if len(members) > limit:
+            order = np.argsort(-priority[members], kind="stable")[:limit]
+            members = [members[j] for j in order]
+        keep.extend(members)
+    return np.unique(np.array(keep, dtype=np.int64))
+
+
+def _per_form_cap(mix: ResolvedMix, difficulty, knowledge, topic: str) -> int:
+    """The most questions of one class a single form can take under the mix's counts."""
+    level = LEVELS[(difficulty, knowledge)].value
+    values = {"difficulty": difficulty.value, "knowledge": knowledge.value, "level": level,
+              "cells": f"{difficulty.value}/{knowledge.value}"}
+    cap = mix.total
+    for axis, counts in mix.counts.items():
+        if values[axis] in counts:
+            cap = min(cap, counts[values[axis]])
+    high = mix.topics.get(topic, (0, None))[1]
+    return cap if high is None else min(cap, high)
 
 
 def _quiet_highs() -> highspy.Highs:
@@ -379,10 +421,11 @@ def _explain(conflict: list[Constraint], candidates: list[Question]) -> str:
     return "\n".join(lines)
 
 
-def _forms_message(candidates, rules, forms: int, overlap: int, seed: int) -> str:
+def _forms_message(candidates, rules, forms: int, overlap: int, seed: int,
+                   mix: ResolvedMix) -> str:
     supported = 1
     for k in range(forms - 1, 1, -1):
-        if _Model(candidates, rules, k, overlap, seed).solve() is not None:
+        if _Model(candidates, rules, k, overlap, seed, mix).solve() is not None:
             supported = k
             break
     shared = "no questions in common" if overlap == 0 else f"at most {overlap} in common"

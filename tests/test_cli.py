@@ -1,0 +1,171 @@
+"""The command line as a lecturer uses it: exit codes, messages, files, and the README."""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+
+import pytest
+from click.testing import CliRunner
+
+from examgen.cli import main
+
+from .conftest import ROOT
+
+BANK = str(ROOT / "bank")
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def build(tmp_path, *args: str, name: str = "out"):
+    out = tmp_path / name
+    result = run("build", "--bank", BANK, "-o", str(out), *args)
+    return result, out
+
+
+def test_build_easy_hard_gives_that_mix_and_same_seed_same_bytes(tmp_path):
+    result, out = build(tmp_path, "--easy", "5", "--hard", "2", "--seed", "7")
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((out / "exam.json").read_text())
+    assert [q["difficulty"] for q in manifest["questions"]].count("easy") == 5
+    assert [q["difficulty"] for q in manifest["questions"]].count("hard") == 2
+    assert len(manifest["questions"]) == 7
+    assert manifest["seed"] == 7 and manifest["bank"]["digest"]
+    variant = manifest["variants"][0]
+    assert variant["name"] == "A" and sorted(variant["order"]) == sorted(
+        q["id"] for q in manifest["questions"])
+    again, out2 = build(tmp_path, "--easy", "5", "--hard", "2", "--seed", "7", name="again")
+    assert (out / "exam.json").read_bytes() == (out2 / "exam.json").read_bytes()
+    assert "seed 7" in result.output
+
+
+def test_manifest_answers_follow_the_option_permutation(tmp_path):
+    result, out = build(tmp_path, "--total", "30", "--seed", "11", "--variants", "3")
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((out / "exam.json").read_text())
+    from examgen.bank import load_bank
+    bank = load_bank(BANK)
+    for variant in manifest["variants"]:
+        for qid, perm in variant["options"].items():
+            q = bank.by_id[qid]
+            shown = [q.options[i] for i in perm]
+            letters = [chr(97 + k) for k, o in enumerate(shown) if o.correct]
+            expected = letters[0] if q.type == "single" else letters
+            assert variant["answers"][qid] == expected
+
+
+def test_without_a_seed_one_is_drawn_and_printed(tmp_path):
+    result, out = build(tmp_path, "--total", "3")
+    seed = json.loads((out / "exam.json").read_text())["seed"]
+    assert f"--seed {seed}" in result.output
+
+
+def test_infeasible_mix_exits_1_with_the_conflict(tmp_path):
+    result, out = build(tmp_path, "--cell", "hard/recall=3", "--topic", "GAN=3", "--total", "3")
+    assert result.exit_code == 1
+    assert 'cannot hold together' in result.output
+    assert '--cell hard/recall=3' in result.output and '--topic "GAN=3"' in result.output
+    assert "Traceback" not in result.output
+    assert not out.exists(), "no partial output"
+
+
+def test_too_many_hard_questions(tmp_path):
+    result, _ = build(tmp_path, "--hard", "30")
+    assert result.exit_code == 1
+    assert "--hard 30: asked for exactly 30 hard questions, the bank has 16" in result.output
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--easy", "5", "--recall", "3"], "make them agree or give --total N"),
+    (["--total", "5", "--topic", "Quantum=1"], "no topic 'Quantum' in the bank"),
+    (["--total", "5", "--topic", "learn=1"], "topic 'learn' is ambiguous"),
+    (["--cell", "easy/recal=2"], "did you mean 'easy/recall'?"),
+    (["--total", "3", "--require", "nope"], "no question with id 'nope'"),
+    (["--points", "5:3", "--total", "3"], "--points: the range '5:3' is empty"),
+    ([], "say how many questions"),
+])
+def test_bad_mix_is_a_usage_error(tmp_path, args, message):
+    result, _ = build(tmp_path, *args)
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_exclude_used_never_reuses_questions(tmp_path):
+    _, first = build(tmp_path, "--total", "20", "--seed", "1", name="first")
+    result, second = build(tmp_path, "--total", "20", "--seed", "1", "--exclude-used",
+                           str(first / "exam.json"), name="second")
+    assert result.exit_code == 0, result.output
+    ids = [{q["id"] for q in json.loads((d / "exam.json").read_text())["questions"]}
+           for d in (first, second)]
+    assert not ids[0] & ids[1]
+
+
+def test_from_rebuilds_the_same_exam_and_warns_on_a_changed_bank(tmp_path):
+    bank = tmp_path / "bank"
+    bank.mkdir()
+    for f in (ROOT / "bank").glob("*.yaml"):
+        (bank / f.name).write_text(f.read_text())
+    (bank / "images").mkdir()
+    (bank / "images" / "yolo-grid.png").write_bytes(
+        (ROOT / "bank" / "images" / "yolo-grid.png").read_bytes())
+    out = tmp_path / "out"
+    assert run("build", "--bank", str(bank), "--total", "8", "--seed", "4", "--variants", "2",
+               "-o", str(out)).exit_code == 0
+    rebuilt = run("build", "--from", str(out / "exam.json"), "-o", str(tmp_path / "re"))
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert (out / "exam.json").read_text() == (tmp_path / "re" / "exam.json").read_text()
+    (bank / "gan.yaml").write_text((bank / "gan.yaml").read_text() + "\n# edited\n")
+    warned = run("build", "--from", str(out / "exam.json"), "-o", str(tmp_path / "re2"))
+    assert warned.exit_code == 0
+    assert "changed since" in warned.output
+
+
+def test_blueprint_builds_and_flags_override(tmp_path):
+    blueprint = str(ROOT / "examples" / "final-exam.yaml")
+    result, out = build(tmp_path, "--blueprint", blueprint)
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((out / "exam.json").read_text())
+    assert manifest["seed"] == 2027 and len(manifest["variants"]) == 2
+    assert len(manifest["questions"]) == 20
+    assert manifest["header"]["title"] == "Final exam"
+    assert "gan-deepfakes" in {q["id"] for q in manifest["questions"]}
+    result, out = build(tmp_path, "--blueprint", blueprint, "--seed", "5", "--variants", "1",
+                        name="override")
+    manifest = json.loads((out / "exam.json").read_text())
+    assert manifest["seed"] == 5 and len(manifest["variants"]) == 1
+
+
+def test_blueprint_errors_name_file_and_line(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("title: X\nmix:\n  total: 3\n  hardd: 2\n")
+    result, _ = build(tmp_path, "--blueprint", str(bad))
+    assert result.exit_code == 2
+    assert f"{bad}:4: unknown key 'hardd'" in result.output
+
+
+def test_forms_write_one_manifest_with_disjoint_forms(tmp_path):
+    result, out = build(tmp_path, "--easy", "3", "--hard", "1", "--forms", "3", "--seed", "2")
+    assert result.exit_code == 0, result.output
+    forms = json.loads((out / "exam.json").read_text())["forms"]
+    ids = [q["id"] for f in forms for q in f["questions"]]
+    assert [f["name"] for f in forms] == ["1", "2", "3"] and len(ids) == len(set(ids)) == 12
+
+
+@pytest.mark.parametrize("command", ["check", "coverage", "build"])
+def test_every_command_has_help_with_an_example(command):
+    result = run(command, "--help")
+    assert result.exit_code == 0
+    assert "Example: examgen " in result.output
+
+
+def test_readme_starts_with_the_two_setup_commands():
+    readme = (ROOT / "README.md").read_text()
+    block = re.search(r"```sh\n(.*?)```", readme, re.S).group(1).strip().splitlines()
+    assert block[0].startswith("pip install -e . && examgen ")
+    assert block[1] == "pip install -e '.[test]' && python -m pytest"
+    assert block[1] in (ROOT / ".ci" / "run").read_text()
+    main_job = shlex.split(block[0].split("&&")[1])[1:]
+    assert run(*main_job).exit_code == 0 or main_job[0] != "coverage"

@@ -1,0 +1,210 @@
+"""Properties of the 0-1 selection: every rule holds, and conflicts are real and minimal."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from examgen.errors import InfeasibleError, MixError
+from examgen.mix import AXES, Mix, resolve
+from examgen.model import Bank, Difficulty, Knowledge, Option, Question
+from examgen.solver import _Model, constraints, eligible, select
+from examgen.variants import make_variants
+
+TOPICS = ("Alpha", "Beta", "Gamma")
+OPTS = (Option("a", True), Option("b"), Option("c"), Option("none of these", fixed_order=True))
+
+
+@st.composite
+def banks(draw, min_size=4, max_size=30):
+    size = draw(st.integers(min_size, max_size))
+    questions = []
+    for n in range(size):
+        questions.append(Question(
+            id=f"q{n}", topic=draw(st.sampled_from(TOPICS)),
+            difficulty=draw(st.sampled_from(list(Difficulty))),
+            knowledge=draw(st.sampled_from(list(Knowledge))), type="single", text=f"Q{n}",
+            points=draw(st.sampled_from((1, 1, 2, 3))), options=OPTS,
+            group=draw(st.sampled_from(("", "", "", "g1", "g2"))),
+        ))
+    return Bank(Path("<generated>"), tuple(questions), digest="x")
+
+
+def _attr(q: Question, axis: str) -> str:
+    return {"difficulty": q.difficulty.value, "knowledge": q.knowledge.value,
+            "level": q.level.value, "cells": q.cell}[axis]
+
+
+@st.composite
+def feasible_mixes(draw, bank: Bank):
+    """A mix read off a random valid exam, so it is feasible by construction."""
+    pool = list(bank.questions)
+    draw(st.randoms(use_true_random=False)).shuffle(pool)
+    target = draw(st.integers(1, len(pool)))
+    exam, groups = [], set()
+    for q in pool:
+        if len(exam) < target and not (q.group and q.group in groups):
+            exam.append(q)
+            groups.add(q.group)
+    data: dict = {}
+    axes = draw(st.sets(st.sampled_from(list(AXES)), max_size=2))
+    if not axes or draw(st.booleans()):
+        data["total"] = len(exam)  # with a total, an axis may name only some values
+    for axis in axes:
+        data[axis] = {v: sum(_attr(q, axis) == v for q in exam) for v in AXES[axis]
+                      if "total" not in data or draw(st.booleans())}
+    if draw(st.booleans()):
+        topic = exam[0].topic
+        have = sum(q.topic == topic for q in exam)
+        data["topics"] = {topic: f"{draw(st.integers(0, have))}:{have}"}
+    if draw(st.booleans()):
+        points = sum(q.points for q in exam)
+        data["points"] = f"{max(0, points - draw(st.integers(0, 2)))}:{points}"
+    if draw(st.booleans()):
+        data["require"] = [exam[-1].id]
+    return data
+
+
+def _holds(exam: tuple[Question, ...], data: dict) -> None:
+    ids = [q.id for q in exam]
+    assert len(ids) == len(set(ids)), "a question twice"
+    groups = [q.group for q in exam if q.group]
+    assert len(groups) == len(set(groups)), "two questions of one enemy group"
+    for axis in AXES:
+        for value, count in data.get(axis, {}).items():
+            assert sum(_attr(q, axis) == value for q in exam) == count, (axis, value)
+    if "total" in data:
+        assert len(exam) == data["total"]
+    for topic, spec in data.get("topics", {}).items():
+        lo, hi = map(int, spec.split(":"))
+        assert lo <= sum(q.topic == topic for q in exam) <= hi
+    if "points" in data:
+        lo, hi = map(float, data["points"].split(":"))
+        assert lo <= sum(q.points for q in exam) <= hi
+    assert set(data.get("require", [])) <= set(ids)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_every_rule_holds_for_feasible_mixes(data):
+    bank = data.draw(banks())
+    mix_data = data.draw(feasible_mixes(bank))
+    mix = resolve(Mix.from_mapping(dict(mix_data), str), bank)
+    seed = data.draw(st.integers(0, 2**31))
+    (exam,) = select(bank, mix, seed)
+    _holds(exam, mix_data)
+    assert select(bank, mix, seed) == [exam], "same seed, same exam"
+
+
+def _satisfied(rule, chosen: np.ndarray) -> bool:
+    weights = np.ones(len(rule.members)) if rule.weights is None else rule.weights[rule.members]
+    value = float((weights * chosen[rule.members]).sum())
+    return rule.lo - 1e-9 <= value <= rule.hi + 1e-9
+
+
+def _feasible_by_brute_force(rules, n: int) -> bool:
+    for bits in itertools.product((0, 1), repeat=n):
+        chosen = np.array(bits)
+        if all(_satisfied(r, chosen) for r in rules):
+            return True
+    return False
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_conflicts_are_real_and_irreducible(data):
+    bank = data.draw(banks(min_size=3, max_size=9))
+    mix_data = {"total": data.draw(st.integers(1, 6))}
+    axis = data.draw(st.sampled_from(["difficulty", "cells", "level"]))
+    mix_data[axis] = {v: data.draw(st.integers(0, 3)) for v in AXES[axis][:2]}
+    if data.draw(st.booleans()):
+        mix_data["topics"] = {data.draw(st.sampled_from(TOPICS)): data.draw(st.integers(1, 3))}
+    if data.draw(st.booleans()):
+        mix_data["points"] = str(data.draw(st.integers(1, 8)))
+    try:
+        mix = resolve(Mix.from_mapping(dict(mix_data), str), bank)
+    except MixError:
+        return  # e.g. a topic the bank lacks: a usage error, not a conflict
+    candidates = eligible(bank, mix)
+    rules = constraints(candidates, mix)
+    try:
+        select(bank, mix, seed=1)
+    except InfeasibleError as err:
+        assert not _feasible_by_brute_force(rules, len(candidates)), "called infeasible wrongly"
+        conflict = _Model(candidates, rules, 1, 0, 1, mix, prune=False).conflict()
+        assert not _feasible_by_brute_force(conflict, len(candidates))
+        for rule in conflict:
+            rest = [r for r in conflict if r is not rule]
+            assert _feasible_by_brute_force(rest, len(candidates)), f"{rule.label} is redundant"
+        assert err.conflict and all(flag in str(err) for flag in err.conflict)
+        return
+    assert _feasible_by_brute_force(rules, len(candidates))
+
+
+def _sample_mix(bank, **data):
+    return resolve(Mix.from_mapping(data, str), bank)
+
+
+def test_ten_seeds_give_different_exams(sample_bank):
+    mix = _sample_mix(sample_bank, difficulty={"easy": 5, "hard": 2})
+    picks = {tuple(q.id for q in select(sample_bank, mix, seed)[0]) for seed in range(10)}
+    assert len(picks) >= 5
+
+
+def test_forms_are_disjoint_and_each_meets_the_mix(sample_bank):
+    data = {"difficulty": {"easy": 3, "medium": 2, "hard": 1}}
+    forms = select(sample_bank, _sample_mix(sample_bank, **data), seed=3, forms=3)
+    assert len(forms) == 3
+    for exam in forms:
+        _holds(exam, data)
+    ids = [q.id for exam in forms for q in exam]
+    assert len(ids) == len(set(ids))
+
+
+def test_forms_with_overlap_share_at_most_that_many(sample_bank):
+    mix = _sample_mix(sample_bank, cells={"hard/recall": 4}, total=6)
+    forms = select(sample_bank, mix, seed=5, forms=3, overlap=2)
+    for a, b in itertools.combinations(forms, 2):
+        assert len({q.id for q in a} & {q.id for q in b}) <= 2
+
+
+def test_too_many_forms_says_how_many_the_bank_supports(sample_bank):
+    mix = _sample_mix(sample_bank, cells={"hard/recall": 2}, total=2)
+    with pytest.raises(InfeasibleError, match=r"supports at most 3 form\(s\)"):
+        select(sample_bank, mix, seed=1, forms=4)
+
+
+def test_asking_for_more_than_the_bank_has(sample_bank):
+    with pytest.raises(InfeasibleError, match="asked for exactly 30 hard questions, the bank "
+                                              "has 16"):
+        select(sample_bank, _sample_mix(sample_bank, difficulty={"hard": 30}), seed=1)
+
+
+def test_enemy_groups_never_meet(sample_bank):
+    mix = _sample_mix(sample_bank, total=60)
+    (exam,) = select(sample_bank, mix, seed=2)
+    groups = [q.group for q in exam if q.group]
+    assert len(groups) == len(set(groups))
+
+
+def test_variants_shuffle_but_keep_fixed_options(sample_bank):
+    questions = tuple(sample_bank.questions[:20])
+    variants = make_variants(questions, seed=4, count=3)
+    assert [v.name for v in variants] == ["A", "B", "C"]
+    assert len({v.order for v in variants}) == 3
+    players = sample_bank.by_id["gan-players"]
+    for v in variants:
+        assert sorted(v.order) == sorted(q.id for q in questions)
+        for qid, perm in v.options.items():
+            q = sample_bank.by_id[qid]
+            assert sorted(perm) == list(range(len(q.options)))
+            for pos, option in enumerate(q.options):
+                if option.fixed_order:
+                    assert perm[pos] == pos
+    if players in questions:
+        assert all(v.options["gan-players"][3] == 3 for v in variants)
