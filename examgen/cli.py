@@ -14,10 +14,13 @@ from .build import build_exams
 from .coverage import coverage, render_text
 from .errors import BankError, ExamgenError
 from .files import write_atomic
-from .manifest import dumps, exams_from_manifest, read_manifest, to_manifest
+from .manifest import exams_from_manifest, read_manifest, to_manifest
 from .mix import FLAGS, Mix, merge, resolve
 from .model import Bank
 from .options import _flag_mix, _mix_options, bank_option, out_option, seed_option
+from .outputs import render_outputs
+from .render.layout import load_layout
+from .render.pdf import PAPERS
 
 _COLOURS = {"green": "green", "yellow": "yellow", "red": "red"}
 
@@ -91,10 +94,14 @@ def _paint(text: str, level) -> str:
               help="With --forms: questions two forms may share at most (default 0).")
 @click.option("--from", "from_manifest", type=click.Path(path_type=Path),
               help="Rebuild exactly the exam of an earlier exam.json.")
+@click.option("--layout", metavar="NAME|PATH",
+              help="Layout for the PDFs: default, de, or a layout folder.")
+@click.option("--paper", type=click.Choice(sorted(PAPERS)), help="Paper size (default a4).")
+@click.option("--pdf/--no-pdf", default=True, help="Write the PDFs (default) or only exam.json.")
 @out_option
 @click.pass_context
-def build(ctx, bank_dir, blueprint, seed, variants, forms, overlap, from_manifest, out_dir,
-          **flags):
+def build(ctx, bank_dir, blueprint, seed, variants, forms, overlap, from_manifest, layout,
+          paper, pdf, out_dir, **flags):
     """Select questions for the mix with a 0-1 program and write the exam.
 
     Example: examgen build --easy 5 --hard 2 --seed 7
@@ -111,9 +118,15 @@ def build(ctx, bank_dir, blueprint, seed, variants, forms, overlap, from_manifes
                             _first(forms, plan.settings.get("forms"), 1),
                             _first(overlap, plan.settings.get("overlap"), 0))
         mix, header = mix.to_json(), plan.header
+    header = {**header, "layout": _first(layout, plan.settings.get("layout"),
+                                         header.get("layout"), "default"),
+              "paper": _first(paper, plan.settings.get("paper"), header.get("paper"), "a4")}
     manifest = to_manifest(exams, bank, str(bank.path), mix, header)
-    written = write_atomic(out_dir / "exam.json", dumps(manifest))
-    _print_summary(exams, written)
+    chosen = load_layout(header["layout"]) if pdf else None
+    files = render_outputs(exams, manifest, chosen, header["paper"])
+    for name, data in files.items():
+        write_atomic(out_dir / name, data)
+    _print_summary(exams, out_dir, list(files))
 
 
 def _first(*values):
@@ -137,7 +150,8 @@ def _rebuild(path: Path, bank_dir: Path | None):
         data.get("header", {})
 
 
-def _print_summary(exams, written: Path) -> None:
+def _print_summary(exams, out_dir: Path, names: list[str]) -> None:
+    written = out_dir / "exam.json"
     for exam in exams:
         title = f"Form {exam.name}: " if exam.name else ""
         click.echo(f"{title}{len(exam.questions)} questions, {exam.total_points:g} points, "
@@ -147,4 +161,4 @@ def _print_summary(exams, written: Path) -> None:
         click.echo("")
     click.echo(f"seed {exams[0].seed} (rebuild with --seed {exams[0].seed} or "
                f"--from {written})")
-    click.echo(f"wrote {written}")
+    click.echo(f"wrote {', '.join(str(out_dir / n) for n in names)}")

@@ -1,0 +1,1 @@
+"""Rendering of exams and answer keys to PDF."""
