@@ -1,11 +1,22 @@
-"""Every file one build writes, named and rendered in memory before anything is written."""
+"""Every file one build writes, named and rendered in memory before anything is written.
+
+Many variants render on all cores: the documents are independent, and reportlab is pure
+Python, so processes (forked, sharing the loaded bank and layout) are what scales.
+"""
 
 from __future__ import annotations
+
+import multiprocessing
+import os
 
 from .manifest import dumps
 from .model import Exam
 from .render.layout import Layout
 from .render.pdf import render_exam, render_key
+
+_RENDERERS = {"exam": render_exam, "key": render_key}
+_PARALLEL_FROM = 6  # documents; below this, starting workers costs more than it saves
+_job: tuple | None = None  # what forked workers inherit: exams, layout, header, paper
 
 
 def pdf_name(kind: str, exam: Exam, variant: str) -> str:
@@ -24,11 +35,30 @@ def render_outputs(exams: list[Exam], manifest: dict, layout: Layout | None,
     files: dict[str, bytes | str] = {"exam.json": dumps(manifest)}
     if layout is None:
         return files
-    header = manifest.get("header", {})
-    for exam in exams:
-        for variant in exam.variants:
-            files[pdf_name("exam", exam, variant.name)] = render_exam(exam, variant, layout,
-                                                                      header, paper)
-            files[pdf_name("key", exam, variant.name)] = render_key(exam, variant, layout,
-                                                                    header, paper)
+    tasks = [(kind, e, v) for e, exam in enumerate(exams) for v in range(len(exam.variants))
+             for kind in _RENDERERS]
+    global _job
+    _job = (exams, layout, manifest.get("header", {}), paper)
+    try:
+        workers = min(os.cpu_count() or 1, 8)
+        if len(tasks) >= _PARALLEL_FROM and workers > 1 and _can_fork():
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                documents = pool.map(_render, tasks, chunksize=max(1, len(tasks) // workers // 4))
+        else:
+            documents = [_render(task) for task in tasks]
+    finally:
+        _job = None
+    for (kind, e, v), document in zip(tasks, documents, strict=True):
+        files[pdf_name(kind, exams[e], exams[e].variants[v].name)] = document
     return files
+
+
+def _can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _render(task: tuple[str, int, int]) -> bytes:
+    kind, e, v = task
+    exams, layout, header, paper = _job
+    exam = exams[e]
+    return _RENDERERS[kind](exam, exam.variants[v], layout, header, paper)

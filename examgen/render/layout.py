@@ -30,7 +30,7 @@ def builtin_layouts() -> Path:
                       "examgen")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Layout:
     name: str
     folder: Path

@@ -7,7 +7,8 @@ the text blocks. Every text from the bank is escaped before it reaches Paragraph
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
@@ -19,7 +20,6 @@ from reportlab.pdfgen import canvas as pdfcanvas
 from reportlab.platypus import (
     Flowable,
     Image,
-    KeepTogether,
     Paragraph,
     SimpleDocTemplate,
     Spacer,
@@ -35,15 +35,31 @@ from .layout import Layout
 
 PAPERS = {"a4": A4, "letter": LETTER}
 EMPTY_BOX, TICKED_BOX = "\u2610", "\u2612"
+GUTTER, OPTION_INDENT, LABEL_INSET, POINTS_WIDTH = 8 * mm, 19 * mm, 8 * mm, 22 * mm
 BLANK = "\u00a0" * 2 + "_" * 14
 
 
-@dataclass(frozen=True)
+class _StableParagraph(Paragraph):
+    """A Paragraph that remembers its line breaks for the width it was last wrapped at."""
+
+    _wrapped: tuple | None = None
+
+    def wrap(self, available_width, available_height):
+        if self._wrapped and self._wrapped[0] == available_width:
+            _, self.width, self.height, self.blPara = self._wrapped
+            return self.width, self.height
+        size = super().wrap(available_width, available_height)
+        self._wrapped = (available_width, self.width, self.height, self.blPara)
+        return size
+
+
+@dataclass(frozen=True, eq=False)
 class _Page:
     """What every flowable needs to know: styles, widths, labels and colours."""
 
     layout: Layout
     width: float
+    height: float  # what one page's frame holds: a taller question has to split
     sans: str
     mono: str
     body: ParagraphStyle
@@ -51,15 +67,29 @@ class _Page:
     title: ParagraphStyle
     right: ParagraphStyle
     centre: ParagraphStyle
+    cache: dict = field(default_factory=dict, compare=False)
 
     def text(self, text: str) -> str:
         return to_reportlab(text, self.mono)
+
+    def paragraph(self, markup: str, style: str) -> Paragraph:
+        """A paragraph shared by every document of this process that prints the same text:
+        variants differ in order, not in text, so each is parsed and wrapped once."""
+        key = (markup, style)
+        cached = self.cache.get(key)
+        if cached is None:
+            if len(self.cache) > 20_000:
+                self.cache.clear()
+            cached = self.cache[key] = _StableParagraph(markup, getattr(self, style))
+        return cached
 
     def label(self, key: str) -> str:
         return to_reportlab(self.layout.labels[key], self.mono)
 
 
+@lru_cache(maxsize=8)
 def _page(layout: Layout, paper: str) -> tuple[_Page, tuple[float, float]]:
+    """Styles and measures for a layout, made once so its paragraph cache lives on."""
     sans, mono = register_fonts()
     fonts = layout.settings["fonts"]
     size, leading = float(fonts["size"]), float(fonts["leading"])
@@ -72,7 +102,8 @@ def _page(layout: Layout, paper: str) -> tuple[_Page, tuple[float, float]]:
     pagesize = PAPERS[paper]
     margins = layout.settings["margins"]
     width = pagesize[0] - (float(margins["left"]) + float(margins["right"])) * mm
-    return _Page(layout, width, sans, mono, body, small, title,
+    height = pagesize[1] - (float(margins["top"]) + float(margins["bottom"])) * mm - 12
+    return _Page(layout, width, height, sans, mono, body, small, title,
                  ParagraphStyle("right", parent=body, alignment=TA_RIGHT),
                  ParagraphStyle("centre", parent=small, alignment=TA_CENTER)), pagesize
 
@@ -89,7 +120,8 @@ def render_exam(exam: Exam, variant: Variant, layout: Layout, header: dict,
     by_id = {q.id: q for q in exam.questions}
     for number, qid in enumerate(variant.order, 1):
         q = by_id[qid]
-        story.append(KeepTogether(_question(page, number, q, variant.options.get(qid), False)))
+        parts = _question(page, number, q, variant.options.get(qid), False)
+        story.append(_QuestionBlock(parts, page.height))
         story.append(Spacer(1, 5 * mm))
     return _build(story, page, pagesize, header, variant, exam)
 
@@ -105,7 +137,8 @@ def render_key(exam: Exam, variant: Variant, layout: Layout, header: dict,
     by_id = {q.id: q for q in exam.questions}
     for number, qid in enumerate(variant.order, 1):
         q = by_id[qid]
-        story.append(KeepTogether(_question(page, number, q, variant.options.get(qid), True)))
+        parts = _question(page, number, q, variant.options.get(qid), True)
+        story.append(_QuestionBlock(parts, page.height))
         story.append(Spacer(1, 5 * mm))
     story += [Paragraph(f"<b>{page.label('totals_per_cell')}</b>", page.body),
               Spacer(1, 2 * mm), _cell_totals(page, exam)]
@@ -183,17 +216,13 @@ def _question(page: _Page, number: int, q: Question, permutation, key: bool) -> 
         which = "one_answer" if q.type == "single" else "several_answers"
         hint = f' <font size="{page.small.fontSize}" color="#555555">({page.label(which)})</font>'
     text = _cloze_text(page, q) if q.type == "cloze" else page.text(q.text)
-    head = Table([[Paragraph(f"<b>{number}.</b>\u00a0{text}{hint}", page.body),
-                   Paragraph(points, page.right)]],
-                 colWidths=[page.width - 22 * mm, 22 * mm])
-    head.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
-                              ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                              ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+    head = _Hanging(page, f"{number}.", page.paragraph(f"{text}{hint}", "body"), points,
+                    indent=GUTTER, bold=True)
     parts: list[Flowable] = [head]
     if key:
-        parts.insert(0, _badge(page, q))
+        parts.insert(0, _Badge(page, q))
     if q.image is not None:
-        parts += [Spacer(1, 2 * mm), _image(q, page.width * 0.8)]
+        parts += [Spacer(1, 2 * mm), _Indented(_image(q, page.width * 0.8), GUTTER)]
     parts.append(Spacer(1, 1.5 * mm))
     parts += _BODIES[q.type](page, q, permutation, key)
     if key:
@@ -216,51 +245,59 @@ def _image(q: Question, max_width: float) -> Image:
     return image
 
 
-def _option_rows(page: _Page, texts: list[str], correct: list[bool], key: bool) -> Table:
+def _option_rows(page: _Page, texts: list[str], correct: list[bool], key: bool) -> list:
+    """One row per option: box and letter in the gutter, the text as a paragraph."""
     colour = page.layout.colour("correct")
     rows = []
     for pos, (text, right) in enumerate(zip(texts, correct, strict=True)):
-        box = TICKED_BOX if key and right else EMPTY_BOX
         body = page.text(text)
-        if key and right:
+        ticked = key and right
+        if ticked:
             body = f'<font color="{colour}"><b>{body}</b></font>'
-            box = f'<font color="{colour}">{box}</font>'
-        rows.append([Paragraph(box, page.body), Paragraph(f"{LETTERS[pos]})", page.body),
-                     Paragraph(body, page.body)])
-    table = Table(rows, colWidths=[7 * mm, 7 * mm, page.width - 20 * mm], hAlign="LEFT")
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
-                               ("LEFTPADDING", (0, 0), (-1, -1), 2),
-                               ("TOPPADDING", (0, 0), (-1, -1), 1),
-                               ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
-    return table
+        rows.append(_Hanging(page, f"{TICKED_BOX if ticked else EMPTY_BOX}\u2002{LETTERS[pos]})",
+                             page.paragraph(body, "body"), indent=OPTION_INDENT,
+                             colour=colour if ticked else None, gap=2))
+    return rows
 
 
 def _choice_body(page: _Page, q: Question, permutation, key: bool) -> list:
     order = permutation or tuple(range(len(q.options)))
     options = [q.options[i] for i in order]
-    return [_option_rows(page, [o.text for o in options], [o.correct for o in options], key)]
+    return _option_rows(page, [o.text for o in options], [o.correct for o in options], key)
 
 
 def _truefalse_body(page: _Page, q: Question, permutation, key: bool) -> list:
     labels = [page.layout.labels["true"], page.layout.labels["false"]]
-    return [_option_rows(page, labels, [q.answer is True, q.answer is False], key)]
+    return _option_rows(page, labels, [q.answer is True, q.answer is False], key)
 
 
-def _answer_line(page: _Page, suffix: str = "") -> Table:
-    table = Table([[Paragraph(page.label("answer") + ":", page.body), "",
-                    Paragraph(page.text(suffix), page.body) if suffix else ""]],
-                  colWidths=[24 * mm, 80 * mm, 20 * mm], rowHeights=9 * mm, hAlign="LEFT")
-    table.setStyle(TableStyle([("LINEBELOW", (1, 0), (1, 0), 0.6, colors.black),
-                               ("VALIGN", (0, 0), (-1, -1), "BOTTOM")]))
-    return table
+class _AnswerLine(Flowable):
+    """'Answer: ________ unit' for short and numeric questions."""
+
+    def __init__(self, page: _Page, suffix: str = ""):
+        super().__init__()
+        self.page, self.suffix = page, suffix
+        self.label = page.layout.labels["answer"] + ":"
+
+    def wrap(self, available_width, available_height):
+        return available_width, 9 * mm
+
+    def draw(self):
+        canvas, size = self.canv, self.page.body.fontSize
+        canvas.setFont(self.page.sans, size)
+        canvas.drawString(GUTTER, 1.5 * mm, self.label)
+        canvas.setLineWidth(0.6)
+        canvas.line(GUTTER + 24 * mm, 1 * mm, GUTTER + 104 * mm, 1 * mm)
+        if self.suffix:
+            canvas.drawString(GUTTER + 106 * mm, 1.5 * mm, self.suffix)
 
 
 def _short_body(page: _Page, q: Question, permutation, key: bool) -> list:
-    return [] if key else [_answer_line(page)]
+    return [] if key else [_AnswerLine(page)]
 
 
 def _numeric_body(page: _Page, q: Question, permutation, key: bool) -> list:
-    return [] if key else [_answer_line(page, q.unit)]
+    return [] if key else [_AnswerLine(page, q.unit)]
 
 
 class _RuledLines(Flowable):
@@ -294,7 +331,7 @@ def _cloze_body(page: _Page, q: Question, permutation, key: bool) -> list:
     for n, gap in enumerate(q.gaps, 1):
         if gap.is_choice and not key:
             choices = "\u2003".join(f"{EMPTY_BOX}\u00a0{page.text(o.text)}" for o in gap.options)
-            out.append(Paragraph(f"<b>({n})</b>\u2003{choices}", page.body))
+            out.append(_Indented(Paragraph(f"<b>({n})</b>\u2003{choices}", page.body), GUTTER))
     return out
 
 
@@ -328,7 +365,7 @@ def _key_notes(page: _Page, q: Question) -> list:
     if q.source:
         notes.append(Paragraph(f"<b>{page.label('source')}:</b> {page.text(q.source)}",
                                page.small))
-    return [Spacer(1, 1 * mm), *notes]
+    return [Spacer(1, 1 * mm), *(_Indented(n, GUTTER) for n in notes)]
 
 
 def _level_colours(page: _Page, level: str) -> tuple[colors.Color, colors.Color]:
@@ -336,50 +373,148 @@ def _level_colours(page: _Page, level: str) -> tuple[colors.Color, colors.Color]
     return background, colors.black if level == "yellow" else colors.white
 
 
-def _badge(page: _Page, q: Question) -> Table:
-    background, ink = _level_colours(page, q.level.value)
-    style = ParagraphStyle("badge", parent=page.small, textColor=ink)
-    text = f"{q.difficulty.value} · {q.knowledge.value} · {q.level.value} · {q.id}"
-    width = stringWidth(text, page.sans, style.fontSize) + 16
-    badge = Table([[Paragraph(page.text(text), style)]], colWidths=[width], hAlign="LEFT")
-    badge.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, -1), background),
-                               ("TOPPADDING", (0, 0), (-1, -1), 1),
-                               ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]))
-    return badge
+class _Badge(Flowable):
+    """The question's cell in its level colour, e.g. 'hard · application · red'."""
+
+    def __init__(self, page: _Page, q: Question):
+        super().__init__()
+        self.page = page
+        self.text = f"{q.difficulty.value} · {q.knowledge.value} · {q.level.value} · {q.id}"
+        self.background, self.ink = _level_colours(page, q.level.value)
+        self.size = page.small.fontSize
+        self.box_width = stringWidth(self.text, page.sans, self.size) + 8
+
+    def wrap(self, available_width, available_height):
+        return self.box_width, self.size + 6
+
+    def draw(self):
+        canvas = self.canv
+        canvas.setFillColor(self.background)
+        canvas.roundRect(0, 1, self.box_width, self.size + 4, 2, stroke=0, fill=1)
+        canvas.setFillColor(self.ink)
+        canvas.setFont(self.page.sans, self.size)
+        canvas.drawString(4, 4, self.text)
+
+
+class _QuestionBlock(Flowable):
+    """A question kept on one page: its parts are measured once and drawn together.
+
+    Only a question taller than a whole page is handed back in parts, so that the frame
+    can split it (reportlab's KeepTogether would measure every part twice).
+    """
+
+    def __init__(self, parts: list[Flowable], page_height: float):
+        super().__init__()
+        self.parts, self.page_height = parts, page_height
+        self._measured: tuple[float, list[float]] | None = None
+
+    def wrap(self, available_width, available_height):
+        if self._measured is None or self._measured[0] != available_width:
+            heights = [part.wrap(available_width, available_height)[1] for part in self.parts]
+            self._measured = (available_width, heights)
+        self.width, self.height = available_width, sum(self._measured[1])
+        return self.width, self.height
+
+    def split(self, available_width, available_height):
+        return list(self.parts) if self.height > self.page_height else []
+
+    def draw(self):
+        y = self.height
+        for part, height in zip(self.parts, self._measured[1], strict=True):
+            y -= height
+            part.drawOn(self.canv, 0, y)
+
+
+class _Indented(Flowable):
+    """Any flowable moved right by ``indent``, to line up with the question text."""
+
+    def __init__(self, inner: Flowable, indent: float):
+        super().__init__()
+        self.inner, self.indent = inner, indent
+
+    def wrap(self, available_width, available_height):
+        _, self.height = self.inner.wrap(available_width - self.indent, available_height)
+        self.width = available_width
+        return self.width, self.height
+
+    def draw(self):
+        self.inner.drawOn(self.canv, self.indent, 0)
+
+
+class _Hanging(Flowable):
+    """A paragraph with a label hanging in the gutter (a question number, an option's box
+    and letter) and, optionally, the points at the right margin.
+
+    The paragraph holds no number or letter, so the same paragraph serves every variant.
+    """
+
+    def __init__(self, page: _Page, label: str, paragraph: Paragraph, points: str = "",
+                 indent: float = 0, bold: bool = False, colour: str | None = None,
+                 gap: float = 0):
+        super().__init__()
+        self.page, self.label, self.paragraph, self.points = page, label, paragraph, points
+        self.indent, self.bold, self.colour, self.gap = indent, bold, colour, gap
+
+    def wrap(self, available_width, available_height):
+        self.width = available_width
+        right = POINTS_WIDTH if self.points else 0
+        _, height = self.paragraph.wrap(available_width - self.indent - right, available_height)
+        self.height = height + self.gap
+        return available_width, self.height
+
+    def draw(self):
+        canvas, size = self.canv, self.page.body.fontSize
+        baseline = self.height - self.gap - size
+        canvas.setFont(f"{self.page.sans}-10" if self.bold else self.page.sans, size)
+        if self.colour:
+            canvas.setFillColor(colors.HexColor(self.colour))
+        canvas.drawString(LABEL_INSET if self.indent == OPTION_INDENT else 0, baseline,
+                          self.label)
+        canvas.setFillColor(colors.black)
+        self.paragraph.drawOn(canvas, self.indent, 0)  # after the label: reading order
+        if self.points:
+            canvas.setFont(self.page.sans, size)
+            canvas.drawRightString(self.width, baseline, self.points)
 
 
 def _grid_answer(page: _Page, q: Question, permutation) -> str:
+    """The answer as plain text for the grid (the grid's cells are not markup)."""
     value = answer(q, permutation)
+    labels = page.layout.labels
     if q.type == "multiple":
         return ", ".join(value)
     if q.type == "truefalse":
-        return page.label(value)
+        return labels[value]
     if q.type == "open":
-        return page.label("see_below")
+        return labels["see_below"]
     if q.type == "cloze":
-        return "  ".join(f"({n}) {page.text(v)}" for n, v in enumerate(value, 1))
-    return page.text(value)
+        return "  ".join(f"({n}) {v}" for n, v in enumerate(value, 1))
+    return to_plain(value)
 
 
 def _grid(page: _Page, exam: Exam, variant: Variant) -> Table:
+    """Question number -> answer, points and cell: plain cells, drawn without wrapping."""
     by_id = {q.id: q for q in exam.questions}
-    head = [page.label(k) for k in ("number", "answer", "points", "cell")]
-    rows = [[Paragraph(f"<b>{h}</b>", page.small) for h in head]]
+    widths = [14 * mm, page.width - 14 * mm - 14 * mm - 36 * mm, 14 * mm, 36 * mm]
+    rows = [[page.layout.labels[k] for k in ("number", "answer", "points", "cell")]]
+    bold = f"{page.sans}-10"
     style = [("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor(page.layout.colour("rule"))),
              ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+             ("FONT", (0, 0), (-1, -1), page.sans, page.small.fontSize),
+             ("FONT", (0, 0), (-1, 0), bold, page.small.fontSize),
+             ("FONT", (1, 1), (1, -1), bold, page.small.fontSize),
              ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-             ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]
+             ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5)]
+    fits = widths[1] - 8
     for number, qid in enumerate(variant.order, 1):
         q = by_id[qid]
         background, ink = _level_colours(page, q.level.value)
-        rows.append([Paragraph(str(number), page.small),
-                     Paragraph(f"<b>{_grid_answer(page, q, variant.options.get(qid))}</b>",
-                               page.small),
-                     Paragraph(f"{q.points:g}", page.small),
-                     Paragraph(q.cell, ParagraphStyle("cell", parent=page.small,
-                                                      textColor=ink))])
-        style.append(("BACKGROUND", (3, number), (3, number), background))
-    widths = [18 * mm, page.width - 18 * mm - 16 * mm - 38 * mm, 16 * mm, 38 * mm]
+        shown: str | Paragraph = _grid_answer(page, q, variant.options.get(qid))
+        if stringWidth(shown, bold, page.small.fontSize) > fits:
+            shown = Paragraph(f"<b>{page.text(shown)}</b>", page.small)
+        rows.append([str(number), shown, f"{q.points:g}", q.cell])
+        style += [("BACKGROUND", (3, number), (3, number), background),
+                  ("TEXTCOLOR", (3, number), (3, number), ink)]
     table = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT")
     table.setStyle(TableStyle(style))
     return table

@@ -1,0 +1,180 @@
+"""The PDFs read back as a student and a grader would read them."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from examgen.bank import load_bank
+from examgen.cli import main
+from examgen.markup import to_plain
+from examgen.render.pdf import EMPTY_BOX, TICKED_BOX
+
+from .conftest import ROOT
+
+BANK = str(ROOT / "bank")
+
+
+def text_of(path) -> str:
+    """All text of a PDF with white space folded, as a reader would search it."""
+    raw = " ".join(page.extract_text() for page in PdfReader(path).pages)
+    return " ".join(raw.split())
+
+
+def fold(text: str) -> str:
+    return " ".join(to_plain(text).split())
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("build")
+    result = CliRunner().invoke(main, ["build", "--bank", BANK, "--easy", "5", "--hard", "2",
+                                       "--seed", "3", "--variants", "2", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    return out, json.loads((out / "exam.json").read_text())
+
+
+def _in_order(haystack: str, needles: list[str]) -> bool:
+    pos = 0
+    for needle in needles:
+        found = haystack.find(needle, pos)
+        if found < 0:
+            return False
+        pos = found + len(needle)
+    return True
+
+
+def test_exam_shows_every_question_and_option_in_manifest_order(built):
+    out, manifest = built
+    bank = load_bank(BANK)
+    for variant in manifest["variants"]:
+        text = text_of(out / f"exam-{variant['name']}.pdf")
+        expected = []
+        for number, qid in enumerate(variant["order"], 1):
+            q = bank.by_id[qid]
+            pieces = [p for p in re.split(r"\{\{\d+\}\}", q.text) if p.strip()]
+            expected += [f"{number}."] + [fold(p) for p in pieces]
+            order = variant["options"].get(qid, range(len(q.options)))
+            expected += [f"{chr(97 + k)}) {fold(q.options[i].text)}" for k, i in enumerate(order)]
+        assert _in_order(text, expected), variant["name"]
+        assert f"Variant {variant['name']}" in text
+
+
+def test_exam_carries_no_answers(built):
+    out, manifest = built
+    bank = load_bank(BANK)
+    text = text_of(out / "exam-A.pdf")
+    assert TICKED_BOX not in text and EMPTY_BOX in text
+    for q in manifest["questions"]:
+        question = bank.by_id[q["id"]]
+        if question.explanation:
+            assert fold(question.explanation) not in text
+        if question.model_answer:
+            assert fold(question.model_answer)[:40] not in text
+    for word in ("Answer key", "Explanation", "green", "hard · application"):
+        assert word not in text
+
+
+def test_key_lists_each_variants_answers(built):
+    out, manifest = built
+    for variant in manifest["variants"]:
+        text = text_of(out / f"key-{variant['name']}.pdf")
+        assert text.startswith("Answer key:") and f"Variant {variant['name']}" in text
+        grid = text.split("Answers at a glance", 1)[1]
+        rows = []
+        for number, qid in enumerate(variant["order"], 1):
+            value = variant["answers"][qid]
+            shown = ", ".join(value) if isinstance(value, list) else value
+            if len(shown) > 30:
+                shown = "see below"
+            rows.append(f"{number} {shown.capitalize() if shown in ('true', 'false') else shown}")
+        assert _in_order(grid, rows), rows
+        assert "Points per cell" in text
+
+
+def test_same_manifest_renders_byte_identical_pdfs(built, tmp_path):
+    out, _ = built
+    result = CliRunner().invoke(main, ["build", "--from", str(out / "exam.json"),
+                                       "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    for name in ("exam-A.pdf", "exam-B.pdf", "key-A.pdf", "key-B.pdf"):
+        assert (tmp_path / name).read_bytes() == (out / name).read_bytes(), name
+
+
+def _one_question_bank(tmp_path, text: str):
+    bank = tmp_path / "bank"
+    bank.mkdir()
+    (bank / "q.yaml").write_text(
+        "topic: Umlaute\nquestions:\n  - id: special\n    difficulty: easy\n"
+        "    knowledge: recall\n    type: single\n"
+        f"    text: {json.dumps(text, ensure_ascii=False)}\n"
+        "    options:\n      - text: 'Größe ≤ 3 × α → β'\n        correct: true\n"
+        "      - '<i>not italic</i> & more'\n", encoding="utf-8")
+    return bank
+
+
+def test_umlauts_symbols_and_markup_characters_print(tmp_path):
+    bank = _one_question_bank(tmp_path, "Was ist die **Größe** von <b>&amp; ß, σ?")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", "--bank", str(bank), "--total", "1",
+                                       "--seed", "1", "--layout", "de", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    text = text_of(out / "exam.pdf")
+    assert "Was ist die Größe von <b>&amp; ß, σ?" in text
+    assert "Größe ≤ 3 × α → β" in text and "<i>not italic</i> & more" in text
+    assert "Matrikelnummer" in text and "Seite 1 von 1" in text
+    fonts = {str(f) for page in PdfReader(out / "exam.pdf").pages
+             for f in page["/Resources"]["/Font"].values()}
+    assert fonts
+    key = text_of(out / "key.pdf")
+    assert key.startswith("Lösung:")
+
+
+def test_letter_paper(tmp_path):
+    result = CliRunner().invoke(main, ["build", "--bank", BANK, "--total", "3", "--seed", "1",
+                                       "--paper", "letter", "-o", str(tmp_path)])
+    assert result.exit_code == 0
+    box = PdfReader(tmp_path / "exam.pdf").pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (612, 792)
+
+
+def _layout(tmp_path, header: str | None = None, yaml_extra: str = ""):
+    folder = tmp_path / "mylayout"
+    shutil.copytree(ROOT / "layouts" / "default", folder)
+    if header is not None:
+        (folder / "header.j2").write_text(header)
+    if yaml_extra:
+        (folder / "layout.yaml").write_text((folder / "layout.yaml").read_text() + yaml_extra)
+    return folder
+
+
+@pytest.mark.parametrize("header, extra, message", [
+    ("{{ title }}\n\n{{ titel }}\n", "", r"header.j2:3: UndefinedError: 'titel' is undefined"),
+    ("{{ title }}\n{% if %}\n", "", r"header.j2:2: template syntax error"),
+    (None, "  header: nowhere.j2\n", r"template file 'nowhere.j2' for 'header' not found"),
+    ("{{ title.__class__.__mro__ }}\n", "", r"header.j2:1: SecurityError"),
+])
+def test_bad_layout_exits_2_and_names_the_template(tmp_path, header, extra, message):
+    folder = _layout(tmp_path, header)
+    if extra:
+        text = (folder / "layout.yaml").read_text().replace("  header: header.j2\n", extra)
+        (folder / "layout.yaml").write_text(text)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", "--bank", BANK, "--total", "2", "--seed", "1",
+                                       "--layout", str(folder), "-o", str(out)])
+    assert result.exit_code == 2, result.output
+    assert re.search(message, result.output), result.output
+    assert "Traceback" not in result.output
+    assert not out.exists(), "nothing written when the layout is broken"
+
+
+def test_unknown_layout_name(tmp_path):
+    result = CliRunner().invoke(main, ["build", "--bank", BANK, "--total", "2",
+                                       "--layout", "fancy", "-o", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "no layout 'fancy'" in result.output and "(de, default)" in result.output
