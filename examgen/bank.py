@@ -16,8 +16,9 @@ from typing import Any
 import yaml
 
 from .errors import BankError, Problem
+from .gcpause import gc_paused
 from .model import TYPES, Bank, Difficulty, Gap, Knowledge, Option, Question
-from .yamlio import Node, gc_paused, parse_yaml
+from .yamlio import Node, parse_yaml
 
 COMMON_FIELDS = {
     "id", "topic", "difficulty", "knowledge", "points", "type", "text",

@@ -13,6 +13,7 @@ from .blueprint import Blueprint, load_blueprint
 from .build import build_exams
 from .coverage import coverage, render_text
 from .errors import BankError, ExamgenError
+from .export import EXPORTERS
 from .files import write_atomic
 from .manifest import exams_from_manifest, read_manifest, to_manifest
 from .mix import FLAGS, Mix, merge, resolve
@@ -162,3 +163,36 @@ def _print_summary(exams, out_dir: Path, names: list[str]) -> None:
     click.echo(f"seed {exams[0].seed} (rebuild with --seed {exams[0].seed} or "
                f"--from {written})")
     click.echo(f"wrote {', '.join(str(out_dir / n) for n in names)}")
+
+
+@main.group()
+def export():
+    """Export the bank or an exam to other systems (Moodle XML)."""
+
+
+@export.command("moodle")
+@bank_option
+@click.option("--manifest", type=click.Path(path_type=Path),
+              help="Export only the questions of this exam.json.")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              default=Path("out/moodle.xml"), show_default=True, help="The XML file to write.")
+@click.option("--category-root", metavar="NAME",
+              help="Top of the category tree (default: the bank folder's name).")
+@click.pass_context
+def export_moodle(ctx, bank_dir, manifest, output, category_root):
+    """Write Moodle XML: one category per topic, questions tagged by cell and level.
+
+    Example: examgen export moodle --bank bank/ -o out/moodle.xml
+    """
+    if manifest:
+        given = ctx.get_parameter_source("bank_dir") != click.core.ParameterSource.DEFAULT
+        bank, exams, _, _ = _rebuild(manifest, bank_dir if given else None)
+        questions = list({q.id: q for e in exams for q in e.questions}.values())
+    else:
+        bank = load_bank(bank_dir)
+        questions = list(bank.questions)
+    root = category_root or bank.path.resolve().name
+    write_atomic(output, EXPORTERS["moodle"](questions, root))
+    topics = len({q.topic for q in questions})
+    click.echo(f"wrote {output}: {len(questions)} questions in {topics} categories under "
+               f"$course$/top/{root}")

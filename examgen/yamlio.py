@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import yaml
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -61,18 +57,3 @@ def _mapping(node) -> Node:
         result[key] = _value(value_node)
         lines[key] = key_node.start_mark.line + 1
     return result
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """A large bank allocates millions of small objects and no cycles; the cyclic
-    collector would rescan them over and over and make loading quadratic."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-

@@ -1,0 +1,250 @@
+"""The Moodle XML export, parsed back and checked the way Moodle's importer reads it."""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import re
+from xml.etree import ElementTree
+
+import pytest
+from click.testing import CliRunner
+
+from examgen.bank import load_bank
+from examgen.cli import main
+from examgen.export.moodle import GRADES, check_moodle_xml, to_moodle_xml
+from examgen.markup import to_html
+
+from .conftest import ROOT
+
+BANK = str(ROOT / "bank")
+
+
+def export(*args: str):
+    return CliRunner().invoke(main, ["export", "moodle", *args])
+
+
+@pytest.fixture(scope="module")
+def sample_xml(tmp_path_factory):
+    out = tmp_path_factory.mktemp("moodle") / "moodle.xml"
+    result = export("--bank", BANK, "-o", str(out))
+    assert result.exit_code == 0, result.output
+    return out.read_bytes()
+
+
+def questions_of(xml: bytes):
+    quiz = ElementTree.fromstring(xml)
+    return [q for q in quiz.iter("question") if q.get("type") != "category"], quiz
+
+
+def test_one_question_per_bank_question_in_topic_categories(sample_xml, sample_bank):
+    assert sample_xml.startswith(b'<?xml version="1.0" encoding="UTF-8"?>')
+    questions, quiz = questions_of(sample_xml)
+    assert len(questions) == len(sample_bank.questions)
+    assert [q.findtext("idnumber") for q in questions] == [q.id for q in sample_bank.questions]
+    categories = [c.findtext("category/text") for c in quiz.iter("question")
+                  if c.get("type") == "category"]
+    assert categories == [f"$course$/top/bank/{t}" for t in sample_bank.topics]
+
+
+def test_types_grades_and_settings(sample_xml, sample_bank):
+    questions, _ = questions_of(sample_xml)
+    kinds = {"single": "multichoice", "multiple": "multichoice", "truefalse": "truefalse",
+             "short": "shortanswer", "numeric": "numerical", "open": "essay", "cloze": "cloze"}
+    for element, q in zip(questions, sample_bank.questions, strict=True):
+        assert element.get("type") == kinds[q.type]
+        fractions = [float(a.get("fraction")) for a in element.findall("answer")]
+        assert all(any(abs(abs(f) - g) < 1e-3 for g in GRADES) for f in fractions), q.id
+        if q.type in ("single", "multiple"):
+            assert element.findtext("single") == ("true" if q.type == "single" else "false")
+            assert element.findtext("answernumbering") == "abc"
+            shuffled = element.findtext("shuffleanswers")
+            assert shuffled == ("false" if any(o.fixed_order for o in q.options) else "true")
+            positive = sum(f for f in fractions if f > 0)
+            assert abs(positive - 100) < 0.001
+            correct = [f > 0 for f in fractions]
+            assert correct == [o.correct for o in q.options]
+        if q.type == "truefalse":
+            answers = {a.findtext("text"): float(a.get("fraction"))
+                       for a in element.findall("answer")}
+            assert answers == {"true": 100 if q.answer else 0, "false": 0 if q.answer else 100}
+        if q.type == "numeric":
+            answer = element.find("answer")
+            assert float(answer.findtext("text")) == q.value
+            assert float(answer.findtext("tolerance")) == q.tolerance
+        if q.type == "open":
+            assert q.model_answer[:30] in element.findtext("graderinfo/text")
+        if q.type != "cloze":
+            assert float(element.findtext("defaultgrade")) == q.points
+        tags = [t.findtext("text") for t in element.findall("tags/tag")]
+        assert tags[:3] == [f"difficulty-{q.difficulty.value}",
+                            f"knowledge-{q.knowledge.value}", f"level-{q.level.value}"]
+        assert set(q.tags) <= set(tags)
+        if q.explanation:
+            assert element.findtext("generalfeedback/text") == to_html(q.explanation)
+    assert check_moodle_xml(sample_xml.decode()) == []
+
+
+def test_gan_players_keeps_none_of_the_above_last(sample_xml):
+    questions, _ = questions_of(sample_xml)
+    players = next(q for q in questions if q.findtext("idnumber") == "gan-players")
+    assert players.findtext("shuffleanswers") == "false"
+
+
+def test_image_is_embedded_and_referenced(sample_xml, sample_bank):
+    questions, _ = questions_of(sample_xml)
+    element = next(q for q in questions if q.findtext("idnumber") == "yolo-output-size")
+    file = element.find("questiontext/file")
+    assert file.get("name") == "yolo-grid.png" and file.get("encoding") == "base64"
+    image = sample_bank.by_id["yolo-output-size"].image
+    assert base64.b64decode(file.text) == image.read_bytes()
+    assert 'src="@@PLUGINFILE@@/yolo-grid.png"' in element.findtext("questiontext/text")
+
+
+# A port of the regular expressions Moodle's cloze parser (qtype_multianswer) uses.
+_FRACTION = r"=|%(-?[0-9]+(?:[.,][0-9]*)?)%"
+_ANSWER = r".+?(?<!\\)(?<!&)(?<!&amp;)(?=[~#}]|$)"
+_ALT = rf"({_FRACTION})?({_ANSWER})(#(.*?(?<!\\)(?=[~}}]|$)))?"
+_GAP = re.compile(r"\{([0-9]*):(SHORTANSWER|SA|MW|MULTICHOICE_S|MULTICHOICE|MCS|MC):"
+                  rf"({_ALT}(~{_ALT})*)\}}", re.S)
+
+
+def moodle_gap_answers(questiontext: str) -> list[list[tuple[float, str]]]:
+    """What Moodle stores for each gap: (fraction, answer text) per alternative."""
+    gaps = []
+    for match in _GAP.finditer(questiontext):
+        rest, alternatives = match.group(3), []
+        while rest:
+            alt = re.match("~?" + _ALT, rest, re.S)
+            fraction = 100.0 if alt.group(1) == "=" else float(alt.group(2) or 0)
+            answer = html.unescape(alt.group(3)).replace("\\}", "}").replace("\\#", "#")
+            alternatives.append((fraction, answer))
+            rest = rest[len(alt.group(0)):]
+        gaps.append(alternatives)
+    return gaps
+
+
+def _bank(tmp_path, yaml_text: str):
+    bank = tmp_path / "bank"
+    bank.mkdir()
+    (bank / "q.yaml").write_text(yaml_text, encoding="utf-8")
+    return load_bank(bank)
+
+
+SPECIAL = 'a}b#c~d/e"f\\g&h<i'
+
+
+def test_cloze_gap_answers_survive_moodles_parser(tmp_path):
+    bank = _bank(tmp_path, f"""topic: Cloze
+questions:
+  - id: special
+    difficulty: easy
+    knowledge: recall
+    type: cloze
+    text: "Type {{{{1}}}}, pick {{{{2}}}}; keep {{3:SA:=x}} and a literal {{ brace."
+    gaps:
+      - answers: [{json.dumps(SPECIAL)}, "2*3"]
+      - options:
+          - text: {json.dumps(SPECIAL)}
+            correct: true
+          - "x~y"
+""")
+    xml = to_moodle_xml(list(bank.questions), "root")
+    text = ElementTree.fromstring(xml).find(".//question[@type='cloze']/questiontext/text").text
+    gaps = moodle_gap_answers(text)
+    assert gaps == [[(100.0, SPECIAL), (100.0, "2\\*3")],
+                    [(100.0, SPECIAL), (0.0, "x~y")]]
+    shown = html.unescape(_GAP.sub("[gap]", text))
+    assert shown == "<p>Type [gap], pick [gap]; keep {3:SA:=x} and a literal { brace.</p>"
+
+
+def test_markup_characters_and_cdata_end_survive(tmp_path):
+    bank = _bank(tmp_path, """topic: Texte
+questions:
+  - id: tricky
+    difficulty: easy
+    knowledge: recall
+    type: single
+    text: "Is <b>1 < 2</b> & does ]]> end CDATA? Größe **fett** `x<y`"
+    explanation: "Weil ]]> & <i> Text sind."
+    options:
+      - text: "ja ]]> <script>"
+        correct: true
+      - "nein & ß"
+""")
+    xml = to_moodle_xml(list(bank.questions), "root")
+    element = ElementTree.fromstring(xml.encode()).find(".//question[@type='multichoice']")
+    assert element.findtext("questiontext/text") == (
+        "<p>Is &lt;b&gt;1 &lt; 2&lt;/b&gt; &amp; does ]]&gt; end CDATA? Größe "
+        "<strong>fett</strong> <code>x&lt;y</code></p>")
+    assert element.findtext("generalfeedback/text") == "Weil ]]&gt; &amp; &lt;i&gt; Text sind."
+    options = [a.findtext("text") for a in element.findall("answer")]
+    assert options == ["ja ]]&gt; &lt;script&gt;", "nein &amp; ß"]
+
+
+def test_seven_correct_options_share_in_moodle_steps_eleven_are_refused(tmp_path):
+    def multiple(correct: int, wrong: int) -> str:
+        opts = "".join(f"      - text: right {i}\n        correct: true\n" for i in range(correct))
+        opts += "".join(f"      - wrong {i}\n" for i in range(wrong))
+        return ("topic: T\nquestions:\n  - id: many\n    difficulty: easy\n"
+                "    knowledge: recall\n    type: multiple\n    text: Pick.\n    options:\n"
+                + opts)
+    bank = _bank(tmp_path, multiple(7, 3))
+    xml = to_moodle_xml(list(bank.questions), "r")
+    fractions = [a.get("fraction") for a in ElementTree.fromstring(xml).iter("answer")]
+    assert fractions == ["14.28571"] * 7 + ["-33.33333"] * 3
+    (tmp_path / "bank" / "q.yaml").write_text(multiple(11, 2))
+    result = export("--bank", str(tmp_path / "bank"), "-o", str(tmp_path / "m.xml"))
+    assert result.exit_code == 1
+    assert "has 11 correct options" in result.output and "q.yaml:3" in result.output
+    assert not (tmp_path / "m.xml").exists()
+
+
+def test_numbers_use_a_point_and_no_separators(tmp_path):
+    bank = _bank(tmp_path, """topic: N
+questions:
+  - id: pi
+    difficulty: easy
+    knowledge: recall
+    type: numeric
+    text: Pi?
+    value: 1234567.25
+    tolerance: 0.005
+    unit: m
+  - id: star
+    difficulty: easy
+    knowledge: recall
+    type: short
+    text: Which operator multiplies?
+    answers: ["*"]
+""")
+    quiz = ElementTree.fromstring(to_moodle_xml(list(bank.questions), "r"))
+    numerical = quiz.find(".//question[@type='numerical']")
+    assert numerical.findtext("answer/text") == "1234567.25"
+    assert numerical.findtext("answer/tolerance") == "0.005"
+    assert numerical.findtext("units/unit/unit_name") == "m"
+    assert quiz.findtext(".//question[@type='shortanswer']/answer/text") == "\\*"
+
+
+def test_export_from_a_manifest_holds_only_the_exam(tmp_path):
+    out = tmp_path / "out"
+    CliRunner().invoke(main, ["build", "--bank", BANK, "--total", "9", "--seed", "5",
+                              "--no-pdf", "-o", str(out)])
+    result = export("--manifest", str(out / "exam.json"), "-o", str(out / "m.xml"),
+                    "--category-root", "Final 2027")
+    assert result.exit_code == 0, result.output
+    questions, quiz = questions_of((out / "m.xml").read_bytes())
+    assert len(questions) == 9
+    assert all(c.findtext("category/text").startswith("$course$/top/Final 2027/")
+               for c in quiz.iter("question") if c.get("type") == "category")
+
+
+def test_check_moodle_xml_finds_what_moodle_rejects():
+    bad = ('<quiz><question type="multichoice"><name><text>x</text></name>'
+           '<single>false</single><answer fraction="33.3"><text>a</text></answer>'
+           '<answer fraction="33.3"><text>b</text></answer></question></quiz>')
+    problems = check_moodle_xml(bad)
+    assert any("33.3 is not one of Moodle's grade options" in p for p in problems)
+    assert any("add up to 66.6" in p for p in problems)
+    assert any("<shuffleanswers> is missing" in p for p in problems)
