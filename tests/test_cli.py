@@ -154,18 +154,22 @@ def test_forms_write_one_manifest_with_disjoint_forms(tmp_path):
     assert [f["name"] for f in forms] == ["1", "2", "3"] and len(ids) == len(set(ids)) == 12
 
 
-@pytest.mark.parametrize("command", ["check", "coverage", "build"])
+@pytest.mark.parametrize("command", [["check"], ["coverage"], ["build"], ["export", "moodle"]])
 def test_every_command_has_help_with_an_example(command):
-    result = run(command, "--help")
+    result = run(*command, "--help")
     assert result.exit_code == 0
     assert "Example: examgen " in result.output
 
 
-def test_readme_starts_with_the_two_setup_commands():
+def test_readme_starts_with_the_two_setup_commands(tmp_path, monkeypatch):
     readme = (ROOT / "README.md").read_text()
     block = re.search(r"```sh\n(.*?)```", readme, re.S).group(1).strip().splitlines()
-    assert block[0].startswith("pip install -e . && examgen ")
+    assert block[0] == "pip install -e . && examgen build --easy 5 --hard 2"
     assert block[1] == "pip install -e '.[test]' && python -m pytest"
     assert block[1] in (ROOT / ".ci" / "run").read_text()
-    main_job = shlex.split(block[0].split("&&")[1])[1:]
-    assert run(*main_job).exit_code == 0 or main_job[0] != "coverage"
+    (tmp_path / "bank").symlink_to(ROOT / "bank")
+    monkeypatch.chdir(tmp_path)
+    result = run(*shlex.split(block[0].split("&&")[1])[1:])
+    assert result.exit_code == 0, result.output
+    for name in ("exam.json", "exam.pdf", "key.pdf"):
+        assert (tmp_path / "out" / name).stat().st_size > 1000
