@@ -74,6 +74,9 @@ class Mix:
             if given:
                 counts[axis] = dict(given)
         topics = {}
+        if not isinstance(data.get("topics") or {}, dict):
+            raise MixError(f"{where('topics')}: topics map a topic to MIN or MIN:MAX, "
+                           "e.g. topics: {GAN: 2}")
         for name, spec in (data.get("topics") or {}).items():
             topics[str(name)] = parse_range(str(spec), f"{where('topics')}: topic '{name}'",
                                             whole=True)
