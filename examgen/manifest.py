@@ -56,6 +56,12 @@ def read_manifest(path: Path) -> dict:
     return data
 
 
+def question_ids(data: dict) -> list[str]:
+    """Every question id of a manifest, of all its forms."""
+    return [q["id"] for form in data.get("forms") or [data]
+            for q in form.get("questions", []) if isinstance(q, dict) and "id" in q]
+
+
 def exams_from_manifest(data: dict, bank: Bank, path: Path) -> list[Exam]:
     """Rebuild the very same exams from a manifest, with the bank's current texts."""
     exams = []

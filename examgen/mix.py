@@ -6,7 +6,6 @@ in what the rules imply (counts not given on an axis are 0 unless ``--total`` is
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,6 +13,7 @@ from pathlib import Path
 
 from .bank import suggest
 from .errors import MixError
+from .manifest import question_ids, read_manifest
 from .model import CELLS, Bank, Difficulty, Knowledge, Level
 
 AXES: dict[str, tuple[str, ...]] = {
@@ -233,19 +233,11 @@ def match_topic(name: str, topics: list[str]) -> str:
 
 
 def _used_ids(manifests: tuple[str, ...], base: Path) -> dict[str, str]:
+    """Question id -> the earlier exam.json it appeared in (--exclude-used)."""
     used: dict[str, str] = {}
     for name in manifests:
-        path = base / name
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise MixError(f"--exclude-used {name}: cannot read it ({exc.strerror})") from None
-        except json.JSONDecodeError as exc:
-            raise MixError(f"--exclude-used {name}:{exc.lineno}: not a manifest "
-                           f"(invalid JSON: {exc.msg})") from None
-        exams = data.get("forms") or [data] if isinstance(data, dict) else []
-        ids = [q.get("id") for exam in exams for q in exam.get("questions", [])]
+        ids = question_ids(read_manifest(base / name))
         if not ids:
             raise MixError(f"--exclude-used {name}: no questions in it; is it an exam.json?")
-        used.update((qid, name) for qid in ids if isinstance(qid, str))
+        used.update((qid, name) for qid in ids)
     return used

@@ -117,12 +117,7 @@ def render_exam(exam: Exam, variant: Variant, layout: Layout, header: dict,
     story += [Spacer(1, 3 * mm), _name_fields(page), Spacer(1, 4 * mm)]
     story += _blocks(page, layout.render("instructions", context))
     story += [Spacer(1, 3 * mm), *_points_table(page, exam, variant), Spacer(1, 6 * mm)]
-    by_id = {q.id: q for q in exam.questions}
-    for number, qid in enumerate(variant.order, 1):
-        q = by_id[qid]
-        parts = _question(page, number, q, variant.options.get(qid), False)
-        story.append(_QuestionBlock(parts, page.height))
-        story.append(Spacer(1, 5 * mm))
+    story += _questions(page, exam, variant, key=False)
     return _build(story, page, pagesize, header, variant, exam)
 
 
@@ -134,15 +129,20 @@ def render_key(exam: Exam, variant: Variant, layout: Layout, header: dict,
     story = _blocks(page, layout.render("key_header", context), first_is_title=True)
     story += [Spacer(1, 4 * mm), Paragraph(f"<b>{page.label('grid')}</b>", page.body),
               Spacer(1, 2 * mm), _grid(page, exam, variant), Spacer(1, 6 * mm)]
-    by_id = {q.id: q for q in exam.questions}
-    for number, qid in enumerate(variant.order, 1):
-        q = by_id[qid]
-        parts = _question(page, number, q, variant.options.get(qid), True)
-        story.append(_QuestionBlock(parts, page.height))
-        story.append(Spacer(1, 5 * mm))
+    story += _questions(page, exam, variant, key=True)
     story += [Paragraph(f"<b>{page.label('totals_per_cell')}</b>", page.body),
               Spacer(1, 2 * mm), _cell_totals(page, exam)]
     return _build(story, page, pagesize, header, variant, exam, key=True)
+
+
+def _questions(page: _Page, exam: Exam, variant: Variant, key: bool) -> list:
+    """The questions in the variant's order, each kept on one page."""
+    by_id = {q.id: q for q in exam.questions}
+    story: list[Flowable] = []
+    for number, qid in enumerate(variant.order, 1):
+        parts = _question(page, number, by_id[qid], variant.options.get(qid), key)
+        story += [_QuestionBlock(parts, page.height), Spacer(1, 5 * mm)]
+    return story
 
 
 def _context(exam: Exam, variant: Variant, header: dict) -> dict:
