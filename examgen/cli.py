@@ -12,18 +12,16 @@ from .bank import check_bank, load_bank
 from .blueprint import Blueprint, load_blueprint
 from .build import build_exams
 from .coverage import coverage, render_text
-from .errors import BankError, ExamgenError
+from .errors import BankError, ExamgenError, MixError
 from .export import EXPORTERS
 from .files import write_atomic
 from .manifest import exams_from_manifest, read_manifest, to_manifest
 from .mix import FLAGS, Mix, merge, resolve
 from .model import Bank
-from .options import _flag_mix, _mix_options, bank_option, out_option, seed_option
+from .options import bank_option, flag_mix, mix_options, out_option, seed_option
 from .outputs import render_outputs
 from .render.layout import load_layout
 from .render.pdf import PAPERS
-
-_COLOURS = {"green": "green", "yellow": "yellow", "red": "red"}
 
 
 class _Group(click.Group):
@@ -79,14 +77,14 @@ def coverage_cmd(bank_dir: Path, as_json: bool):
 
 
 def _paint(text: str, level) -> str:
-    return click.style(text, fg=_COLOURS[level.value]) if level else text
+    return click.style(text, fg=level.value) if level else text  # green, yellow, red
 
 
 @main.command()
 @bank_option
 @click.option("--blueprint", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="YAML file with the mix, header, layout, variants and seed.")
-@_mix_options
+@mix_options
 @seed_option
 @click.option("--variants", type=click.IntRange(1, 702), help="Versions A, B, ... (default 1).")
 @click.option("--forms", type=click.IntRange(1, 50),
@@ -109,16 +107,11 @@ def build(ctx, bank_dir, blueprint, seed, variants, forms, overlap, from_manifes
     """
     plan = load_blueprint(blueprint) if blueprint else Blueprint()
     if from_manifest:
-        given = ctx.get_parameter_source("bank_dir") != click.core.ParameterSource.DEFAULT
-        bank, exams, mix, header = _rebuild(from_manifest, bank_dir if given else None)
+        _refuse_with_from(blueprint, seed, variants, forms, overlap, flags)
+        bank, exams, mix, header = _rebuild(from_manifest, _explicit_bank(ctx, bank_dir))
     else:
-        bank = load_bank(bank_dir)
-        mix = _resolve_mix(plan, flags, bank)
-        seed = _first(seed, plan.settings.get("seed"), secrets.randbelow(10**9))
-        exams = build_exams(bank, mix, seed, _first(variants, plan.settings.get("variants"), 1),
-                            _first(forms, plan.settings.get("forms"), 1),
-                            _first(overlap, plan.settings.get("overlap"), 0))
-        mix, header = mix.to_json(), plan.header
+        bank, exams, mix, header = _select(plan, load_bank(bank_dir), flags, seed, variants,
+                                           forms, overlap)
     header = {**header, "layout": _first(layout, plan.settings.get("layout"),
                                          header.get("layout"), "default"),
               "paper": _first(paper, plan.settings.get("paper"), header.get("paper"), "a4")}
@@ -130,12 +123,40 @@ def build(ctx, bank_dir, blueprint, seed, variants, forms, overlap, from_manifes
     _print_summary(exams, out_dir, list(files))
 
 
+def _select(plan: Blueprint, bank: Bank, flags: dict, seed, variants, forms, overlap):
+    """Solve the mix: flags over the blueprint, the blueprint over the defaults."""
+    settings = plan.settings
+    mix = _resolve_mix(plan, flags, bank)
+    seed = _first(seed, settings.get("seed"), secrets.randbelow(10**9))
+    exams = build_exams(bank, mix, seed, _first(variants, settings.get("variants"), 1),
+                        _first(forms, settings.get("forms"), 1),
+                        _first(overlap, settings.get("overlap"), 0))
+    return bank, exams, mix.to_json(), plan.header
+
+
+def _refuse_with_from(blueprint, seed, variants, forms, overlap, flags: dict) -> None:
+    """--from rebuilds an exam as it was; anything that would change it is a mistake."""
+    changed = [name for name, value in (("--blueprint", blueprint), ("--seed", seed),
+                                        ("--variants", variants), ("--forms", forms),
+                                        ("--overlap", overlap)) if value is not None]
+    changed += [FLAGS[key] for key in flag_mix(dict(flags))]
+    if changed:
+        raise MixError(f"--from rebuilds the exam exactly as it was; drop {', '.join(changed)} "
+                       "(or build a new exam without --from)")
+
+
+def _explicit_bank(ctx: click.Context, bank_dir: Path) -> Path | None:
+    """The --bank the user typed, or None to use the one the manifest names."""
+    given = ctx.get_parameter_source("bank_dir") != click.core.ParameterSource.DEFAULT
+    return bank_dir if given else None
+
+
 def _first(*values):
     return next(v for v in values if v is not None)
 
 
 def _resolve_mix(plan: Blueprint, flags: dict, bank: Bank):
-    given = _flag_mix(flags)
+    given = flag_mix(flags)
     merged = merge(plan.mix, given)
     mix = Mix.from_mapping(merged, lambda key: FLAGS[key] if key in given else plan.where(key))
     return resolve(mix, bank)
@@ -185,8 +206,7 @@ def export_moodle(ctx, bank_dir, manifest, output, category_root):
     Example: examgen export moodle --bank bank/ -o out/moodle.xml
     """
     if manifest:
-        given = ctx.get_parameter_source("bank_dir") != click.core.ParameterSource.DEFAULT
-        bank, exams, _, _ = _rebuild(manifest, bank_dir if given else None)
+        bank, exams, _, _ = _rebuild(manifest, _explicit_bank(ctx, bank_dir))
         questions = list({q.id: q for e in exams for q in e.questions}.values())
     else:
         bank = load_bank(bank_dir)

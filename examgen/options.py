@@ -29,7 +29,7 @@ def out_option(func):
                         help="Folder for exam.json and the PDFs.")(func)
 
 
-def _mix_options(func):
+def mix_options(func):
     """The flags of the mix; each repeats what a blueprint's ``mix:`` can say."""
     counts = [(v, f"Exactly N {v} questions.") for v in AXES["difficulty"]]
     counts += [(v, f"Exactly N {v} questions.") for v in AXES["knowledge"]]
@@ -58,7 +58,7 @@ def _mix_options(func):
     return func
 
 
-def _flag_mix(kw: dict) -> dict:
+def flag_mix(kw: dict) -> dict:
     """The mix as given on the command line, in the blueprint's ``mix:`` shape."""
     mix: dict = {}
     for axis in ("difficulty", "knowledge", "level"):

@@ -173,3 +173,11 @@ def test_readme_starts_with_the_two_setup_commands(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     for name in ("exam.json", "exam.pdf", "key.pdf"):
         assert (tmp_path / "out" / name).stat().st_size > 1000
+
+
+def test_from_refuses_flags_that_would_change_the_exam(tmp_path):
+    _, out = build(tmp_path, "--total", "3", "--seed", "1", "--no-pdf")
+    result = run("build", "--from", str(out / "exam.json"), "--seed", "2", "--hard", "1",
+                 "-o", str(tmp_path / "again"))
+    assert result.exit_code == 2
+    assert "drop --seed, --easy/--medium/--hard" in result.output
