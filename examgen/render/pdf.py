@@ -196,7 +196,7 @@ def _points_table(page: _Page, exam: Exam, variant: Variant) -> list:
             pts.append(f"{exam.total_points:g}")
         rows = [[Paragraph(c, page.centre) for c in head], [Paragraph(c, page.centre) for c in pts],
                 [Paragraph(page.label("score"), page.centre)] + [""] * (len(head) - 1)]
-        first, total = 24 * mm, 15 * mm
+        first, total = 24 * mm, 18 * mm
         cell = min(10 * mm, (page.width - first - total) / per_row)
         widths = [first] + [cell] * len(chunk) + ([total] if last else [])
         table = Table(rows, colWidths=widths, rowHeights=[None, None, 9 * mm], hAlign="LEFT")
@@ -495,7 +495,7 @@ def _grid_answer(page: _Page, q: Question, permutation) -> str:
 def _grid(page: _Page, exam: Exam, variant: Variant) -> Table:
     """Question number -> answer, points and cell: plain cells, drawn without wrapping."""
     by_id = {q.id: q for q in exam.questions}
-    widths = [14 * mm, page.width - 14 * mm - 14 * mm - 36 * mm, 14 * mm, 36 * mm]
+    widths = [14 * mm, page.width - 14 * mm - 18 * mm - 36 * mm, 18 * mm, 36 * mm]
     rows = [[page.layout.labels[k] for k in ("number", "answer", "points", "cell")]]
     bold = f"{page.sans}-10"
     style = [("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor(page.layout.colour("rule"))),
@@ -567,6 +567,15 @@ def _build(story: list, page: _Page, pagesize, header: dict, variant: Variant, e
     return buffer.getvalue()
 
 
+def _fit(text: str, font: str, size: float, width: float) -> str:
+    """The text, shortened with an ellipsis until it fits ``width``."""
+    if stringWidth(text, font, size) <= width:
+        return text
+    while text and stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
 def _numbered_canvas(page: _Page, left: str, right: str):
     """A canvas that knows the page count when it draws the footers ("page X of Y")."""
     pattern = page.layout.labels["page"]
@@ -594,7 +603,8 @@ def _numbered_canvas(page: _Page, left: str, right: str):
             y = float(margins["bottom"]) * mm / 2
             self.setFont(page.sans, 8)
             self.setFillColor(colors.HexColor("#555555"))
-            self.drawString(float(margins["left"]) * mm, y, left[:90])
+            room = width / 2 - float(margins["left"]) * mm - 28 * mm
+            self.drawString(float(margins["left"]) * mm, y, _fit(left, page.sans, 8, room))
             text = pattern.replace("{page}", str(self._pageNumber)).replace("{pages}", str(total))
             self.drawCentredString(width / 2, y, text)
             self.drawRightString(width - float(margins["right"]) * mm, y, right)
