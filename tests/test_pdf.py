@@ -178,3 +178,30 @@ def test_unknown_layout_name(tmp_path):
                                        "--layout", "fancy", "-o", str(tmp_path)])
     assert result.exit_code == 2
     assert "no layout 'fancy'" in result.output and "(de, default)" in result.output
+
+
+def test_questions_stay_on_one_page_unless_taller_than_a_page(tmp_path):
+    out = tmp_path / "whole"
+    result = CliRunner().invoke(main, ["build", "--bank", BANK, "--total", "40", "--seed", "8",
+                                       "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((out / "exam.json").read_text())
+    bank = load_bank(BANK)
+    pages = [" ".join(p.extract_text().split()) for p in PdfReader(out / "exam.pdf").pages]
+    variant = manifest["variants"][0]
+    for qid in variant["order"]:
+        q = bank.by_id[qid]
+        first = fold(re.split(r"\{\{\d+\}\}", q.text)[0])[:40]
+        last = fold(q.options[variant["options"][qid][-1]].text) if qid in variant["options"] \
+            else first
+        assert any(first in page and last in page for page in pages), qid
+
+    bank_dir = tmp_path / "tall"
+    bank_dir.mkdir()
+    (bank_dir / "q.yaml").write_text(
+        "topic: T\nquestions:\n  - id: essay\n    difficulty: easy\n    knowledge: recall\n"
+        "    type: open\n    text: Write at length.\n    answer_lines: 40\n")
+    result = CliRunner().invoke(main, ["build", "--bank", str(bank_dir), "--total", "1",
+                                       "--seed", "1", "-o", str(tmp_path / "tall-out")])
+    assert result.exit_code == 0, result.output
+    assert len(PdfReader(tmp_path / "tall-out" / "exam.pdf").pages) == 2

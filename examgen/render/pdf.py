@@ -101,7 +101,8 @@ def _page(layout: Layout, paper: str) -> tuple[_Page, tuple[float, float]]:
                            textColor=colors.HexColor(layout.colour("accent")), spaceAfter=2)
     pagesize = PAPERS[paper]
     margins = layout.settings["margins"]
-    width = pagesize[0] - (float(margins["left"]) + float(margins["right"])) * mm
+    # What the frame offers inside its 6 pt padding on every side.
+    width = pagesize[0] - (float(margins["left"]) + float(margins["right"])) * mm - 12
     height = pagesize[1] - (float(margins["top"]) + float(margins["bottom"])) * mm - 12
     return _Page(layout, width, height, sans, mono, body, small, title,
                  ParagraphStyle("right", parent=body, alignment=TA_RIGHT),
@@ -301,15 +302,26 @@ def _numeric_body(page: _Page, q: Question, permutation, key: bool) -> list:
 
 
 class _RuledLines(Flowable):
-    """The answer area of an open question: ``count`` lines to write on."""
+    """The answer area of an open question: ``count`` lines to write on.
 
-    def __init__(self, width: float, count: int, spacing: float, colour: str):
+    A very tall area continues on the next page rather than failing the layout.
+    """
+
+    def __init__(self, count: int, spacing: float, colour: str):
         super().__init__()
-        self.width, self.count, self.spacing, self.colour = width, count, spacing, colour
+        self.count, self.spacing, self.colour = count, spacing, colour
         self.height = count * spacing
 
     def wrap(self, available_width, available_height):
+        self.width = available_width
         return self.width, self.height
+
+    def split(self, available_width, available_height):
+        fit = int(available_height // self.spacing)
+        if fit < 1 or fit >= self.count:
+            return []
+        return [_RuledLines(fit, self.spacing, self.colour),
+                _RuledLines(self.count - fit, self.spacing, self.colour)]
 
     def draw(self):
         self.canv.setStrokeColor(colors.HexColor(self.colour))
@@ -323,7 +335,7 @@ def _open_body(page: _Page, q: Question, permutation, key: bool) -> list:
     if key:
         return []
     spacing = float(page.layout.settings["open_line_spacing"]) * mm
-    return [_RuledLines(page.width, q.answer_lines, spacing, page.layout.colour("rule"))]
+    return [_RuledLines(q.answer_lines, spacing, page.layout.colour("rule"))]
 
 
 def _cloze_body(page: _Page, q: Question, permutation, key: bool) -> list:
