@@ -172,6 +172,7 @@ def _question(node: Node, file_topic: str | None, ctx: _FileContext) -> Question
     if qtype is not None and qtype not in TYPES:
         report("type", f"unknown type '{qtype}'{suggest(qtype, TYPES)}; "
                        f"valid: {', '.join(TYPES)}")
+        qtype = None
     allowed = COMMON_FIELDS | TYPE_FIELDS.get(qtype, ALL_FIELDS)
     for key in node:
         if key not in allowed:

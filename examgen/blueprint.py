@@ -10,6 +10,7 @@ import yaml
 
 from .bank import suggest
 from .errors import BankError, Problem
+from .render.pdf import PAPERS
 from .yamlio import Node, parse_yaml
 
 HEADER_KEYS = ("title", "course", "date", "duration", "instructions")
@@ -62,6 +63,10 @@ def load_blueprint(path: Path) -> Blueprint:
         if value is not None and (isinstance(value, bool) or not isinstance(value, int)
                                   or value < 0):
             fail(data.key_lines[key], f"'{key}' must be a whole number")
+    if "layout" in settings and not isinstance(settings["layout"], str):
+        fail(data.key_lines["layout"], "'layout' is a name (default, de) or a folder path")
+    if settings.get("paper", "a4") not in PAPERS:
+        fail(data.key_lines["paper"], f"'paper' must be one of {', '.join(PAPERS)}")
     mix = data.get("mix", {})
     if not isinstance(mix, Node):
         fail(data.key_lines.get("mix", 1), "'mix' is a mapping, e.g. mix: {easy: 5, hard: 2}")

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from examgen.bank import check_bank, load_bank
 from examgen.cli import main
@@ -115,3 +118,25 @@ def test_digest_changes_with_the_bank(tmp_path):
     before = load_bank(tmp_path).digest
     (tmp_path / "q.yaml").write_text((tmp_path / "q.yaml").read_text().replace("valid", "fine"))
     assert load_bank(tmp_path).digest != before
+
+
+_scalars = st.one_of(st.none(), st.booleans(), st.integers(-3, 50), st.floats(-1, 10),
+                     st.text(max_size=12), st.sampled_from(
+                         ["easy", "recall", "single", "cloze", "{{1}}", "x.png", "../x"]))
+_keys = st.sampled_from(["id", "topic", "difficulty", "knowledge", "type", "text", "points",
+                         "options", "answers", "answer", "value", "tolerance", "gaps",
+                         "image", "tags", "group", "correct", "fixed_order", "answer_lines",
+                         "model_answer", "questions", "explanation", "unit", "bogus"])
+_values = st.recursive(_scalars, lambda inner: st.one_of(
+    st.lists(inner, max_size=4), st.dictionaries(_keys, inner, max_size=6)), max_leaves=25)
+
+
+@settings(max_examples=150, deadline=None)
+@given(doc=st.one_of(_values, st.fixed_dictionaries(
+    {"topic": _scalars, "questions": st.lists(st.dictionaries(_keys, _values), max_size=4)})))
+def test_any_yaml_gives_problems_never_a_crash(tmp_path_factory, doc):
+    folder = tmp_path_factory.mktemp("fuzz")
+    (folder / "q.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True))
+    bank, problems = check_bank(folder)
+    for problem in problems:
+        assert problem.file.endswith("q.yaml") and problem.line >= 0 and problem.message
