@@ -10,7 +10,7 @@ import yaml
 
 from .bank import suggest
 from .errors import BankError, Problem
-from .render.pdf import PAPERS
+from .render.page import PAPERS
 from .yamlio import Node, parse_yaml
 
 HEADER_KEYS = ("title", "course", "date", "duration", "instructions")

@@ -21,7 +21,7 @@ from .model import Bank
 from .options import bank_option, flag_mix, mix_options, out_option, seed_option
 from .outputs import render_outputs
 from .render.layout import load_layout
-from .render.pdf import PAPERS
+from .render.page import PAPERS
 
 
 class _Group(click.Group):

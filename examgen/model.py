@@ -100,10 +100,6 @@ class Question:
     def cell(self) -> str:
         return f"{self.difficulty.value}/{self.knowledge.value}"
 
-    @property
-    def correct_indexes(self) -> tuple[int, ...]:
-        return tuple(i for i, o in enumerate(self.options) if o.correct)
-
 
 @dataclass(frozen=True)
 class Bank:

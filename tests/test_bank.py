@@ -90,7 +90,7 @@ def test_sample_bank_is_clean_and_rich(sample_bank):
 
 def test_seed_questions_keep_their_answers(sample_bank):
     by_id = sample_bank.by_id
-    answer = {qid: by_id[qid].options[by_id[qid].correct_indexes[0]].text
+    answer = {qid: next(o.text for o in by_id[qid].options if o.correct)
               for qid in ("gan-deepfakes", "tl-false-statement", "tl-when-data",
                           "tl-when-process")}
     assert answer["gan-deepfakes"] == "Generative Adversarial Networks"

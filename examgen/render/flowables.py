@@ -1,0 +1,212 @@
+"""The flowables examgen draws itself: cheaper than tables, and shaped for exams."""
+
+from __future__ import annotations
+
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen import canvas as pdfcanvas
+from reportlab.platypus import Flowable, Paragraph
+
+from ..model import Question
+from .page import GUTTER, LABEL_INSET, OPTION_INDENT, POINTS_WIDTH, Page, level_colours
+
+
+class AnswerLine(Flowable):
+    """'Answer: ________ unit' for short and numeric questions."""
+
+    def __init__(self, page: Page, suffix: str = ""):
+        super().__init__()
+        self.page, self.suffix = page, suffix
+        self.label = page.layout.labels["answer"] + ":"
+
+    def wrap(self, available_width, available_height):
+        return available_width, 9 * mm
+
+    def draw(self):
+        canvas, size = self.canv, self.page.body.fontSize
+        canvas.setFont(self.page.sans, size)
+        canvas.drawString(GUTTER, 1.5 * mm, self.label)
+        canvas.setLineWidth(0.6)
+        canvas.line(GUTTER + 24 * mm, 1 * mm, GUTTER + 104 * mm, 1 * mm)
+        if self.suffix:
+            canvas.drawString(GUTTER + 106 * mm, 1.5 * mm, self.suffix)
+
+
+class RuledLines(Flowable):
+    """The answer area of an open question: ``count`` lines to write on.
+
+    A very tall area continues on the next page rather than failing the layout.
+    """
+
+    def __init__(self, count: int, spacing: float, colour: str):
+        super().__init__()
+        self.count, self.spacing, self.colour = count, spacing, colour
+        self.height = count * spacing
+
+    def wrap(self, available_width, available_height):
+        self.width = available_width
+        return self.width, self.height
+
+    def split(self, available_width, available_height):
+        fit = int(available_height // self.spacing)
+        if fit < 1 or fit >= self.count:
+            return []
+        return [RuledLines(fit, self.spacing, self.colour),
+                RuledLines(self.count - fit, self.spacing, self.colour)]
+
+    def draw(self):
+        self.canv.setStrokeColor(colors.HexColor(self.colour))
+        self.canv.setLineWidth(0.4)
+        for n in range(self.count):
+            y = self.height - (n + 1) * self.spacing
+            self.canv.line(0, y, self.width, y)
+
+
+class Badge(Flowable):
+    """The question's cell in its level colour, e.g. 'hard · application · red'."""
+
+    def __init__(self, page: Page, q: Question):
+        super().__init__()
+        self.page = page
+        self.text = f"{q.difficulty.value} · {q.knowledge.value} · {q.level.value} · {q.id}"
+        self.background, self.ink = level_colours(page, q.level.value)
+        self.size = page.small.fontSize
+        self.box_width = stringWidth(self.text, page.sans, self.size) + 8
+
+    def wrap(self, available_width, available_height):
+        return self.box_width, self.size + 6
+
+    def draw(self):
+        canvas = self.canv
+        canvas.setFillColor(self.background)
+        canvas.roundRect(0, 1, self.box_width, self.size + 4, 2, stroke=0, fill=1)
+        canvas.setFillColor(self.ink)
+        canvas.setFont(self.page.sans, self.size)
+        canvas.drawString(4, 4, self.text)
+
+
+class QuestionBlock(Flowable):
+    """A question kept on one page: its parts are measured once and drawn together.
+
+    Only a question taller than a whole page is handed back in parts, so that the frame
+    can split it (reportlab's KeepTogether would measure every part twice).
+    """
+
+    def __init__(self, parts: list[Flowable], page_height: float):
+        super().__init__()
+        self.parts, self.page_height = parts, page_height
+        self._measured: tuple[float, list[float]] | None = None
+
+    def wrap(self, available_width, available_height):
+        if self._measured is None or self._measured[0] != available_width:
+            heights = [part.wrap(available_width, available_height)[1] for part in self.parts]
+            self._measured = (available_width, heights)
+        self.width, self.height = available_width, sum(self._measured[1])
+        return self.width, self.height
+
+    def split(self, available_width, available_height):
+        return list(self.parts) if self.height > self.page_height else []
+
+    def draw(self):
+        y = self.height
+        for part, height in zip(self.parts, self._measured[1], strict=True):
+            y -= height
+            part.drawOn(self.canv, 0, y)
+
+
+class Indented(Flowable):
+    """Any flowable moved right by ``indent``, to line up with the question text."""
+
+    def __init__(self, inner: Flowable, indent: float):
+        super().__init__()
+        self.inner, self.indent = inner, indent
+
+    def wrap(self, available_width, available_height):
+        _, self.height = self.inner.wrap(available_width - self.indent, available_height)
+        self.width = available_width
+        return self.width, self.height
+
+    def draw(self):
+        self.inner.drawOn(self.canv, self.indent, 0)
+
+
+class Hanging(Flowable):
+    """A paragraph with a label hanging in the gutter (a question number, an option's box
+    and letter) and, optionally, the points at the right margin.
+
+    The paragraph holds no number or letter, so the same paragraph serves every variant.
+    """
+
+    def __init__(self, page: Page, label: str, paragraph: Paragraph, points: str = "",
+                 indent: float = 0, bold: bool = False, colour: str | None = None,
+                 gap: float = 0):
+        super().__init__()
+        self.page, self.label, self.paragraph, self.points = page, label, paragraph, points
+        self.indent, self.bold, self.colour, self.gap = indent, bold, colour, gap
+
+    def wrap(self, available_width, available_height):
+        self.width = available_width
+        right = POINTS_WIDTH if self.points else 0
+        _, height = self.paragraph.wrap(available_width - self.indent - right, available_height)
+        self.height = height + self.gap
+        return available_width, self.height
+
+    def draw(self):
+        canvas, size = self.canv, self.page.body.fontSize
+        baseline = self.height - self.gap - size
+        canvas.setFont(f"{self.page.sans}-10" if self.bold else self.page.sans, size)
+        if self.colour:
+            canvas.setFillColor(colors.HexColor(self.colour))
+        canvas.drawString(LABEL_INSET if self.indent == OPTION_INDENT else 0, baseline,
+                          self.label)
+        canvas.setFillColor(colors.black)
+        self.paragraph.drawOn(canvas, self.indent, 0)  # after the label: reading order
+        if self.points:
+            canvas.setFont(self.page.sans, size)
+            canvas.drawRightString(self.width, baseline, self.points)
+
+
+def fit(text: str, font: str, size: float, width: float) -> str:
+    """The text, shortened with an ellipsis until it fits ``width``."""
+    if stringWidth(text, font, size) <= width:
+        return text
+    while text and stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def numbered_canvas(page: Page, left: str, right: str):
+    """A canvas that knows the page count when it draws the footers ("page X of Y")."""
+    pattern = page.layout.labels["page"]
+    margins = page.layout.settings["margins"]
+
+    class NumberedCanvas(pdfcanvas.Canvas):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict] = []
+
+        def showPage(self):  # noqa: N802 - reportlab's name
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            total = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                self._footer(total)
+                super().showPage()
+            super().save()
+
+        def _footer(self, total: int) -> None:
+            width = self._pagesize[0]
+            y = float(margins["bottom"]) * mm / 2
+            self.setFont(page.sans, 8)
+            self.setFillColor(colors.HexColor("#555555"))
+            room = width / 2 - float(margins["left"]) * mm - 28 * mm
+            self.drawString(float(margins["left"]) * mm, y, fit(left, page.sans, 8, room))
+            text = pattern.replace("{page}", str(self._pageNumber)).replace("{pages}", str(total))
+            self.drawCentredString(width / 2, y, text)
+            self.drawRightString(width - float(margins["right"]) * mm, y, right)
+
+    return NumberedCanvas

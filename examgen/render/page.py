@@ -1,0 +1,98 @@
+"""What every part of a printed page needs: paper, measures, styles, labels and colours.
+
+Made once per layout and paper, so that the paragraph cache lives across documents.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph
+
+from ..markup import to_reportlab
+from .fonts import register_fonts
+from .layout import Layout
+
+PAPERS = {"a4": A4, "letter": LETTER}
+GUTTER, OPTION_INDENT, LABEL_INSET, POINTS_WIDTH = 8 * mm, 19 * mm, 8 * mm, 22 * mm
+
+
+class StableParagraph(Paragraph):
+    """A Paragraph that remembers its line breaks for the width it was last wrapped at."""
+
+    _wrapped: tuple | None = None
+
+    def wrap(self, available_width, available_height):
+        if self._wrapped and self._wrapped[0] == available_width:
+            _, self.width, self.height, self.blPara = self._wrapped
+            return self.width, self.height
+        size = super().wrap(available_width, available_height)
+        self._wrapped = (available_width, self.width, self.height, self.blPara)
+        return size
+
+
+@dataclass(frozen=True, eq=False)
+class Page:
+    """What every flowable needs to know: styles, widths, labels and colours."""
+
+    layout: Layout
+    width: float
+    height: float  # what one page's frame holds: a taller question has to split
+    sans: str
+    mono: str
+    body: ParagraphStyle
+    small: ParagraphStyle
+    title: ParagraphStyle
+    right: ParagraphStyle
+    centre: ParagraphStyle
+    cache: dict = field(default_factory=dict, compare=False)
+
+    def text(self, text: str) -> str:
+        return to_reportlab(text, self.mono)
+
+    def paragraph(self, markup: str, style: str) -> Paragraph:
+        """A paragraph shared by every document of this process that prints the same text:
+        variants differ in order, not in text, so each is parsed and wrapped once."""
+        key = (markup, style)
+        cached = self.cache.get(key)
+        if cached is None:
+            if len(self.cache) > 20_000:
+                self.cache.clear()
+            cached = self.cache[key] = StableParagraph(markup, getattr(self, style))
+        return cached
+
+    def label(self, key: str) -> str:
+        return to_reportlab(self.layout.labels[key], self.mono)
+
+
+@lru_cache(maxsize=8)
+def page_for(layout: Layout, paper: str) -> tuple[Page, tuple[float, float]]:
+    """Styles and measures for a layout, made once so its paragraph cache lives on."""
+    sans, mono = register_fonts()
+    fonts = layout.settings["fonts"]
+    size, leading = float(fonts["size"]), float(fonts["leading"])
+    body = ParagraphStyle("body", fontName=sans, fontSize=size, leading=leading)
+    small = ParagraphStyle("small", parent=body, fontSize=float(fonts["small_size"]),
+                           leading=float(fonts["small_size"]) * 1.3)
+    title = ParagraphStyle("title", parent=body, fontSize=float(fonts["title_size"]),
+                           leading=float(fonts["title_size"]) * 1.25,
+                           textColor=colors.HexColor(layout.colour("accent")), spaceAfter=2)
+    pagesize = PAPERS[paper]
+    margins = layout.settings["margins"]
+    # What the frame offers inside its 6 pt padding on every side.
+    width = pagesize[0] - (float(margins["left"]) + float(margins["right"])) * mm - 12
+    height = pagesize[1] - (float(margins["top"]) + float(margins["bottom"])) * mm - 12
+    return Page(layout, width, height, sans, mono, body, small, title,
+                 ParagraphStyle("right", parent=body, alignment=TA_RIGHT),
+                 ParagraphStyle("centre", parent=small, alignment=TA_CENTER)), pagesize
+
+
+def level_colours(page: Page, level: str) -> tuple[colors.Color, colors.Color]:
+    background = colors.HexColor(page.layout.colour(level))
+    return background, colors.black if level == "yellow" else colors.white
