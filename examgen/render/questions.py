@@ -45,7 +45,7 @@ def _cloze_text(page: Page, q: Question) -> str:
 
 def _image(q: Question, max_width: float) -> Image:
     image = Image(str(q.image))
-    scale = min(1.0, max_width / image.imageWidth, (90 * mm) / image.imageHeight)
+    scale = min(1.0, max_width / image.imageWidth, (60 * mm) / image.imageHeight)
     image.drawWidth, image.drawHeight = image.imageWidth * scale, image.imageHeight * scale
     image.hAlign = "LEFT"
     return image
