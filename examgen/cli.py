@@ -139,7 +139,7 @@ def _refuse_with_from(blueprint, seed, variants, forms, overlap, flags: dict) ->
     changed = [name for name, value in (("--blueprint", blueprint), ("--seed", seed),
                                         ("--variants", variants), ("--forms", forms),
                                         ("--overlap", overlap)) if value is not None]
-    changed += [FLAGS[key] for key in flag_mix(dict(flags))]
+    changed += [FLAGS[key] for key in flag_mix(flags)]
     if changed:
         raise MixError(f"--from rebuilds the exam exactly as it was; drop {', '.join(changed)} "
                        "(or build a new exam without --from)")

@@ -178,7 +178,7 @@ class ResolvedMix:
         }
 
 
-def resolve(mix: Mix, bank: Bank, base: Path = Path(".")) -> ResolvedMix:
+def resolve(mix: Mix, bank: Bank) -> ResolvedMix:
     """Check the mix against the bank and apply the rule for counts that were not given."""
     sums = {axis: sum(c.values()) for axis, c in mix.counts.items()}
     total = mix.total
@@ -208,7 +208,7 @@ def resolve(mix: Mix, bank: Bank, base: Path = Path(".")) -> ResolvedMix:
         total=total, counts=counts, implied_zero=implied, topics=topics,
         topic_flags=topic_flags, each_topic=mix.each_topic or 0, points=mix.points,
         require=mix.require, exclude=mix.exclude,
-        used=_used_ids(mix.exclude_used, base), tags=mix.tags, total_given=mix.total is not None,
+        used=_used_ids(mix.exclude_used), tags=mix.tags, total_given=mix.total is not None,
     )
 
 
@@ -232,11 +232,11 @@ def match_topic(name: str, topics: list[str]) -> str:
                    f"topics: {', '.join(topics)}")
 
 
-def _used_ids(manifests: tuple[str, ...], base: Path) -> dict[str, str]:
+def _used_ids(manifests: tuple[str, ...]) -> dict[str, str]:
     """Question id -> the earlier exam.json it appeared in (--exclude-used)."""
     used: dict[str, str] = {}
     for name in manifests:
-        ids = question_ids(read_manifest(base / name))
+        ids = question_ids(read_manifest(Path(name)))
         if not ids:
             raise MixError(f"--exclude-used {name}: no questions in it; is it an exam.json?")
         used.update((qid, name) for qid in ids)

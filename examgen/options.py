@@ -62,17 +62,17 @@ def flag_mix(kw: dict) -> dict:
     """The mix as given on the command line, in the blueprint's ``mix:`` shape."""
     mix: dict = {}
     for axis in ("difficulty", "knowledge", "level"):
-        given = {v: kw.pop(v) for v in AXES[axis]}
+        given = {v: kw[v] for v in AXES[axis]}
         if any(n is not None for n in given.values()):
             mix[axis] = {v: n for v, n in given.items() if n is not None}
-    cells = dict(parse_assignment(c, "--cell") for c in kw.pop("cells"))
+    cells = dict(parse_assignment(c, "--cell") for c in kw["cells"])
     if cells:
         mix["cells"] = {c: _int(n, f"--cell {c}={n}") for c, n in cells.items()}
-    topics = dict(parse_assignment(t, "--topic") for t in kw.pop("topics"))
+    topics = dict(parse_assignment(t, "--topic") for t in kw["topics"])
     if topics:
         mix["topics"] = topics
     for key in ("total", "each_topic", "points", "require", "exclude", "exclude_used", "tags"):
-        value = kw.pop(key)
+        value = kw[key]
         if value not in (None, ()):
             mix[key] = list(value) if isinstance(value, tuple) else value
     return mix

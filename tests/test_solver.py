@@ -193,11 +193,10 @@ def test_enemy_groups_never_meet(sample_bank):
 
 
 def test_variants_shuffle_but_keep_fixed_options(sample_bank):
-    questions = tuple(sample_bank.questions[:20])
+    questions = tuple(sample_bank.questions[:20]) + (sample_bank.by_id["gan-players"],)
     variants = make_variants(questions, seed=4, count=3)
     assert [v.name for v in variants] == ["A", "B", "C"]
     assert len({v.order for v in variants}) == 3
-    players = sample_bank.by_id["gan-players"]
     for v in variants:
         assert sorted(v.order) == sorted(q.id for q in questions)
         for qid, perm in v.options.items():
@@ -206,5 +205,5 @@ def test_variants_shuffle_but_keep_fixed_options(sample_bank):
             for pos, option in enumerate(q.options):
                 if option.fixed_order:
                     assert perm[pos] == pos
-    if players in questions:
-        assert all(v.options["gan-players"][3] == 3 for v in variants)
+    assert sample_bank.by_id["gan-players"].options[3].fixed_order
+    assert all(v.options["gan-players"][3] == 3 for v in variants)

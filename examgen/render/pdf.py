@@ -71,7 +71,7 @@ def _context(exam: Exam, variant: Variant, header: dict) -> dict:
         "variant": variant.name if len(exam.variants) > 1 else "",
         "form": exam.name, "question_count": len(exam.questions),
         "total_points": f"{exam.total_points:g}",
-        "has_single": any(q.type in ("single", "truefalse") for q in exam.questions),
+        "has_single": any(q.type == "single" for q in exam.questions),
         "has_multiple": any(q.type == "multiple" for q in exam.questions),
     }
 
