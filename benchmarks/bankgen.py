@@ -62,15 +62,15 @@ def write_bank(folder: Path, count: int, topics: int = 7, groups: int = 200,
 
 def make_bank(count: int, topics: int = 7, groups: int = 200, seed: int = 1):
     """The same questions as ``write_bank``, built in memory (no YAML), for solver timings."""
-    from examgen.model import Bank, Difficulty, Knowledge, Option, Question
+    from examgen.model import Bank, Difficulty, Knowledge, Option, SingleChoice
 
     rng = random.Random(seed)
     questions = []
     for n in range(count):
         q = _question(rng, n, groups)
-        questions.append(Question(
+        questions.append(SingleChoice(
             id=q["id"], topic=f"Topic {n % topics + 1}", difficulty=Difficulty(q["difficulty"]),
-            knowledge=Knowledge(q["knowledge"]), type="single", text=q["text"],
+            knowledge=Knowledge(q["knowledge"]), text=q["text"],
             points=q["points"], group=q.get("group", ""),
             options=(Option("right", True), Option("wrong"), Option("also wrong")),
         ))

@@ -1,7 +1,8 @@
 """Load a folder of YAML question files into a validated ``Bank``.
 
 Every problem in every file is collected (not just the first) with its file and line,
-so ``examgen check`` can list them all at once.
+so ``examgen check`` can list them all at once. Values are read strictly (``values``):
+texts keep the characters written, booleans are true/false, numbers are finite decimals.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,8 +19,27 @@ import yaml
 
 from .errors import BankError, Problem
 from .gcpause import gc_paused
-from .model import TYPES, Bank, Difficulty, Gap, Knowledge, Option, Question
-from .yamlio import Node, parse_yaml
+from .model import (
+    GAP_MARK,
+    TYPES,
+    Bank,
+    ChoiceGap,
+    Cloze,
+    Difficulty,
+    Gap,
+    Knowledge,
+    MultipleChoice,
+    Numeric,
+    OpenQuestion,
+    Option,
+    Question,
+    ShortAnswer,
+    SingleChoice,
+    TextGap,
+    TrueFalse,
+)
+from .values import ValueProblem, as_bool, as_number, as_whole
+from .yamlio import Node, Scalar, Value, decode_error_line, parse_yaml
 
 COMMON_FIELDS = {
     "id", "topic", "difficulty", "knowledge", "points", "type", "text",
@@ -38,11 +59,10 @@ FILE_FIELDS = {"topic", "questions"}
 OPTION_FIELDS = {"text", "correct", "fixed_order"}
 GAP_FIELDS = {"answers", "options"}
 REQUIRED = ("id", "difficulty", "knowledge", "type", "text")
-GAP_MARK = re.compile(r"\{\{(\d+)\}\}")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
-def suggest(word: str, choices) -> str:
+def suggest(word: str, choices: Iterable[str]) -> str:
     """' (did you mean 'x'?)' for the closest valid value, or nothing."""
     close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
@@ -105,19 +125,28 @@ def _check_bank(root: Path) -> tuple[Bank, list[Problem]]:
     return Bank(root, tuple(questions), digest.hexdigest()), problems
 
 
-def _load_file(raw: bytes, ctx: _FileContext) -> list[Question]:
+def read_yaml(raw: bytes, report: Callable[[int, str], None]) -> Value | None:
+    """Parse one YAML file; syntax errors and bad bytes are reported with their line."""
     try:
-        data = parse_yaml(raw)
+        return parse_yaml(raw)
+    except UnicodeDecodeError as exc:
+        report(decode_error_line(raw, exc), "the file is not UTF-8 (byte "
+               f"0x{raw[exc.start]:02x}); save it as UTF-8")
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = exc.problem or exc.context or "cannot parse"
         if exc.context and exc.context_mark and exc.problem:
             what += f" ({exc.context} started at line {exc.context_mark.line + 1})"
-        ctx.report(line, f"YAML syntax error at column {col}: {what}")
-        return []
+        report(line, f"YAML syntax error at column {col}: {what}")
     except yaml.YAMLError as exc:
-        ctx.report(1, f"YAML error: {exc}")
+        report(1, f"YAML error: {exc}")
+    return None
+
+
+def _load_file(raw: bytes, ctx: _FileContext) -> list[Question]:
+    data = read_yaml(raw, ctx.report)
+    if data is None and ctx.problems:
         return []
     if not isinstance(data, Node):
         ctx.report(1, "a bank file is a mapping with 'topic:' and a 'questions:' list")
@@ -138,7 +167,8 @@ def _load_file(raw: bytes, ctx: _FileContext) -> list[Question]:
     out = []
     for item in items:
         if not isinstance(item, Node):
-            ctx.report(data.key_lines["questions"], "every entry of 'questions' is a mapping")
+            ctx.report(_line(item, data.key_lines["questions"]),
+                       "every entry of 'questions' is a mapping")
             continue
         q = _question(item, topic, ctx)
         if q is not None:
@@ -150,64 +180,151 @@ def _is_text(value: Any) -> bool:
     return isinstance(value, str) and value.strip() != ""
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+def _line(value: Any, default: int) -> int:
+    """Where a value stands: a scalar's or mapping's own line, else the given one."""
+    return getattr(value, "line", default)
+
+
+class _Fields:
+    """One question's mapping, read strictly: each getter reports at the field's line."""
+
+    def __init__(self, node: Node, ctx: _FileContext):
+        self.node, self.ctx = node, ctx
+        qid = node.get("id")
+        self.label = f"question '{qid}'" if _is_text(qid) else "question"
+
+    def report(self, key: str | None, message: str, line: int | None = None) -> None:
+        where = line or (self.node.key_lines.get(key, self.node.line) if key
+                         else self.node.line)
+        self.ctx.report(where, f"{self.label}: {message}")
+
+    def text(self, key: str, default: str = "") -> str:
+        """A literal text: the characters written, stripped of surrounding white space."""
+        value = self.node.get(key)
+        if value is None:
+            return default
+        if not _is_text(value):
+            self.report(key, f"'{key}' must be a non-empty text")
+            return default
+        return str(value).strip()
+
+    def boolean(self, key: str, default: bool = False) -> bool:
+        if key not in self.node:
+            return default
+        try:
+            return as_bool(self.node[key])
+        except ValueProblem as exc:
+            self.report(key, f"'{key}': {exc}")
+            return default
+
+    def number(self, key: str, default: float, minimum: float = 0,
+               strictly_above: bool = False) -> float:
+        if key not in self.node:
+            return default
+        try:
+            value = as_number(self.node[key])
+        except ValueProblem as exc:
+            self.report(key, f"'{key}': {exc}")
+            return default
+        if value < minimum or (strictly_above and value == minimum):
+            relation = ">" if strictly_above else ">="
+            self.report(key, f"'{key}' must be a number {relation} {minimum:g}, not {value:g}")
+            return default
+        return value
+
+    def options(self, items: Value | None, key: str, where: str) -> tuple[Option, ...]:
+        default_line = self.node.key_lines.get(key, self.node.line)
+        if not isinstance(items, list) or not items:
+            self.report(key, f"{where} needs a list of options")
+            return ()
+        options = []
+        seen: set[str] = set()
+        for item in items:
+            line = _line(item, default_line)
+            option = self._option(item, where, line)
+            if option is None:
+                continue
+            norm = " ".join(option.text.split()).casefold()
+            if norm in seen:
+                self.report(key, f"{where}: duplicate option '{option.text}'", line)
+            seen.add(norm)
+            options.append(option)
+        return tuple(options)
+
+    def _option(self, item: Value, where: str, line: int) -> Option | None:
+        if isinstance(item, Scalar) and item.strip():
+            return Option(item.strip())
+        if not isinstance(item, Node) or not _is_text(item.get("text")):
+            self.report(None, f"{where}: an option is a text or a mapping with 'text:'", line)
+            return None
+        flags = {}
+        for k in item:
+            if k not in OPTION_FIELDS:
+                self.report(None, f"{where}: unknown option field '{k}'"
+                                  f"{suggest(k, OPTION_FIELDS)}", item.key_lines[k])
+            elif k != "text":
+                try:
+                    flags[k] = as_bool(item[k])
+                except ValueProblem as exc:
+                    self.report(None, f"{where}: option '{item['text']}': '{k}': {exc}",
+                                item.key_lines[k])
+        return Option(str(item["text"]).strip(), flags.get("correct", False),
+                      flags.get("fixed_order", False))
+
+    def text_list(self, value: Value | None) -> tuple[str, ...] | None:
+        """Accepted answers: a text or a list of texts, each kept literally."""
+        if isinstance(value, Scalar):
+            value = [value]
+        if isinstance(value, list) and value and all(_is_text(v) for v in value):
+            return tuple(str(v).strip() for v in value)
+        return None
 
 
 def _question(node: Node, file_topic: str | None, ctx: _FileContext) -> Question | None:
     before = len(ctx.problems)
-    qid = node.get("id")
-    label = f"question '{qid}'" if _is_text(qid) else "question"
-
-    def report(key: str | None, message: str) -> None:
-        ctx.report(node.key_lines.get(key, node.line) if key else node.line,
-                   f"{label}: {message}")
-
+    f = _Fields(node, ctx)
     for key in REQUIRED:
         if key not in node:
-            report(None, f"missing field '{key}'")
+            f.report(None, f"missing field '{key}'")
     if "topic" not in node and file_topic is None:
-        report(None, "missing field 'topic' (give it here or once at the top of the file)")
+        f.report(None, "missing field 'topic' (give it here or once at the top of the file)")
     qtype = node.get("type")
     if qtype is not None and qtype not in TYPES:
-        report("type", f"unknown type '{qtype}'{suggest(qtype, TYPES)}; "
-                       f"valid: {', '.join(TYPES)}")
+        f.report("type", f"unknown type '{qtype}'{suggest(str(qtype), TYPES)}; "
+                         f"valid: {', '.join(TYPES)}")
         qtype = None
-    allowed = COMMON_FIELDS | TYPE_FIELDS.get(qtype, ALL_FIELDS)
+    allowed = COMMON_FIELDS | (TYPE_FIELDS[qtype] if isinstance(qtype, str) else ALL_FIELDS)
     for key in node:
         if key not in allowed:
-            report(key, f"unknown field '{key}'{_field_hint(key, allowed, qtype)}")
-    if qid is not None and not (_is_text(qid) and _ID.match(str(qid))):
-        report("id", f"id '{qid}' must be letters, digits, '-', '_' or '.'")
-    difficulty = _enum(node, "difficulty", Difficulty, report)
-    knowledge = _enum(node, "knowledge", Knowledge, report)
-    text = node.get("text")
-    if text is not None and not _is_text(text):
-        report("text", "'text' must be a non-empty text")
-    points = node.get("points", 1)
-    if not _is_number(points) or points <= 0:
-        report("points", f"'points' must be a positive number, not {points!r}")
-    tags = node.get("tags", [])
-    if not (isinstance(tags, list) and all(_is_text(t) for t in tags)):
-        report("tags", "'tags' must be a list of words, e.g. [cnn, deepfakes]")
-        tags = []
-    for key in ("explanation", "source", "group", "topic"):
-        if key in node and not _is_text(node[key]):
-            report(key, f"'{key}' must be a non-empty text")
-    image = _image(node, report, ctx)
-    fields = _TYPE_PARSERS[qtype](node, report) if qtype in TYPES else {}
+            f.report(key, f"unknown field '{key}'{_field_hint(key, allowed, qtype)}")
+    qid = f.text("id")
+    if "id" in node and qid and not _ID.match(qid):
+        f.report("id", f"id '{qid}' must be letters, digits, '-', '_' or '.'")
+    difficulty = _enum(f, "difficulty", Difficulty)
+    knowledge = _enum(f, "knowledge", Knowledge)
+    common: dict[str, Any] = dict(
+        id=qid, topic=f.text("topic", file_topic or ""), difficulty=difficulty,
+        knowledge=knowledge, text=f.text("text"),
+        points=f.number("points", 1, strictly_above=True),
+        explanation=f.text("explanation"), source=f.text("source"), group=f.text("group"),
+        tags=_tags(f), image=_image(f, ctx), file=ctx.display, line=node.line,
+    )
+    build = _TYPE_PARSERS.get(qtype) if isinstance(qtype, str) else None
+    question = build(f, common) if build else None
     if len(ctx.problems) > before:
         return None
-    return Question(
-        id=qid, topic=node.get("topic", file_topic), difficulty=difficulty,
-        knowledge=knowledge, type=qtype, text=text.strip(), points=points,
-        explanation=node.get("explanation", "").strip(), source=node.get("source", ""),
-        image=image, tags=tuple(tags), group=node.get("group", ""),
-        file=ctx.display, line=node.line, **fields,
-    )
+    return question
 
 
-def _field_hint(key: str, allowed: set[str], qtype: str) -> str:
+def _tags(f: _Fields) -> tuple[str, ...]:
+    tags = f.node.get("tags", [])
+    if isinstance(tags, list) and all(_is_text(t) for t in tags):
+        return tuple(str(t).strip() for t in tags)
+    f.report("tags", "'tags' must be a list of words, e.g. [cnn, deepfakes]")
+    return ()
+
+
+def _field_hint(key: str, allowed: set[str], qtype: object) -> str:
     if key in ("level", "colour", "color"):
         return "; the level colour is derived from difficulty and knowledge: remove it"
     if key in ALL_FIELDS:
@@ -215,153 +332,141 @@ def _field_hint(key: str, allowed: set[str], qtype: str) -> str:
     return suggest(key, allowed) or "; remove it or check its spelling"
 
 
-def _enum(node: Node, key: str, enum, report):
-    value = node.get(key)
+def _enum(f: _Fields, key: str, enum: type[Difficulty] | type[Knowledge]) -> Any:
+    value = f.node.get(key)
     if value is None:
         return None
     valid = [e.value for e in enum]
     if value not in valid:
-        report(key, f"unknown {key} '{value}'{suggest(value, valid)}; valid: {', '.join(valid)}")
+        f.report(key, f"unknown {key} '{value}'{suggest(str(value), valid)}; "
+                      f"valid: {', '.join(valid)}")
         return None
     return enum(value)
 
 
-def _image(node: Node, report, ctx: _FileContext) -> Path | None:
-    if "image" not in node:
+def _image(f: _Fields, ctx: _FileContext) -> Path | None:
+    if "image" not in f.node:
         return None
-    rel = node["image"]
+    rel = f.node["image"]
     if not _is_text(rel):
-        report("image", "'image' must be a path relative to this YAML file")
+        f.report("image", "'image' must be a path relative to this YAML file")
         return None
-    path = (ctx.folder / rel).resolve()
+    path = (ctx.folder / str(rel)).resolve()
     if not path.is_relative_to(ctx.root):
-        report("image", f"image '{rel}' leaves the bank folder; keep images inside it")
+        f.report("image", f"image '{rel}' leaves the bank folder; keep images inside it")
         return None
     if not path.is_file():
-        report("image", f"image file '{rel}' not found (looked for {path})")
+        f.report("image", f"image file '{rel}' not found (looked for {path})")
         return None
     return path
 
 
-def _options(items: Any, report, key: str, where: str) -> tuple[Option, ...]:
-    if not isinstance(items, list) or not items:
-        report(key, f"{where} needs a list of options")
-        return ()
-    options = []
-    for item in items:
-        if isinstance(item, (str, int, float)) and not isinstance(item, bool):
-            options.append(Option(str(item)))
-            continue
-        if not isinstance(item, Node) or not _is_text(item.get("text")):
-            report(key, f"{where}: an option is a text or a mapping with 'text:'")
-            continue
-        for k in item:
-            if k not in OPTION_FIELDS:
-                report(key, f"{where}: unknown option field '{k}'{suggest(k, OPTION_FIELDS)}")
-        options.append(Option(item["text"], item.get("correct") is True,
-                              item.get("fixed_order") is True))
-    seen = set()
-    for o in options:
-        norm = " ".join(o.text.split()).casefold()
-        if norm in seen:
-            report(key, f"{where}: duplicate option '{o.text}'")
-        seen.add(norm)
-    return tuple(options)
+def _single(f: _Fields, common: dict[str, Any]) -> Question:
+    options = _choice_options(f, single=True)
+    return SingleChoice(options=options, **common)
 
 
-def _choice(node: Node, report, single: bool) -> dict[str, Any]:
-    options = _options(node.get("options"), report, "options", "'options'")
+def _multiple(f: _Fields, common: dict[str, Any]) -> Question:
+    options = _choice_options(f, single=False)
+    return MultipleChoice(options=options, **common)
+
+
+def _choice_options(f: _Fields, single: bool) -> tuple[Option, ...]:
+    options = f.options(f.node.get("options"), "options", "'options'")
     correct = sum(o.correct for o in options)
     if options and len(options) < 2:
-        report("options", "a choice question needs at least 2 options")
+        f.report("options", "a choice question needs at least 2 options")
     if single and options and correct != 1:
-        report("options", f"a 'single' question needs exactly one correct option, it has "
-                          f"{correct}; mark one with 'correct: true' (or use type 'multiple')")
+        f.report("options", f"a 'single' question needs exactly one correct option, it has "
+                            f"{correct}; mark one with 'correct: true' (or use type 'multiple')")
     if not single and options and correct == 0:
-        report("options", "a 'multiple' question needs at least one option with 'correct: true'")
-    return {"options": options}
+        f.report("options", "a 'multiple' question needs at least one option with "
+                            "'correct: true'")
+    return options
 
 
-def _truefalse(node: Node, report) -> dict[str, Any]:
-    answer = node.get("answer")
-    if not isinstance(answer, bool):
-        report("answer", "a 'truefalse' question needs 'answer: true' or 'answer: false'")
-    return {"answer": answer}
+def _truefalse(f: _Fields, common: dict[str, Any]) -> Question:
+    if "answer" not in f.node:
+        f.report(None, "a 'truefalse' question needs 'answer: true' or 'answer: false'")
+    return TrueFalse(answer=f.boolean("answer"), **common)
 
 
-def _text_list(value: Any) -> tuple[str, ...] | None:
-    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-        value = [value]
-    if isinstance(value, list) and value and all(
-        isinstance(v, (str, int, float)) and str(v).strip() for v in value
-    ):
-        return tuple(str(v).strip() for v in value)
-    return None
-
-
-def _short(node: Node, report) -> dict[str, Any]:
-    answers = _text_list(node.get("answers"))
+def _short(f: _Fields, common: dict[str, Any]) -> Question:
+    answers = f.text_list(f.node.get("answers"))
     if answers is None:
-        report("answers", "a 'short' question needs 'answers:' with one or more accepted texts")
-    return {"answers": answers or (), "case_sensitive": node.get("case_sensitive") is True}
+        f.report("answers", "a 'short' question needs 'answers:' with one or more accepted "
+                            "texts")
+    return ShortAnswer(answers=answers or (), case_sensitive=f.boolean("case_sensitive"),
+                       **common)
 
 
-def _numeric(node: Node, report) -> dict[str, Any]:
-    value, tolerance = node.get("value"), node.get("tolerance", 0)
-    if not _is_number(value):
-        report("value", "a 'numeric' question needs 'value:' with a number, e.g. value: 0.15")
-    if not _is_number(tolerance) or tolerance < 0:
-        report("tolerance", "'tolerance' must be a number >= 0")
-    unit = node.get("unit", "")
-    return {"value": value, "tolerance": tolerance, "unit": str(unit)}
+def _numeric(f: _Fields, common: dict[str, Any]) -> Question:
+    if "value" not in f.node:
+        f.report(None, "a 'numeric' question needs 'value:' with a number, e.g. value: 0.15")
+    value = f.number("value", 0, minimum=-float("inf"))
+    return Numeric(value=value, tolerance=f.number("tolerance", 0), unit=f.text("unit"),
+                   **common)
 
 
-def _open(node: Node, report) -> dict[str, Any]:
-    model = node.get("model_answer", "")
-    lines = node.get("answer_lines", 6)
-    if "model_answer" in node and not _is_text(model):
-        report("model_answer", "'model_answer' must be a text")
-    if not isinstance(lines, int) or isinstance(lines, bool) or not 1 <= lines <= 40:
-        report("answer_lines", "'answer_lines' must be a whole number from 1 to 40")
-    return {"model_answer": str(model).strip(), "answer_lines": lines}
+def _open(f: _Fields, common: dict[str, Any]) -> Question:
+    lines = 6
+    if "answer_lines" in f.node:
+        try:
+            lines = as_whole(f.node["answer_lines"])
+        except ValueProblem:
+            lines = 0
+        if not 1 <= lines <= 40:
+            f.report("answer_lines", "'answer_lines' must be a whole number from 1 to 40")
+    return OpenQuestion(model_answer=f.text("model_answer"), answer_lines=lines, **common)
 
 
-def _cloze(node: Node, report) -> dict[str, Any]:
-    items = node.get("gaps")
+def _cloze(f: _Fields, common: dict[str, Any]) -> Question:
+    items = f.node.get("gaps")
     if not isinstance(items, list) or not items:
-        report("gaps" if "gaps" in node else None,
-               "a 'cloze' question needs 'gaps:', one entry per {{n}} mark in its text")
-        return {"gaps": ()}
-    gaps = []
+        f.report("gaps" if "gaps" in f.node else None,
+                 "a 'cloze' question needs 'gaps:', one entry per {{n}} mark in its text")
+        return Cloze(gaps=(), **common)
+    gaps: list[Gap] = []
     for n, item in enumerate(items, 1):
         where = f"gap {n}"
+        line = _line(item, f.node.key_lines["gaps"])
         if not isinstance(item, Node):
-            report("gaps", f"{where} is a mapping with 'answers:' or 'options:'")
+            f.report(None, f"{where} is a mapping with 'answers:' or 'options:'", line)
             continue
         for k in item:
             if k not in GAP_FIELDS:
-                report("gaps", f"{where}: unknown field '{k}'{suggest(k, GAP_FIELDS)}")
+                f.report(None, f"{where}: unknown field '{k}'{suggest(k, GAP_FIELDS)}",
+                         item.key_lines[k])
         if "options" in item:
-            options = _options(item["options"], report, "gaps", where)
+            options = f.options(item["options"], "gaps", where)
             if options and (len(options) < 2 or sum(o.correct for o in options) != 1):
-                report("gaps", f"{where}: a choice gap needs 2 or more options, exactly one "
-                               "with 'correct: true'")
-            gaps.append(Gap(options=options))
+                f.report(None, f"{where}: a choice gap needs 2 or more options, exactly one "
+                               "with 'correct: true'", line)
+            gaps.append(ChoiceGap(options))
         else:
-            answers = _text_list(item.get("answers"))
+            answers = f.text_list(item.get("answers"))
             if answers is None:
-                report("gaps", f"{where} needs 'answers:' (accepted texts) or 'options:'")
-            gaps.append(Gap(answers=answers or ()))
-    marks = [int(m) for m in GAP_MARK.findall(str(node.get("text", "")))]
-    if sorted(marks) != list(range(1, len(items) + 1)):
-        report("text", f"the text must mark each of the {len(items)} gaps once as "
-                       f"{{{{1}}}}, {{{{2}}}}, ...; it has {marks or 'none'}")
-    return {"gaps": tuple(gaps)}
+                f.report(None, f"{where} needs 'answers:' (accepted texts) or 'options:'", line)
+            gaps.append(TextGap(answers or ()))
+    _check_gap_marks(f, str(f.node.get("text", "")), len(items))
+    return Cloze(gaps=tuple(gaps), **common)
 
 
-_TYPE_PARSERS = {
-    "single": lambda node, report: _choice(node, report, single=True),
-    "multiple": lambda node, report: _choice(node, report, single=False),
+def _check_gap_marks(f: _Fields, text: str, count: int) -> None:
+    marks = GAP_MARK.findall(text)
+    padded = [m for m in marks if m != str(int(m))]
+    if padded:
+        f.report("text", f"write the gap mark {{{{{padded[0]}}}}} as {{{{{int(padded[0])}}}}}")
+        return
+    numbers = [int(m) for m in marks]
+    if sorted(numbers) != list(range(1, count + 1)):
+        f.report("text", f"the text must mark each of the {count} gaps once as "
+                         f"{{{{1}}}}, {{{{2}}}}, ...; it has {numbers or 'none'}")
+
+
+_TYPE_PARSERS: dict[str, Callable[[_Fields, dict[str, Any]], Question]] = {
+    "single": _single,
+    "multiple": _multiple,
     "truefalse": _truefalse,
     "short": _short,
     "numeric": _numeric,

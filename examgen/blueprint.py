@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, NoReturn
 
-import yaml
-
-from .bank import suggest
+from .bank import read_yaml, suggest
 from .errors import BankError, Problem
-from .render.page import PAPERS
-from .yamlio import Node, parse_yaml
+from .model import PAPERS
+from .values import ValueProblem, as_whole
+from .yamlio import Node, Scalar
 
 HEADER_KEYS = ("title", "course", "date", "duration", "instructions")
 SETTING_KEYS = ("layout", "paper", "variants", "forms", "overlap", "seed")
@@ -21,8 +20,8 @@ BLUEPRINT_KEYS = (*HEADER_KEYS, *SETTING_KEYS, "mix")
 @dataclass(frozen=True)
 class Blueprint:
     header: dict[str, str] = field(default_factory=dict)
-    settings: dict = field(default_factory=dict)
-    mix: dict = field(default_factory=dict)
+    settings: dict[str, Any] = field(default_factory=dict)
+    mix: dict[str, Any] = field(default_factory=dict)
     lines: dict[str, int] = field(default_factory=dict)  # mix key -> line, for messages
     path: str = ""
 
@@ -32,16 +31,14 @@ class Blueprint:
 
 def load_blueprint(path: Path) -> Blueprint:
     """Read and check a blueprint; every problem names the file and line."""
-    def fail(line: int, message: str):
+    def fail(line: int, message: str) -> NoReturn:
         raise BankError([Problem(str(path), line, message)])
 
     try:
-        data = parse_yaml(path.read_bytes())
+        raw = path.read_bytes()
     except OSError as exc:
         fail(0, f"cannot read the blueprint ({exc.strerror})")
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        fail(mark.line + 1 if mark else 1, f"YAML syntax error: {exc.problem}")
+    data = read_yaml(raw, fail)
     if not isinstance(data, Node):
         fail(1, "a blueprint is a mapping with title, course, ..., and mix:")
     for key in data:
@@ -52,22 +49,27 @@ def load_blueprint(path: Path) -> Blueprint:
     for key in HEADER_KEYS:
         if key in data:
             value = data[key]
-            if isinstance(value, (datetime.date, int, float)):
-                value = str(value)
-            if not isinstance(value, str):
+            if not isinstance(value, Scalar):
                 fail(data.key_lines[key], f"'{key}' must be a text")
-            header[key] = value
-    settings = {k: data[k] for k in SETTING_KEYS if k in data}
+            header[key] = str(value)
+    settings: dict[str, Any] = {}
     for key in ("variants", "forms", "overlap", "seed"):
-        value = settings.get(key)
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int)
-                                  or value < 0):
-            fail(data.key_lines[key], f"'{key}' must be a whole number")
-    if "layout" in settings and not isinstance(settings["layout"], str):
-        fail(data.key_lines["layout"], "'layout' is a name (default, de) or a folder path")
+        if key in data:
+            try:
+                settings[key] = as_whole(data[key])
+            except ValueProblem as exc:
+                fail(data.key_lines[key], f"'{key}': {exc}")
+            if settings[key] < 0:
+                fail(data.key_lines[key], f"'{key}' must be a whole number >= 0")
+    for key in ("layout", "paper"):
+        if key in data:
+            if not isinstance(data[key], Scalar) or not data[key].strip():
+                fail(data.key_lines[key], f"'{key}' is a name (default, de) or a folder path"
+                     if key == "layout" else "'paper' must be one of a4, letter")
+            settings[key] = str(data[key])
     if settings.get("paper", "a4") not in PAPERS:
         fail(data.key_lines["paper"], f"'paper' must be one of {', '.join(PAPERS)}")
-    mix = data.get("mix", {})
+    mix = data.get("mix", Node())
     if not isinstance(mix, Node):
         fail(data.key_lines.get("mix", 1), "'mix' is a mapping, e.g. mix: {easy: 5, hard: 2}")
     mix = dict(mix)

@@ -17,11 +17,10 @@ from .export import EXPORTERS
 from .files import write_atomic
 from .manifest import exams_from_manifest, read_manifest, to_manifest
 from .mix import FLAGS, Mix, merge, resolve
-from .model import Bank
+from .model import PAPERS, Bank
 from .options import bank_option, flag_mix, mix_options, out_option, seed_option
 from .outputs import render_outputs
 from .render.layout import load_layout
-from .render.page import PAPERS
 
 
 class _Group(click.Group):

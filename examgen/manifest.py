@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from .errors import MixError
-from .model import Bank, Exam, Variant
-from .variants import answer
+from .model import Bank, ChoiceQuestion, Exam, Variant, key_answer
+
+Manifest = dict[str, Any]  # the JSON object of exam.json
 
 
-def to_manifest(exams: list[Exam], bank: Bank, bank_path: str, mix: dict,
-                header: dict) -> dict:
+def to_manifest(exams: list[Exam], bank: Bank, bank_path: str, mix: dict[str, Any],
+                header: dict[str, Any]) -> Manifest:
     """One manifest for one exam, or with ``forms`` for parallel forms."""
     top = {"seed": exams[0].seed, "bank": {"path": bank_path, "digest": bank.digest},
            "mix": mix, "header": header}
@@ -24,7 +26,7 @@ def to_manifest(exams: list[Exam], bank: Bank, bank_path: str, mix: dict,
     return {**top, "forms": [{"name": e.name, **_exam(e)} for e in exams]}
 
 
-def _exam(exam: Exam) -> dict:
+def _exam(exam: Exam) -> dict[str, Any]:
     by_id = {q.id: q for q in exam.questions}
     return {
         "questions": [{"id": q.id, "topic": q.topic, "difficulty": q.difficulty.value,
@@ -34,16 +36,16 @@ def _exam(exam: Exam) -> dict:
             "name": v.name,
             "order": list(v.order),
             "options": {qid: list(p) for qid, p in v.options.items()},
-            "answers": {qid: answer(by_id[qid], v.options.get(qid)) for qid in v.order},
+            "answers": {qid: key_answer(by_id[qid], v.options.get(qid)) for qid in v.order},
         } for v in exam.variants],
     }
 
 
-def dumps(manifest: dict) -> str:
+def dumps(manifest: Manifest) -> str:
     return json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
 
 
-def read_manifest(path: Path) -> dict:
+def read_manifest(path: Path) -> Manifest:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -56,13 +58,13 @@ def read_manifest(path: Path) -> dict:
     return data
 
 
-def question_ids(data: dict) -> list[str]:
+def question_ids(data: Manifest) -> list[str]:
     """Every question id of a manifest, of all its forms."""
     return [q["id"] for form in data.get("forms") or [data]
             for q in form.get("questions", []) if isinstance(q, dict) and "id" in q]
 
 
-def exams_from_manifest(data: dict, bank: Bank, path: Path) -> list[Exam]:
+def exams_from_manifest(data: Manifest, bank: Bank, path: Path) -> list[Exam]:
     """Rebuild the very same exams from a manifest, with the bank's current texts."""
     exams = []
     for form in data.get("forms") or [data]:
@@ -76,7 +78,9 @@ def exams_from_manifest(data: dict, bank: Bank, path: Path) -> list[Exam]:
                            "manifest; was the question renamed or deleted?") from None
         for v in variants:
             for qid, perm in v.options.items():
-                if sorted(perm) != list(range(len(bank.by_id[qid].options))):
+                q = bank.by_id.get(qid)
+                if not isinstance(q, ChoiceQuestion) or sorted(perm) != list(
+                        range(len(q.options))):
                     raise MixError(f"{path}: the options of '{qid}' changed since the exam "
                                    "was built; rebuild it with a new seed")
         exams.append(Exam(data["seed"], questions, variants, form.get("name", "")))

@@ -15,6 +15,7 @@ from .bank import suggest
 from .errors import MixError
 from .manifest import question_ids, read_manifest
 from .model import CELLS, Bank, Difficulty, Knowledge, Level
+from .values import ValueProblem, as_number, as_whole
 
 AXES: dict[str, tuple[str, ...]] = {
     "difficulty": tuple(d.value for d in Difficulty),
@@ -66,13 +67,14 @@ class Mix:
             if not isinstance(given, dict):
                 raise MixError(f"{where(axis)}: '{axis}' maps each of {', '.join(values)} "
                                "to a count")
+            parsed = {}
             for value, count in given.items():
                 if value not in values:
                     raise MixError(f"{where(axis)}: unknown {axis} '{value}'"
                                    f"{suggest(value, values)}; valid: {', '.join(values)}")
-                _count(count, f"{where(axis)}: {axis} '{value}'")
-            if given:
-                counts[axis] = dict(given)
+                parsed[str(value)] = _count(count, f"{where(axis)}: {axis} '{value}'")
+            if parsed:
+                counts[axis] = parsed
         topics = {}
         if not isinstance(data.get("topics") or {}, dict):
             raise MixError(f"{where('topics')}: topics map a topic to MIN or MIN:MAX, "
@@ -109,10 +111,14 @@ def merge(base: dict, overrides: dict) -> dict:
     return merged
 
 
-def _count(value, what: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise MixError(f"{what}: expected a whole number >= 0, got {value!r}")
-    return value
+def _count(value: object, what: str) -> int:
+    try:
+        count = as_whole(value)
+    except ValueProblem as exc:
+        raise MixError(f"{what}: {exc}") from None
+    if count < 0:
+        raise MixError(f"{what}: expected a whole number >= 0, got {count}")
+    return count
 
 
 def _words(value, what: str) -> tuple[str, ...]:
@@ -125,18 +131,26 @@ def _words(value, what: str) -> tuple[str, ...]:
     return tuple(value)
 
 
-def parse_range(text: str, what: str, whole: bool = False, exact: bool = False):
-    """'3' -> (3, 3) if exact else (3, None); '2:5' -> (2, 5); ':5' -> (0, 5)."""
-    number = int if whole else float
+def parse_range(text: str, what: str, whole: bool = False,
+                exact: bool = False) -> tuple[float, float | None]:
+    """'3' -> (3, 3) if exact else (3, None); '2:5' -> (2, 5); ':5' -> (0, 5).
+
+    Bounds are finite decimals ('nan', '1_000' and '0x10' are refused); with ``whole``,
+    whole numbers.
+    """
     lo, sep, hi = text.partition(":")
     try:
-        low = number(lo) if lo.strip() else 0
-        high = number(hi) if sep and hi.strip() else (None if sep or not exact else low)
-    except ValueError:
-        raise MixError(f"{what}: expected N or MIN:MAX, got '{text}'") from None
+        low = _bound(lo, whole) if lo.strip() else 0
+        high = _bound(hi, whole) if sep and hi.strip() else (None if sep or not exact else low)
+    except ValueProblem as exc:
+        raise MixError(f"{what}: expected N or MIN:MAX, got '{text}' ({exc})") from None
     if low < 0 or (high is not None and high < low):
         raise MixError(f"{what}: the range '{text}' is empty or negative")
     return low, high
+
+
+def _bound(text: str, whole: bool) -> float:
+    return as_whole(text.strip()) if whole else as_number(text.strip())
 
 
 def parse_assignment(text: str, flag: str) -> tuple[str, str]:

@@ -1,10 +1,26 @@
-"""The bank's vocabulary as frozen dataclasses: what every other module reads."""
+"""The bank's vocabulary as frozen dataclasses: what every other module reads.
+
+Each question type is its own class holding only its own fields, and the correct answer
+of a question lives here, with its class: variants only permute options, and the PDF
+key, the manifest and the formats all ask the question.
+"""
 
 from __future__ import annotations
 
+import re
+import string
+import sys
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
+from typing import ClassVar, TypeAlias
+
+if sys.version_info >= (3, 11):
+    from typing import assert_never
+else:  # pragma: no cover - Python 3.10
+    from typing_extensions import assert_never
+
+__all__ = ["assert_never"]
 
 
 class Difficulty(str, Enum):
@@ -36,8 +52,18 @@ LEVELS = {
 
 CELLS = tuple(f"{d.value}/{k.value}" for d in Difficulty for k in Knowledge)
 
-TYPES = ("single", "multiple", "truefalse", "short", "numeric", "open", "cloze")
-CHOICE_TYPES = ("single", "multiple")
+# Paper sizes in points (1/72 inch), width x height, as reportlab's A4 and LETTER.
+_MM = 72.0 / 2.54 * 0.1
+PAPERS: dict[str, tuple[float, float]] = {"a4": (210 * _MM, 297 * _MM),
+                                          "letter": (612.0, 792.0)}
+
+# Option letters as printed: a), b), c) ...
+LETTERS = string.ascii_lowercase
+
+# A cloze gap in a question text: {{1}}, {{2}}, ... (the number says which gap).
+GAP_MARK = re.compile(r"\{\{([0-9]+)\}\}")
+
+Permutation = tuple[int, ...]  # printed position -> index into the bank's options
 
 
 @dataclass(frozen=True)
@@ -48,42 +74,42 @@ class Option:
 
 
 @dataclass(frozen=True)
-class Gap:
-    """A cloze gap: free text (``answers``) or a choice among ``options``."""
+class TextGap:
+    """A cloze gap the student fills in; any of ``answers`` is accepted (compared literally)."""
 
-    answers: tuple[str, ...] = ()
-    options: tuple[Option, ...] = ()
-
-    @property
-    def is_choice(self) -> bool:
-        return bool(self.options)
+    answers: tuple[str, ...]
 
     @property
     def solution(self) -> str:
-        if self.options:
-            return next(o.text for o in self.options if o.correct)
         return self.answers[0]
 
 
 @dataclass(frozen=True)
-class Question:
+class ChoiceGap:
+    """A cloze gap answered by choosing one of ``options``, exactly one of them correct."""
+
+    options: tuple[Option, ...]
+
+    @property
+    def solution(self) -> str:
+        return next(o.text for o in self.options if o.correct)
+
+
+Gap: TypeAlias = TextGap | ChoiceGap
+
+
+@dataclass(frozen=True, kw_only=True)
+class BaseQuestion:
+    """What every question has, whatever its type: identity, cell, text and points."""
+
+    type: ClassVar[str]
+
     id: str
     topic: str
     difficulty: Difficulty
     knowledge: Knowledge
-    type: str
     text: str
     points: float = 1
-    options: tuple[Option, ...] = ()
-    answer: bool | None = None  # truefalse
-    answers: tuple[str, ...] = ()  # short
-    case_sensitive: bool = False  # short
-    value: float | None = None  # numeric
-    tolerance: float = 0.0  # numeric
-    unit: str = ""  # numeric
-    model_answer: str = ""  # open
-    answer_lines: int = 6  # open: height of the ruled answer area
-    gaps: tuple[Gap, ...] = ()  # cloze
     explanation: str = ""
     source: str = ""
     image: Path | None = None
@@ -99,6 +125,114 @@ class Question:
     @property
     def cell(self) -> str:
         return f"{self.difficulty.value}/{self.knowledge.value}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChoiceQuestion(BaseQuestion):
+    """Options to tick; which are correct is said by the options themselves."""
+
+    options: tuple[Option, ...]
+
+    def shown(self, permutation: Permutation | None = None) -> tuple[Option, ...]:
+        """The options in printed order for a variant's permutation (bank order without)."""
+        order = permutation if permutation is not None else range(len(self.options))
+        return tuple(self.options[i] for i in order)
+
+    def correct_letters(self, permutation: Permutation | None = None) -> list[str]:
+        """The letters of the correct options as printed in that order."""
+        return [LETTERS[pos] for pos, o in enumerate(self.shown(permutation)) if o.correct]
+
+
+@dataclass(frozen=True, kw_only=True)
+class SingleChoice(ChoiceQuestion):
+    type: ClassVar[str] = "single"
+
+
+@dataclass(frozen=True, kw_only=True)
+class MultipleChoice(ChoiceQuestion):
+    type: ClassVar[str] = "multiple"
+
+
+@dataclass(frozen=True, kw_only=True)
+class TrueFalse(BaseQuestion):
+    type: ClassVar[str] = "truefalse"
+    answer: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class ShortAnswer(BaseQuestion):
+    """Accepted answers are literal texts compared with what a student writes."""
+
+    type: ClassVar[str] = "short"
+    answers: tuple[str, ...]
+    case_sensitive: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class Numeric(BaseQuestion):
+    type: ClassVar[str] = "numeric"
+    value: float
+    tolerance: float = 0.0
+    unit: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class OpenQuestion(BaseQuestion):
+    type: ClassVar[str] = "open"
+    model_answer: str = ""
+    answer_lines: int = 6  # height of the ruled answer area
+
+
+@dataclass(frozen=True, kw_only=True)
+class Cloze(BaseQuestion):
+    """A text with gaps marked {{1}}, {{2}}, ...; one ``Gap`` per mark, in order."""
+
+    type: ClassVar[str] = "cloze"
+    gaps: tuple[Gap, ...]
+
+
+Question: TypeAlias = (SingleChoice | MultipleChoice | TrueFalse | ShortAnswer | Numeric
+                       | OpenQuestion | Cloze)
+QUESTION_CLASSES: tuple[type[Question], ...] = (
+    SingleChoice, MultipleChoice, TrueFalse, ShortAnswer, Numeric, OpenQuestion, Cloze)
+TYPES = tuple(cls.type for cls in QUESTION_CLASSES)
+BY_TYPE: dict[str, type[Question]] = {cls.type: cls for cls in QUESTION_CLASSES}
+
+# The answer as the manifest records it: a letter, letters, or texts.
+Answer: TypeAlias = str | list[str]
+
+
+def format_number(value: float) -> str:
+    """A number as a lecturer writes it: 2, 0.15, 1e-06 (no trailing zeros)."""
+    return f"{value:g}"
+
+
+def key_answer(q: Question, permutation: Permutation | None = None) -> Answer:
+    """The answer as the grader reads it: 'c', ['a', 'd'], 'true', or a text (a list for cloze).
+
+    This is the one place that says what is correct; every writer asks it or the fields
+    it reads.
+    """
+    match q:
+        case SingleChoice():
+            return q.correct_letters(permutation)[0]
+        case MultipleChoice():
+            return q.correct_letters(permutation)
+        case TrueFalse():
+            return "true" if q.answer else "false"
+        case ShortAnswer():
+            return q.answers[0]
+        case Numeric():
+            value = format_number(q.value)
+            if q.tolerance:
+                value += f" ± {format_number(q.tolerance)}"
+            return f"{value} {q.unit}".strip()
+        case OpenQuestion():
+            return q.model_answer
+        case Cloze():
+            return [gap.solution for gap in q.gaps]
+        case _:
+            assert_never(q)
 
 
 @dataclass(frozen=True)
@@ -124,7 +258,7 @@ class Variant:
 
     name: str
     order: tuple[str, ...]
-    options: dict[str, tuple[int, ...]]
+    options: dict[str, Permutation]
 
 
 @dataclass(frozen=True)

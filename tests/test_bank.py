@@ -25,7 +25,7 @@ BROKEN = [
     ("duplicate-id", "b.yaml", 3, "duplicate id 'ok-1' (first defined at "),
     ("single-two-correct", "q.yaml", 8, "needs exactly one correct option, it has 2"),
     ("multiple-none-correct", "q.yaml", 8, "'multiple' question needs at least one option"),
-    ("duplicate-options", "q.yaml", 8, "duplicate option 'B'"),
+    ("duplicate-options", "q.yaml", 12, "duplicate option 'B'"),
     ("missing-image", "q.yaml", 9, "image file 'images/nowhere.png' not found"),
     ("image-outside", "q.yaml", 9, "leaves the bank folder"),
     ("numeric-no-value", "q.yaml", 3, "a 'numeric' question needs 'value:'"),

@@ -59,8 +59,9 @@ def test_exam_shows_every_question_and_option_in_manifest_order(built):
             q = bank.by_id[qid]
             pieces = [p for p in re.split(r"\{\{\d+\}\}", q.text) if p.strip()]
             expected += [f"{number}."] + [fold(p) for p in pieces]
-            order = variant["options"].get(qid, range(len(q.options)))
-            expected += [f"{chr(97 + k)}) {fold(q.options[i].text)}" for k, i in enumerate(order)]
+            options = getattr(q, "options", ())
+            order = variant["options"].get(qid, range(len(options)))
+            expected += [f"{chr(97 + k)}) {fold(options[i].text)}" for k, i in enumerate(order)]
         assert _in_order(text, expected), variant["name"]
         assert f"Variant {variant['name']}" in text
 
@@ -74,7 +75,7 @@ def test_exam_carries_no_answers(built):
         question = bank.by_id[q["id"]]
         if question.explanation:
             assert fold(question.explanation) not in text
-        if question.model_answer:
+        if getattr(question, "model_answer", ""):
             assert fold(question.model_answer)[:40] not in text
     for word in ("Answer key", "Explanation", "green", "hard · application"):
         assert word not in text

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from examgen.errors import InfeasibleError, MixError
 from examgen.mix import AXES, Mix, resolve
-from examgen.model import Bank, Difficulty, Knowledge, Option, Question
+from examgen.model import Bank, Difficulty, Knowledge, Option, Question, SingleChoice
 from examgen.solver import _Model, constraints, eligible, select
 from examgen.variants import make_variants
 
@@ -25,10 +25,10 @@ def banks(draw, min_size=4, max_size=30):
     size = draw(st.integers(min_size, max_size))
     questions = []
     for n in range(size):
-        questions.append(Question(
+        questions.append(SingleChoice(
             id=f"q{n}", topic=draw(st.sampled_from(TOPICS)),
             difficulty=draw(st.sampled_from(list(Difficulty))),
-            knowledge=draw(st.sampled_from(list(Knowledge))), type="single", text=f"Q{n}",
+            knowledge=draw(st.sampled_from(list(Knowledge))), text=f"Q{n}",
             points=draw(st.sampled_from((1, 1, 2, 3))), options=OPTS,
             group=draw(st.sampled_from(("", "", "", "g1", "g2"))),
         ))

@@ -13,11 +13,24 @@ import base64
 from html import escape
 from xml.etree import ElementTree
 
-from ..bank import GAP_MARK
 from ..errors import ExportError
 from ..gcpause import gc_paused
 from ..markup import to_html, to_plain
-from ..model import Question
+from ..model import (
+    GAP_MARK,
+    ChoiceGap,
+    ChoiceQuestion,
+    Cloze,
+    MultipleChoice,
+    Numeric,
+    OpenQuestion,
+    Question,
+    ShortAnswer,
+    SingleChoice,
+    TextGap,
+    TrueFalse,
+    assert_never,
+)
 
 # Moodle's grade options (question_bank::fraction_options_full), in percent.
 GRADES = (100, 90, 83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.33333, 30, 25, 20,
@@ -107,8 +120,27 @@ def _image(q: Question) -> tuple[str, str]:
     return html, f'<file name="{escape(name)}" path="/" encoding="base64">{data}</file>'
 
 
+def _parts(q: Question) -> tuple[str, str, str]:
+    """Moodle's type name, the type's own elements, and the question text as HTML."""
+    match q:
+        case SingleChoice() | MultipleChoice():
+            return _multichoice(q)
+        case TrueFalse():
+            return _truefalse(q)
+        case ShortAnswer():
+            return _shortanswer(q)
+        case Numeric():
+            return _numerical(q)
+        case OpenQuestion():
+            return _essay(q)
+        case Cloze():
+            return _cloze(q)
+        case _:
+            assert_never(q)
+
+
 def _question(q: Question) -> str:
-    kind, body, text = _TYPES[q.type](q)
+    kind, body, text = _parts(q)
     image_html, image_file = _image(q)
     grade = "" if kind == "cloze" else f"    <defaultgrade>{_number(q.points)}</defaultgrade>\n"
     return (
@@ -141,8 +173,8 @@ def _feedbacks() -> str:
                    for tag in ("correctfeedback", "partiallycorrectfeedback", "incorrectfeedback"))
 
 
-def _multichoice(q: Question) -> tuple[str, str, str]:
-    single = q.type == "single"
+def _multichoice(q: ChoiceQuestion) -> tuple[str, str, str]:
+    single = isinstance(q, SingleChoice)
     right = sum(o.correct for o in q.options)
     wrong = len(q.options) - right
     if single:
@@ -167,7 +199,7 @@ def _multichoice(q: Question) -> tuple[str, str, str]:
     return "multichoice", body, _html_paragraph(q)
 
 
-def _truefalse(q: Question) -> tuple[str, str, str]:
+def _truefalse(q: TrueFalse) -> tuple[str, str, str]:
     body = (_answer(100 if q.answer else 0, "true", plain=True)
             + _answer(0 if q.answer else 100, "false", plain=True))
     return "truefalse", body, _html_paragraph(q)
@@ -178,13 +210,13 @@ def _literal_shortanswer(text: str) -> str:
     return text.replace("*", "\\*")
 
 
-def _shortanswer(q: Question) -> tuple[str, str, str]:
+def _shortanswer(q: ShortAnswer) -> tuple[str, str, str]:
     body = f"    <usecase>{1 if q.case_sensitive else 0}</usecase>\n"
     body += "".join(_answer(100, _literal_shortanswer(a), plain=True) for a in q.answers)
     return "shortanswer", body, _html_paragraph(q)
 
 
-def _numerical(q: Question) -> tuple[str, str, str]:
+def _numerical(q: Numeric) -> tuple[str, str, str]:
     body = _answer(100, _number(q.value), plain=True,
                    extra=f"<tolerance>{_number(q.tolerance)}</tolerance>")
     if q.unit:
@@ -195,7 +227,7 @@ def _numerical(q: Question) -> tuple[str, str, str]:
     return "numerical", body, _html_paragraph(q)
 
 
-def _essay(q: Question) -> tuple[str, str, str]:
+def _essay(q: OpenQuestion) -> tuple[str, str, str]:
     lines = min(40, max(5, -(-q.answer_lines // 5) * 5))  # Moodle offers 5, 10, ... 40
     body = ("    <responseformat>editor</responseformat>\n"
             "    <responserequired>1</responserequired>\n"
@@ -211,24 +243,28 @@ def _gap_text(text: str) -> str:
     return "".join(_GAP_ENTITIES.get(c, c) for c in text)
 
 
-def _cloze(q: Question) -> tuple[str, str, str]:
+def _cloze(q: Cloze) -> tuple[str, str, str]:
     n = len(q.gaps)
     weight = int(q.points // n) if q.points % n == 0 and q.points >= n else 1
     text = to_html(q.text).replace("{", "&#123;")
     for number, gap in enumerate(q.gaps, 1):
-        if gap.is_choice:
-            kind = "MULTICHOICE" if any(o.fixed_order for o in gap.options) else "MULTICHOICE_S"
-            alternatives = [f"%{100 if o.correct else 0}%{_gap_text(o.text)}" for o in gap.options]
-        else:
-            kind = "SHORTANSWER"
-            alternatives = [f"%100%{_gap_text(_literal_shortanswer(a))}" for a in gap.answers]
-        gap_syntax = f"{{{weight}:{kind}:{'~'.join(alternatives)}}}"
-        text = text.replace(f"&#123;&#123;{number}}}}}", gap_syntax)
+        text = text.replace(f"&#123;&#123;{number}}}}}", _gap(gap, weight))
     return "cloze", "", f"<p>{text}</p>"
 
 
-_TYPES = {"single": _multichoice, "multiple": _multichoice, "truefalse": _truefalse,
-          "short": _shortanswer, "numeric": _numerical, "open": _essay, "cloze": _cloze}
+def _gap(gap: TextGap | ChoiceGap, weight: int) -> str:
+    """One gap in Moodle's cloze syntax, e.g. {1:SHORTANSWER:%100%boxes~%100%bounding boxes}."""
+    match gap:
+        case ChoiceGap():
+            kind = "MULTICHOICE" if any(o.fixed_order for o in gap.options) else "MULTICHOICE_S"
+            alternatives = [f"%{100 if o.correct else 0}%{_gap_text(o.text)}"
+                            for o in gap.options]
+        case TextGap():
+            kind = "SHORTANSWER"
+            alternatives = [f"%100%{_gap_text(_literal_shortanswer(a))}" for a in gap.answers]
+        case _:
+            assert_never(gap)
+    return f"{{{weight}:{kind}:{'~'.join(alternatives)}}}"
 
 
 def check_moodle_xml(xml: str) -> list[str]:

@@ -7,19 +7,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from html import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
-from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph
 
 from ..markup import to_reportlab
+from ..model import PAPERS
 from .fonts import register_fonts
 from .layout import Layout
 
-PAPERS = {"a4": A4, "letter": LETTER}
 GUTTER, OPTION_INDENT, LABEL_INSET, POINTS_WIDTH = 8 * mm, 19 * mm, 8 * mm, 22 * mm
 
 
@@ -54,7 +54,12 @@ class Page:
     cache: dict = field(default_factory=dict, compare=False)
 
     def text(self, text: str) -> str:
+        """Bank text in the light markup (**bold**, *italic*, `code`)."""
         return to_reportlab(text, self.mono)
+
+    def literal(self, text: str) -> str:
+        """Text printed exactly as written: answers a student's writing is compared with."""
+        return escape(text, quote=False)
 
     def paragraph(self, markup: str, style: str) -> Paragraph:
         """A paragraph shared by every document of this process that prints the same text:

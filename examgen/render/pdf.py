@@ -15,8 +15,26 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from ..markup import to_plain
-from ..model import CELLS, LEVELS, Difficulty, Exam, Knowledge, Question, Variant
-from ..variants import answer
+from ..model import (
+    CELLS,
+    LEVELS,
+    ChoiceGap,
+    Cloze,
+    Difficulty,
+    Exam,
+    Knowledge,
+    MultipleChoice,
+    Numeric,
+    OpenQuestion,
+    Permutation,
+    Question,
+    ShortAnswer,
+    SingleChoice,
+    TrueFalse,
+    Variant,
+    assert_never,
+    key_answer,
+)
 from .flowables import QuestionBlock, numbered_canvas
 from .layout import Layout
 from .page import PAPERS, Page, level_colours, page_for
@@ -71,8 +89,8 @@ def _context(exam: Exam, variant: Variant, header: dict) -> dict:
         "variant": variant.name if len(exam.variants) > 1 else "",
         "form": exam.name, "question_count": len(exam.questions),
         "total_points": f"{exam.total_points:g}",
-        "has_single": any(q.type == "single" for q in exam.questions),
-        "has_multiple": any(q.type == "multiple" for q in exam.questions),
+        "has_single": any(isinstance(q, SingleChoice) for q in exam.questions),
+        "has_multiple": any(isinstance(q, MultipleChoice) for q in exam.questions),
     }
 
 
@@ -126,19 +144,25 @@ def _points_table(page: Page, exam: Exam, variant: Variant) -> list:
     return tables
 
 
-def _grid_answer(page: Page, q: Question, permutation) -> str:
-    """The answer as plain text for the grid (the grid's cells are not markup)."""
-    value = answer(q, permutation)
+def _grid_answer(page: Page, q: Question, permutation: Permutation | None) -> str:
+    """The key answer as plain text for the grid (the grid's cells are not markup)."""
+    answer = key_answer(q, permutation)
     labels = page.layout.labels
-    if q.type == "multiple":
-        return ", ".join(value)
-    if q.type == "truefalse":
-        return labels[value]
-    if q.type == "open":
-        return labels["see_below"]
-    if q.type == "cloze":
-        return "  ".join(f"({n}) {v}" for n, v in enumerate(value, 1))
-    return to_plain(value)
+    match q:
+        case SingleChoice() | ShortAnswer() | Numeric():
+            return str(answer)
+        case MultipleChoice():
+            return ", ".join(answer)
+        case TrueFalse():
+            return labels[str(answer)]
+        case OpenQuestion():
+            return labels["see_below"]
+        case Cloze():
+            # A choice gap's option is bank text (markup removed); a text gap's is literal.
+            return "  ".join(f"({n}) {to_plain(a) if isinstance(g, ChoiceGap) else a}"
+                             for n, (g, a) in enumerate(zip(q.gaps, answer, strict=True), 1))
+        case _:
+            assert_never(q)
 
 
 def _grid(page: Page, exam: Exam, variant: Variant) -> Table:
@@ -160,7 +184,7 @@ def _grid(page: Page, exam: Exam, variant: Variant) -> Table:
         background, ink = level_colours(page, q.level.value)
         shown: str | Paragraph = _grid_answer(page, q, variant.options.get(qid))
         if stringWidth(shown, bold, page.small.fontSize) > fits:
-            shown = Paragraph(f"<b>{page.text(shown)}</b>", page.small)
+            shown = Paragraph(f"<b>{page.literal(shown)}</b>", page.small)
         rows.append([str(number), shown, f"{q.points:g}", q.cell])
         style += [("BACKGROUND", (3, number), (3, number), background),
                   ("TEXTCOLOR", (3, number), (3, number), ink)]
