@@ -155,10 +155,12 @@ def _load_file(raw: bytes, ctx: _FileContext) -> list[Question]:
         if key not in FILE_FIELDS:
             ctx.report(data.key_lines[key], f"unknown field '{key}' at file level"
                        f"{suggest(key, FILE_FIELDS)}; a file holds 'topic' and 'questions'")
-    topic = data.get("topic")
-    if topic is not None and not _is_text(topic):
-        ctx.report(data.key_lines["topic"], "'topic' must be a text")
-        topic = None
+    topic: str | None = None
+    if "topic" in data:
+        if _is_text(data["topic"]):
+            topic = str(data["topic"]).strip()
+        else:
+            ctx.report(data.key_lines["topic"], "'topic' must be a text")
     items = data.get("questions")
     if not isinstance(items, list):
         ctx.report(data.key_lines.get("questions", data.line),

@@ -62,18 +62,20 @@ def load_blueprint(path: Path) -> Blueprint:
             if settings[key] < 0:
                 fail(data.key_lines[key], f"'{key}' must be a whole number >= 0")
     for key in ("layout", "paper"):
-        if key in data:
-            if not isinstance(data[key], Scalar) or not data[key].strip():
+        setting = data.get(key)
+        if setting is not None:
+            if not isinstance(setting, Scalar) or not setting.strip():
                 fail(data.key_lines[key], f"'{key}' is a name (default, de) or a folder path"
                      if key == "layout" else "'paper' must be one of a4, letter")
-            settings[key] = str(data[key])
+            settings[key] = str(setting)
     if settings.get("paper", "a4") not in PAPERS:
         fail(data.key_lines["paper"], f"'paper' must be one of {', '.join(PAPERS)}")
-    mix = data.get("mix", Node())
-    if not isinstance(mix, Node):
+    given = data.get("mix", Node())
+    if not isinstance(given, Node):
         fail(data.key_lines.get("mix", 1), "'mix' is a mapping, e.g. mix: {easy: 5, hard: 2}")
-    mix = dict(mix)
-    if "exclude_used" in mix and isinstance(mix["exclude_used"], list):
-        mix["exclude_used"] = [str(path.parent / p) for p in mix["exclude_used"]]
-    lines = dict(getattr(data.get("mix"), "key_lines", {}))
+    mix: dict[str, Any] = dict(given)
+    used = mix.get("exclude_used")
+    if isinstance(used, list):  # relative to the blueprint, like a path in a config file
+        mix["exclude_used"] = [str(path.parent / str(p)) for p in used]
+    lines = dict(getattr(given, "key_lines", {}))
     return Blueprint(header, settings, mix, lines, str(path))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import secrets
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -16,8 +17,8 @@ from .errors import BankError, ExamgenError, MixError
 from .export import EXPORTERS
 from .files import write_atomic
 from .manifest import exams_from_manifest, read_manifest, to_manifest
-from .mix import FLAGS, Mix, merge, resolve
-from .model import PAPERS, Bank
+from .mix import FLAGS, Mix, ResolvedMix, merge, resolve
+from .model import PAPERS, Bank, Exam, Level
 from .options import bank_option, flag_mix, mix_options, out_option, seed_option
 from .outputs import render_outputs
 from .render.layout import load_layout
@@ -26,7 +27,7 @@ from .render.layout import load_layout
 class _Group(click.Group):
     """Turns every ExamgenError into a clear message and its exit code, never a traceback."""
 
-    def invoke(self, ctx: click.Context):
+    def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except ExamgenError as exc:
@@ -39,13 +40,13 @@ class _Group(click.Group):
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="examgen")
-def main():
+def main() -> None:
     """Turn a tagged question bank into exams, answer keys and Moodle XML."""
 
 
 @main.command()
 @bank_option
-def check(bank_dir: Path):
+def check(bank_dir: Path) -> None:
     """Validate the bank and list every problem as FILE:LINE: message.
 
     Example: examgen check --bank bank/
@@ -63,7 +64,7 @@ def check(bank_dir: Path):
 @main.command("coverage")
 @bank_option
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead.")
-def coverage_cmd(bank_dir: Path, as_json: bool):
+def coverage_cmd(bank_dir: Path, as_json: bool) -> None:
     """Show the bank against the difficulty x knowledge matrix and where it is thin.
 
     Example: examgen coverage --bank bank/ --json
@@ -75,7 +76,7 @@ def coverage_cmd(bank_dir: Path, as_json: bool):
         click.echo(render_text(report, _paint))
 
 
-def _paint(text: str, level) -> str:
+def _paint(text: str, level: Level | None) -> str:
     return click.style(text, fg=level.value) if level else text  # green, yellow, red
 
 
@@ -98,8 +99,10 @@ def _paint(text: str, level) -> str:
 @click.option("--pdf/--no-pdf", default=True, help="Write the PDFs (default) or only exam.json.")
 @out_option
 @click.pass_context
-def build(ctx, bank_dir, blueprint, seed, variants, forms, overlap, from_manifest, layout,
-          paper, pdf, out_dir, **flags):
+def build(ctx: click.Context, /, bank_dir: Path, blueprint: Path | None, seed: int | None,
+          variants: int | None, forms: int | None, overlap: int | None,
+          from_manifest: Path | None, layout: str | None, paper: str | None, pdf: bool,
+          out_dir: Path, **flags: Any) -> None:
     """Select questions for the mix with a 0-1 program and write the exam.
 
     Example: examgen build --easy 5 --hard 2 --seed 7
@@ -122,7 +125,9 @@ def build(ctx, bank_dir, blueprint, seed, variants, forms, overlap, from_manifes
     _print_summary(exams, out_dir, list(files))
 
 
-def _select(plan: Blueprint, bank: Bank, flags: dict, seed, variants, forms, overlap):
+def _select(plan: Blueprint, bank: Bank, flags: dict[str, Any], seed: int | None,
+            variants: int | None, forms: int | None,
+            overlap: int | None) -> tuple[Bank, list[Exam], dict[str, Any], dict[str, Any]]:
     """Solve the mix: flags over the blueprint, the blueprint over the defaults."""
     settings = plan.settings
     mix = _resolve_mix(plan, flags, bank)
@@ -133,7 +138,8 @@ def _select(plan: Blueprint, bank: Bank, flags: dict, seed, variants, forms, ove
     return bank, exams, mix.to_json(), plan.header
 
 
-def _refuse_with_from(blueprint, seed, variants, forms, overlap, flags: dict) -> None:
+def _refuse_with_from(blueprint: Path | None, seed: int | None, variants: int | None,
+                      forms: int | None, overlap: int | None, flags: dict[str, Any]) -> None:
     """--from rebuilds an exam as it was; anything that would change it is a mistake."""
     changed = [name for name, value in (("--blueprint", blueprint), ("--seed", seed),
                                         ("--variants", variants), ("--forms", forms),
@@ -150,18 +156,23 @@ def _explicit_bank(ctx: click.Context, bank_dir: Path) -> Path | None:
     return bank_dir if given else None
 
 
-def _first(*values):
+T = TypeVar("T")
+
+
+def _first(*values: T | None) -> T:
+    """The first value given: a flag over the blueprint, the blueprint over the default."""
     return next(v for v in values if v is not None)
 
 
-def _resolve_mix(plan: Blueprint, flags: dict, bank: Bank):
+def _resolve_mix(plan: Blueprint, flags: dict[str, Any], bank: Bank) -> ResolvedMix:
     given = flag_mix(flags)
     merged = merge(plan.mix, given)
     mix = Mix.from_mapping(merged, lambda key: FLAGS[key] if key in given else plan.where(key))
     return resolve(mix, bank)
 
 
-def _rebuild(path: Path, bank_dir: Path | None):
+def _rebuild(path: Path, bank_dir: Path | None
+             ) -> tuple[Bank, list[Exam], dict[str, Any], dict[str, Any]]:
     data = read_manifest(path)
     bank = load_bank(bank_dir or Path(data["bank"]["path"]))
     if bank.digest != data["bank"].get("digest"):
@@ -171,7 +182,7 @@ def _rebuild(path: Path, bank_dir: Path | None):
         data.get("header", {})
 
 
-def _print_summary(exams, out_dir: Path, names: list[str]) -> None:
+def _print_summary(exams: list[Exam], out_dir: Path, names: list[str]) -> None:
     written = out_dir / "exam.json"
     for exam in exams:
         title = f"Form {exam.name}: " if exam.name else ""
@@ -186,7 +197,7 @@ def _print_summary(exams, out_dir: Path, names: list[str]) -> None:
 
 
 @main.group()
-def export():
+def export() -> None:
     """Export the bank or an exam to other systems (Moodle XML)."""
 
 
@@ -199,7 +210,8 @@ def export():
 @click.option("--category-root", metavar="NAME",
               help="Top of the category tree (default: the bank folder's name).")
 @click.pass_context
-def export_moodle(ctx, bank_dir, manifest, output, category_root):
+def export_moodle(ctx: click.Context, bank_dir: Path, manifest: Path | None, output: Path,
+                  category_root: str | None) -> None:
     """Write Moodle XML: one category per topic, questions tagged by cell and level.
 
     Example: examgen export moodle --bank bank/ -o out/moodle.xml

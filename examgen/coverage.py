@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from typing import Any
 
 from .model import CELLS, LEVELS, TYPES, Bank, Difficulty, Knowledge, Level
 
 THIN = 3  # a topic's cell with fewer questions than this gets a warning
 
 
-def coverage(bank: Bank) -> dict:
+def coverage(bank: Bank) -> dict[str, Any]:
     """Counts per cell, level, topic and type: the data behind ``examgen coverage --json``."""
     cells = Counter(q.cell for q in bank.questions)
-    points = Counter()
-    topics: dict[str, Counter] = {t: Counter() for t in bank.topics}
+    points: dict[str, float] = dict.fromkeys(CELLS, 0)
+    topics: dict[str, Counter[str]] = {t: Counter() for t in bank.topics}
     for q in bank.questions:
         points[q.cell] += q.points
         topics[q.topic][q.cell] += 1
@@ -32,7 +33,7 @@ def coverage(bank: Bank) -> dict:
     return report
 
 
-def _warnings(report: dict) -> list[str]:
+def _warnings(report: dict[str, Any]) -> list[str]:
     out = [f"the whole bank has no {c} question" for c, n in report["cells"].items() if n == 0]
     for topic, cells in report["topics"].items():
         empty = [c for c, n in cells.items() if n == 0]
@@ -51,18 +52,18 @@ def _plain(text: str, level: Level | None) -> str:
     return text
 
 
-def render_text(report: dict, paint: Paint = _plain, warnings: bool = True) -> str:
+def render_text(report: dict[str, Any], paint: Paint = _plain, warnings: bool = True) -> str:
     """The report as a lecturer reads it in a terminal; ``paint`` adds the level colours."""
     kinds = list(Knowledge)
     lines = ["Questions per cell (difficulty x knowledge)", ""]
     lines.append(f"{'':<8}" + "".join(f"{k.value:>14}" for k in kinds) + f"{'total':>8}")
     for d in Difficulty:
         row = [report["cells"][f"{d.value}/{k.value}"] for k in kinds]
-        cells = "".join(
+        painted = "".join(
             paint(f"{f'{n} {LEVELS[(d, k)].value}':>14}", LEVELS[(d, k)])
             for n, k in zip(row, kinds, strict=True)
         )
-        lines.append(f"{d.value:<8}{cells}{sum(row):>8}")
+        lines.append(f"{d.value:<8}{painted}{sum(row):>8}")
     totals = [sum(report["cells"][f"{d.value}/{k.value}"] for d in Difficulty) for k in kinds]
     lines.append(f"{'total':<8}" + "".join(f"{n:>14}" for n in totals)
                  + f"{report['total']:>8}")
@@ -75,8 +76,8 @@ def render_text(report: dict, paint: Paint = _plain, warnings: bool = True) -> s
     lines.append(f"{'topic':<{width}}" + "".join(f"{s:>7}" for s in short) + f"{'total':>7}")
     for topic, cells in report["topics"].items():
         counts = [cells[c] for c in CELLS]
-        row = "".join(paint(f"{n:>7}", Level.RED) if n == 0 else f"{n:>7}" for n in counts)
-        lines.append(f"{topic:<{width}}{row}{sum(counts):>7}")
+        shown = "".join(paint(f"{n:>7}", Level.RED) if n == 0 else f"{n:>7}" for n in counts)
+        lines.append(f"{topic:<{width}}{shown}{sum(counts):>7}")
     lines += ["", "Points per cell: " + ", ".join(
         f"{c} {report['points'][c]:g}" for c in CELLS)]
     lines.append("Types: " + ", ".join(f"{t} {n}" for t, n in report["types"].items()))

@@ -7,9 +7,10 @@ in what the rules imply (counts not given on an axis are 0 unless ``--total`` is
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .bank import suggest
 from .errors import MixError
@@ -46,14 +47,14 @@ class Mix:
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     topics: dict[str, tuple[int, int | None]] = field(default_factory=dict)
     each_topic: int | None = None
-    points: tuple[float, float] | None = None
+    points: tuple[float, float | None] | None = None  # (min, max); max None: no upper bound
     require: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     exclude_used: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
 
     @classmethod
-    def from_mapping(cls, data: dict, where: Callable[[str], str]) -> Mix:
+    def from_mapping(cls, data: Mapping[str, Any], where: Callable[[str], str]) -> Mix:
         """Build a Mix from the blueprint's ``mix:`` shape, checking every value.
 
         ``where(key)`` says where a key came from ("final.yaml:12" or "--easy").
@@ -80,9 +81,11 @@ class Mix:
             raise MixError(f"{where('topics')}: topics map a topic to MIN or MIN:MAX, "
                            "e.g. topics: {GAN: 2}")
         for name, spec in (data.get("topics") or {}).items():
-            topics[str(name)] = parse_range(str(spec), f"{where('topics')}: topic '{name}'",
-                                            whole=True)
-        points = data.get("points")
+            low, high = parse_range(str(spec), f"{where('topics')}: topic '{name}'", whole=True)
+            topics[str(name)] = (int(low), None if high is None else int(high))
+        points = None
+        if data.get("points") is not None:
+            points = parse_range(str(data["points"]), where("points"), exact=True)
 
         def count_or_none(key: str) -> int | None:
             return None if data.get(key) is None else _count(data[key], f"{where(key)}")
@@ -92,15 +95,13 @@ class Mix:
             counts=counts,
             topics=topics,
             each_topic=count_or_none("each_topic"),
-            points=None if points is None else parse_range(str(points),
-                                                           where("points"),
-                                                           exact=True),
+            points=points,
             **{key: _words(data.get(key), where(key))
                for key in ("require", "exclude", "exclude_used", "tags")},
         )
 
 
-def merge(base: dict, overrides: dict) -> dict:
+def merge(base: Mapping[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
     """The blueprint's mix with the command line's values on top (per count, per topic)."""
     merged = dict(base)
     for key, value in overrides.items():
@@ -121,7 +122,7 @@ def _count(value: object, what: str) -> int:
     return count
 
 
-def _words(value, what: str) -> tuple[str, ...]:
+def _words(value: object, what: str) -> tuple[str, ...]:
     if value is None:
         return ()
     if isinstance(value, str):
@@ -171,14 +172,14 @@ class ResolvedMix:
     topics: dict[str, tuple[int, int | None]]  # bank topic -> (min, max)
     topic_flags: dict[str, str]  # bank topic -> the name the lecturer typed
     each_topic: int
-    points: tuple[float, float] | None
+    points: tuple[float, float | None] | None
     require: tuple[str, ...]
     exclude: tuple[str, ...]
     used: dict[str, str]  # question id -> the manifest it was used in
     tags: tuple[str, ...]
     total_given: bool
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "total": self.total,
             **{axis: self.counts.get(axis, {}) for axis in AXES},

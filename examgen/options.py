@@ -2,34 +2,38 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
 from .errors import MixError
 from .mix import AXES, parse_assignment
 
+F = TypeVar("F", bound=Callable[..., Any])
 
-def bank_option(func):
+
+def bank_option(func: F) -> F:
     return click.option(
         "--bank", "bank_dir", type=click.Path(path_type=Path), default=Path("bank"),
         show_default=True, help="Folder of YAML question files.",
     )(func)
 
 
-def seed_option(func):
+def seed_option(func: F) -> F:
     return click.option("--seed", type=click.IntRange(0), metavar="N",
                         help="Random seed; the same seed, bank and mix give the same exam. "
                              "Default: a fresh one, printed.")(func)
 
 
-def out_option(func):
+def out_option(func: F) -> F:
     return click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path),
                         default=Path("out"), show_default=True,
                         help="Folder for exam.json and the PDFs.")(func)
 
 
-def mix_options(func):
+def mix_options(func: F) -> F:
     """The flags of the mix; each repeats what a blueprint's ``mix:`` can say."""
     counts = [(v, f"Exactly N {v} questions.") for v in AXES["difficulty"]]
     counts += [(v, f"Exactly N {v} questions.") for v in AXES["knowledge"]]
@@ -58,9 +62,9 @@ def mix_options(func):
     return func
 
 
-def flag_mix(kw: dict) -> dict:
+def flag_mix(kw: dict[str, Any]) -> dict[str, Any]:
     """The mix as given on the command line, in the blueprint's ``mix:`` shape."""
-    mix: dict = {}
+    mix: dict[str, Any] = {}
     for axis in ("difficulty", "knowledge", "level"):
         given = {v: kw[v] for v in AXES[axis]}
         if any(n is not None for n in given.values()):

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from typing import Any
 
-from .manifest import dumps
+from .manifest import Manifest, dumps
 from .model import Exam
 from .render.layout import Layout
 from .render.pdf import render_exam, render_key
 
 _RENDERERS = {"exam": render_exam, "key": render_key}
 _PARALLEL_FROM = 6  # documents; below this, starting workers costs more than it saves
-_job: tuple | None = None  # what forked workers inherit: exams, layout, header, paper
+# What forked workers inherit: exams, layout, header, paper.
+_job: tuple[list[Exam], Layout, dict[str, Any], str] | None = None
 
 
 def pdf_name(kind: str, exam: Exam, variant: str) -> str:
@@ -29,7 +31,7 @@ def pdf_name(kind: str, exam: Exam, variant: str) -> str:
     return "-".join(parts) + ".pdf"
 
 
-def render_outputs(exams: list[Exam], manifest: dict, layout: Layout | None,
+def render_outputs(exams: list[Exam], manifest: Manifest, layout: Layout | None,
                    paper: str = "a4") -> dict[str, bytes | str]:
     """exam.json and, unless ``layout`` is None, an exam and a key PDF per variant."""
     files: dict[str, bytes | str] = {"exam.json": dumps(manifest)}
@@ -59,6 +61,7 @@ def _can_fork() -> bool:
 
 def _render(task: tuple[str, int, int]) -> bytes:
     kind, e, v = task
+    assert _job is not None, "set by render_outputs before the workers start"
     exams, layout, header, paper = _job
     exam = exams[e]
     return _RENDERERS[kind](exam, exam.variants[v], layout, header, paper)

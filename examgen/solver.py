@@ -17,7 +17,7 @@ import numpy as np
 
 from .errors import InfeasibleError
 from .mix import AXES, ResolvedMix, flag_for
-from .model import LEVELS, Bank, Question
+from .model import LEVELS, Bank, Difficulty, Knowledge, Question
 
 _AXIS_WORDS = {"difficulty": "{} questions", "knowledge": "{} questions",
                "level": "{} (level) questions", "cells": "{} questions"}
@@ -118,10 +118,11 @@ def constraints(candidates: list[Question], mix: ResolvedMix) -> list[Constraint
                                     f"questions from '{topic}'", members, mix.each_topic,
                                     np.inf, axis="topic", flag=f"--each-topic {mix.each_topic}"))
     if mix.points is not None:
-        lo, hi = mix.points
-        spec = f"{lo:g}" if lo == hi else f"{lo:g}:{'' if hi is None else f'{hi:g}'}"
-        rules.append(Constraint(f"--points {spec}", "points", everyone, lo,
-                                np.inf if hi is None else hi,
+        least, most = mix.points
+        upper = "" if most is None else f"{most:g}"
+        spec = f"{least:g}" if least == most else f"{least:g}:{upper}"
+        rules.append(Constraint(f"--points {spec}", "points", everyone, least,
+                                np.inf if most is None else most,
                                 np.array([q.points for q in candidates], dtype=float),
                                 kind="points"))
     index = {q.id: i for i, q in enumerate(candidates)}
@@ -177,7 +178,7 @@ def _check_each_alone(rules: list[Constraint], candidates: list[Question],
                 raise InfeasibleError(
                     f"{rule.label}: asked for {exactly}{rule.lo:g} {rule.what}, the bank has "
                     f"{have}{_filters(mix)}{note}", (rule.label,))
-        elif rule.kind == "points":
+        elif rule.kind == "points" and rule.weights is not None:
             best = _max_points(rule.members, rule.weights, candidates)
             if rule.lo > best:
                 raise InfeasibleError(
@@ -281,7 +282,9 @@ class _Model:
         highs.passModel(lp)
         return highs, np.array(row_rule)
 
-    def _add_form_rows(self, indexes, values, lower, upper, row_rule, columns) -> int:
+    def _add_form_rows(self, indexes: list[np.ndarray], values: list[np.ndarray],
+                       lower: list[float], upper: list[float], row_rule: list[int],
+                       columns: int) -> int:
         """Forms share no question (or at most ``overlap`` between any two)."""
         n, forms = len(self.kept), self.forms
         shared = -1  # a rule index of its own, so a conflict can name --forms
@@ -321,7 +324,7 @@ def _interchangeable_pruned(candidates: list[Question], priority: np.ndarray,
     objective prefers leaves the optimum unchanged and feasibility intact, and turns
     100,000 variables into a few thousand.
     """
-    classes: dict[tuple, list[int]] = {}
+    classes: dict[tuple[Difficulty, Knowledge, str, float, str], list[int]] = {}
     for i, q in enumerate(candidates):
         classes.setdefault((q.difficulty, q.knowledge, q.topic, q.points, q.group), []).append(i)
     required = {q.id for q in candidates}.intersection(mix.require)
@@ -335,7 +338,8 @@ def _interchangeable_pruned(candidates: list[Question], priority: np.ndarray,
     return np.unique(np.array(keep, dtype=np.int64))
 
 
-def _per_form_cap(mix: ResolvedMix, difficulty, knowledge, topic: str) -> int:
+def _per_form_cap(mix: ResolvedMix, difficulty: Difficulty, knowledge: Knowledge,
+                  topic: str) -> int:
     """The most questions of one class a single form can take under the mix's counts."""
     level = LEVELS[(difficulty, knowledge)].value
     values = {"difficulty": difficulty.value, "knowledge": knowledge.value, "level": level,
@@ -354,7 +358,7 @@ def _quiet_highs() -> highspy.Highs:
     saved, devnull = os.dup(1), os.open(os.devnull, os.O_WRONLY)
     try:
         os.dup2(devnull, 1)
-        highs = highspy.Highs()
+        highs = highspy.Highs()  # type: ignore[no-untyped-call]  # unannotated in highspy
     finally:
         os.dup2(saved, 1)
         os.close(saved)
@@ -421,8 +425,8 @@ def _explain(conflict: list[Constraint], candidates: list[Question]) -> str:
     return "\n".join(lines)
 
 
-def _forms_message(candidates, rules, forms: int, overlap: int, seed: int,
-                   mix: ResolvedMix) -> str:
+def _forms_message(candidates: list[Question], rules: list[Constraint], forms: int,
+                   overlap: int, seed: int, mix: ResolvedMix) -> str:
     supported = 1
     for k in range(forms - 1, 1, -1):
         if _Model(candidates, rules, k, overlap, seed, mix).solve() is not None:

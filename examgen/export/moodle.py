@@ -18,6 +18,7 @@ from ..gcpause import gc_paused
 from ..markup import to_html, to_plain
 from ..model import (
     GAP_MARK,
+    BaseQuestion,
     ChoiceGap,
     ChoiceQuestion,
     Cloze,
@@ -155,7 +156,7 @@ def _question(q: Question) -> str:
     )
 
 
-def _html_paragraph(q: Question) -> str:
+def _html_paragraph(q: BaseQuestion) -> str:
     return f"<p>{to_html(q.text)}</p>"
 
 
@@ -177,6 +178,7 @@ def _multichoice(q: ChoiceQuestion) -> tuple[str, str, str]:
     single = isinstance(q, SingleChoice)
     right = sum(o.correct for o in q.options)
     wrong = len(q.options) - right
+    grades: list[float]
     if single:
         grades = [100 if o.correct else 0 for o in q.options]
     else:
@@ -297,7 +299,7 @@ def check_moodle_xml(xml: str) -> list[str]:
             for tag in ("shuffleanswers", "single", "answernumbering"):
                 if question.find(tag) is None:
                     problems.append(f"{name}: <{tag}> is missing")
-        if kind == "truefalse" and sorted(a.findtext("text") for a in answers) != ["false",
+        if kind == "truefalse" and sorted(a.findtext("text", "") for a in answers) != ["false",
                                                                                   "true"]:
             problems.append(f"{name}: true/false answers must be exactly 'true' and 'false'")
         if kind in ("shortanswer", "numerical") and 100 not in fractions:

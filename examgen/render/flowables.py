@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -15,15 +17,15 @@ from .page import GUTTER, LABEL_INSET, OPTION_INDENT, POINTS_WIDTH, Page, level_
 class AnswerLine(Flowable):
     """'Answer: ________ unit' for short and numeric questions."""
 
-    def __init__(self, page: Page, suffix: str = ""):
+    def __init__(self, page: Page, suffix: str = "") -> None:
         super().__init__()
         self.page, self.suffix = page, suffix
         self.label = page.layout.labels["answer"] + ":"
 
-    def wrap(self, available_width, available_height):
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         return available_width, 9 * mm
 
-    def draw(self):
+    def draw(self) -> None:
         canvas, size = self.canv, self.page.body.fontSize
         canvas.setFont(self.page.sans, size)
         canvas.drawString(GUTTER, 1.5 * mm, self.label)
@@ -39,23 +41,23 @@ class RuledLines(Flowable):
     A very tall area continues on the next page rather than failing the layout.
     """
 
-    def __init__(self, count: int, spacing: float, colour: str):
+    def __init__(self, count: int, spacing: float, colour: str) -> None:
         super().__init__()
         self.count, self.spacing, self.colour = count, spacing, colour
         self.height = count * spacing
 
-    def wrap(self, available_width, available_height):
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         self.width = available_width
         return self.width, self.height
 
-    def split(self, available_width, available_height):
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
         fit = int(available_height // self.spacing)
         if fit < 1 or fit >= self.count:
             return []
         return [RuledLines(fit, self.spacing, self.colour),
                 RuledLines(self.count - fit, self.spacing, self.colour)]
 
-    def draw(self):
+    def draw(self) -> None:
         self.canv.setStrokeColor(colors.HexColor(self.colour))
         self.canv.setLineWidth(0.4)
         for n in range(self.count):
@@ -66,7 +68,7 @@ class RuledLines(Flowable):
 class Badge(Flowable):
     """The question's cell in its level colour, e.g. 'hard · application · red'."""
 
-    def __init__(self, page: Page, q: Question):
+    def __init__(self, page: Page, q: Question) -> None:
         super().__init__()
         self.page = page
         self.text = f"{q.difficulty.value} · {q.knowledge.value} · {q.level.value} · {q.id}"
@@ -74,10 +76,10 @@ class Badge(Flowable):
         self.size = page.small.fontSize
         self.box_width = stringWidth(self.text, page.sans, self.size) + 8
 
-    def wrap(self, available_width, available_height):
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         return self.box_width, self.size + 6
 
-    def draw(self):
+    def draw(self) -> None:
         canvas = self.canv
         canvas.setFillColor(self.background)
         canvas.roundRect(0, 1, self.box_width, self.size + 4, 2, stroke=0, fill=1)
@@ -93,22 +95,23 @@ class QuestionBlock(Flowable):
     can split it (reportlab's KeepTogether would measure every part twice).
     """
 
-    def __init__(self, parts: list[Flowable], page_height: float):
+    def __init__(self, parts: list[Flowable], page_height: float) -> None:
         super().__init__()
         self.parts, self.page_height = parts, page_height
         self._measured: tuple[float, list[float]] | None = None
 
-    def wrap(self, available_width, available_height):
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         if self._measured is None or self._measured[0] != available_width:
             heights = [part.wrap(available_width, available_height)[1] for part in self.parts]
             self._measured = (available_width, heights)
         self.width, self.height = available_width, sum(self._measured[1])
         return self.width, self.height
 
-    def split(self, available_width, available_height):
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
         return list(self.parts) if self.height > self.page_height else []
 
-    def draw(self):
+    def draw(self) -> None:
+        assert self._measured is not None, "reportlab wraps a flowable before drawing it"
         y = self.height
         for part, height in zip(self.parts, self._measured[1], strict=True):
             y -= height
@@ -118,16 +121,16 @@ class QuestionBlock(Flowable):
 class Indented(Flowable):
     """Any flowable moved right by ``indent``, to line up with the question text."""
 
-    def __init__(self, inner: Flowable, indent: float):
+    def __init__(self, inner: Flowable, indent: float) -> None:
         super().__init__()
         self.inner, self.indent = inner, indent
 
-    def wrap(self, available_width, available_height):
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         _, self.height = self.inner.wrap(available_width - self.indent, available_height)
         self.width = available_width
         return self.width, self.height
 
-    def draw(self):
+    def draw(self) -> None:
         self.inner.drawOn(self.canv, self.indent, 0)
 
 
@@ -140,19 +143,19 @@ class Hanging(Flowable):
 
     def __init__(self, page: Page, label: str, paragraph: Paragraph, points: str = "",
                  indent: float = 0, bold: bool = False, colour: str | None = None,
-                 gap: float = 0):
+                 gap: float = 0) -> None:
         super().__init__()
         self.page, self.label, self.paragraph, self.points = page, label, paragraph, points
         self.indent, self.bold, self.colour, self.gap = indent, bold, colour, gap
 
-    def wrap(self, available_width, available_height):
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         self.width = available_width
         right = POINTS_WIDTH if self.points else 0
         _, height = self.paragraph.wrap(available_width - self.indent - right, available_height)
         self.height = height + self.gap
         return available_width, self.height
 
-    def draw(self):
+    def draw(self) -> None:
         canvas, size = self.canv, self.page.body.fontSize
         baseline = self.height - self.gap - size
         canvas.setFont(f"{self.page.sans}-10" if self.bold else self.page.sans, size)
@@ -176,21 +179,21 @@ def fit(text: str, font: str, size: float, width: float) -> str:
     return text.rstrip() + "…"
 
 
-def numbered_canvas(page: Page, left: str, right: str):
+def numbered_canvas(page: Page, left: str, right: str) -> type[pdfcanvas.Canvas]:
     """A canvas that knows the page count when it draws the footers ("page X of Y")."""
     pattern = page.layout.labels["page"]
     margins = page.layout.settings["margins"]
 
     class NumberedCanvas(pdfcanvas.Canvas):
-        def __init__(self, *args, **kwargs):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
-            self._pages: list[dict] = []
+            self._pages: list[dict[str, Any]] = []
 
-        def showPage(self):  # noqa: N802 - reportlab's name
+        def showPage(self) -> None:  # noqa: N802 - reportlab's name
             self._pages.append(dict(self.__dict__))
-            self._startPage()
+            self._startPage()  # type: ignore[attr-defined]  # reportlab internal, not in stubs
 
-        def save(self):
+        def save(self) -> None:
             total = len(self._pages)
             for state in self._pages:
                 self.__dict__.update(state)
@@ -199,13 +202,14 @@ def numbered_canvas(page: Page, left: str, right: str):
             super().save()
 
         def _footer(self, total: int) -> None:
-            width = self._pagesize[0]
+            width = self._pagesize[0]  # type: ignore[attr-defined]  # not in the stubs
             y = float(margins["bottom"]) * mm / 2
             self.setFont(page.sans, 8)
             self.setFillColor(colors.HexColor("#555555"))
             room = width / 2 - float(margins["left"]) * mm - 28 * mm
             self.drawString(float(margins["left"]) * mm, y, fit(left, page.sans, 8, room))
-            text = pattern.replace("{page}", str(self._pageNumber)).replace("{pages}", str(total))
+            number = str(self.getPageNumber())
+            text = pattern.replace("{page}", number).replace("{pages}", str(total))
             self.drawCentredString(width / 2, y, text)
             self.drawRightString(width - float(margins["right"]) * mm, y, right)
 

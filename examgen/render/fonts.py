@@ -30,7 +30,7 @@ def register_fonts() -> tuple[str, str]:
     for (family, bold, italic), file in _FILES.items():
         face = family if not (bold or italic) else f"{family}-{bold}{italic}"
         pdfmetrics.registerFont(TTFont(face, str(FONT_DIR / file)))
-        addMapping(family, bold, italic, face)
+        addMapping(family, bold, italic, face)  # type: ignore[arg-type]  # 0 or 1
     addMapping(MONO, 0, 1, MONO)  # the mono family has no italics: use upright
     addMapping(MONO, 1, 1, f"{MONO}-10")
     return SANS, MONO

@@ -8,6 +8,7 @@ from __future__ import annotations
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import yaml
@@ -34,17 +35,18 @@ def builtin_layouts() -> Path:
 class Layout:
     name: str
     folder: Path
-    settings: dict
+    settings: dict[str, Any]
     templates: dict[str, jinja2.Template]
 
     @property
     def labels(self) -> dict[str, str]:
-        return self.settings["labels"]
+        labels: dict[str, str] = self.settings["labels"]
+        return labels
 
     def colour(self, name: str) -> str:
-        return self.settings["colours"][name]
+        return str(self.settings["colours"][name])
 
-    def render(self, block: str, context: dict) -> str:
+    def render(self, block: str, context: dict[str, Any]) -> str:
         """A template's text, with template errors turned into LayoutError."""
         template = self.templates[block]
         try:
@@ -57,7 +59,9 @@ class Layout:
 
 def _template_line(exc: BaseException, filename: str | None) -> int:
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == filename]
-    return frames[-1].lineno if frames else getattr(exc, "lineno", 0) or 0
+    if frames and frames[-1].lineno is not None:
+        return frames[-1].lineno
+    return int(getattr(exc, "lineno", 0) or 0)
 
 
 def load_layout(name_or_path: str | None) -> Layout:
@@ -92,7 +96,7 @@ def load_layout(name_or_path: str | None) -> Layout:
     return Layout(name, folder, settings, templates)
 
 
-def _settings(path: Path) -> dict:
+def _settings(path: Path) -> dict[str, Any]:
     try:
         data = parse_yaml(path.read_bytes())
     except yaml.MarkedYAMLError as exc:
@@ -110,7 +114,7 @@ def _settings(path: Path) -> dict:
     return {k: dict(v) if isinstance(v, dict) else v for k, v in data.items()}
 
 
-def _merged(base: dict, override: dict) -> dict:
+def _merged(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     """A user's layout only needs to say what differs from the default."""
     merged = dict(base)
     for key, value in override.items():

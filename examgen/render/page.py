@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html import escape
+from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
@@ -26,9 +27,9 @@ GUTTER, OPTION_INDENT, LABEL_INSET, POINTS_WIDTH = 8 * mm, 19 * mm, 8 * mm, 22 *
 class StableParagraph(Paragraph):
     """A Paragraph that remembers its line breaks for the width it was last wrapped at."""
 
-    _wrapped: tuple | None = None
+    _wrapped: tuple[float, float, float, Any] | None = None
 
-    def wrap(self, available_width, available_height):
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         if self._wrapped and self._wrapped[0] == available_width:
             _, self.width, self.height, self.blPara = self._wrapped
             return self.width, self.height
@@ -51,7 +52,7 @@ class Page:
     title: ParagraphStyle
     right: ParagraphStyle
     centre: ParagraphStyle
-    cache: dict = field(default_factory=dict, compare=False)
+    cache: dict[tuple[str, str], Paragraph] = field(default_factory=dict, compare=False)
 
     def text(self, text: str) -> str:
         """Bank text in the light markup (**bold**, *italic*, `code`)."""

@@ -7,6 +7,7 @@ the text blocks. Every text from the bank is escaped before it reaches Paragraph
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
@@ -37,13 +38,13 @@ from ..model import (
 )
 from .flowables import QuestionBlock, numbered_canvas
 from .layout import Layout
-from .page import PAPERS, Page, level_colours, page_for
+from .page import Page, level_colours, page_for
 from .questions import EMPTY_BOX, TICKED_BOX, question_parts
 
-__all__ = ["EMPTY_BOX", "PAPERS", "TICKED_BOX", "render_exam", "render_key"]
+__all__ = ["EMPTY_BOX", "TICKED_BOX", "render_exam", "render_key"]
 
 
-def render_exam(exam: Exam, variant: Variant, layout: Layout, header: dict,
+def render_exam(exam: Exam, variant: Variant, layout: Layout, header: dict[str, Any],
                 paper: str = "a4") -> bytes:
     """The exam as handed out: no answers, no explanations, no level colours."""
     page, pagesize = page_for(layout, paper)
@@ -56,7 +57,7 @@ def render_exam(exam: Exam, variant: Variant, layout: Layout, header: dict,
     return _build(story, page, pagesize, header, variant, exam)
 
 
-def render_key(exam: Exam, variant: Variant, layout: Layout, header: dict,
+def render_key(exam: Exam, variant: Variant, layout: Layout, header: dict[str, Any],
                paper: str = "a4") -> bytes:
     """The grader's key: a grid first, then every question with its solution and cell."""
     page, pagesize = page_for(layout, paper)
@@ -70,7 +71,7 @@ def render_key(exam: Exam, variant: Variant, layout: Layout, header: dict,
     return _build(story, page, pagesize, header, variant, exam, key=True)
 
 
-def _questions(page: Page, exam: Exam, variant: Variant, key: bool) -> list:
+def _questions(page: Page, exam: Exam, variant: Variant, key: bool) -> list[Flowable]:
     """The questions in the variant's order, each kept on one page."""
     by_id = {q.id: q for q in exam.questions}
     story: list[Flowable] = []
@@ -80,7 +81,7 @@ def _questions(page: Page, exam: Exam, variant: Variant, key: bool) -> list:
     return story
 
 
-def _context(exam: Exam, variant: Variant, header: dict) -> dict:
+def _context(exam: Exam, variant: Variant, header: dict[str, Any]) -> dict[str, Any]:
     """The variables a layout's templates may use."""
     return {
         "title": header.get("title", ""), "course": header.get("course", ""),
@@ -94,10 +95,10 @@ def _context(exam: Exam, variant: Variant, header: dict) -> dict:
     }
 
 
-def _blocks(page: Page, text: str, first_is_title: bool = False) -> list:
+def _blocks(page: Page, text: str, first_is_title: bool = False) -> list[Flowable]:
     """A template's output: paragraphs separated by blank lines, in the light markup."""
     paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
-    out = []
+    out: list[Flowable] = []
     for i, para in enumerate(paragraphs):
         style = page.title if first_is_title and i == 0 else page.body
         out.append(Paragraph(page.text(para), style))
@@ -115,7 +116,7 @@ def _name_fields(page: Page) -> Table:
     return table
 
 
-def _points_table(page: Page, exam: Exam, variant: Variant) -> list:
+def _points_table(page: Page, exam: Exam, variant: Variant) -> list[Flowable]:
     """One column per question and the total, in chunks that fit the page width."""
     by_id = {q.id: q for q in exam.questions}
     points = [by_id[qid].points for qid in variant.order]
@@ -129,8 +130,9 @@ def _points_table(page: Page, exam: Exam, variant: Variant) -> list:
         if last:
             head.append(page.label("total"))
             pts.append(f"{exam.total_points:g}")
-        rows = [[Paragraph(c, page.centre) for c in head], [Paragraph(c, page.centre) for c in pts],
-                [Paragraph(page.label("score"), page.centre)] + [""] * (len(head) - 1)]
+        rows: list[list[Paragraph | str]] = [
+            [Paragraph(c, page.centre) for c in head], [Paragraph(c, page.centre) for c in pts],
+            [Paragraph(page.label("score"), page.centre)] + [""] * (len(head) - 1)]
         first, total = 24 * mm, 18 * mm
         cell = min(10 * mm, (page.width - first - total) / per_row)
         widths = [first] + [cell] * len(chunk) + ([total] if last else [])
@@ -169,22 +171,26 @@ def _grid(page: Page, exam: Exam, variant: Variant) -> Table:
     """Question number -> answer, points and cell: plain cells, drawn without wrapping."""
     by_id = {q.id: q for q in exam.questions}
     widths = [14 * mm, page.width - 14 * mm - 18 * mm - 36 * mm, 18 * mm, 36 * mm]
-    rows = [[page.layout.labels[k] for k in ("number", "answer", "points", "cell")]]
+    rows: list[list[str | Paragraph]] = [
+        [page.layout.labels[k] for k in ("number", "answer", "points", "cell")]]
     bold = f"{page.sans}-10"
-    style = [("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor(page.layout.colour("rule"))),
-             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
-             ("FONT", (0, 0), (-1, -1), page.sans, page.small.fontSize),
-             ("FONT", (0, 0), (-1, 0), bold, page.small.fontSize),
-             ("FONT", (1, 1), (1, -1), bold, page.small.fontSize),
-             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-             ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5)]
+    rule = colors.HexColor(page.layout.colour("rule"))
+    style: list[Any] = [
+        ("GRID", (0, 0), (-1, -1), 0.4, rule),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+        ("FONT", (0, 0), (-1, -1), page.sans, page.small.fontSize),
+        ("FONT", (0, 0), (-1, 0), bold, page.small.fontSize),
+        ("FONT", (1, 1), (1, -1), bold, page.small.fontSize),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5)]
     fits = widths[1] - 8
     for number, qid in enumerate(variant.order, 1):
         q = by_id[qid]
         background, ink = level_colours(page, q.level.value)
-        shown: str | Paragraph = _grid_answer(page, q, variant.options.get(qid))
-        if stringWidth(shown, bold, page.small.fontSize) > fits:
-            shown = Paragraph(f"<b>{page.literal(shown)}</b>", page.small)
+        answer = _grid_answer(page, q, variant.options.get(qid))
+        shown: str | Paragraph = answer
+        if stringWidth(answer, bold, page.small.fontSize) > fits:
+            shown = Paragraph(f"<b>{page.literal(answer)}</b>", page.small)
         rows.append([str(number), shown, f"{q.points:g}", q.cell])
         style += [("BACKGROUND", (3, number), (3, number), background),
                   ("TEXTCOLOR", (3, number), (3, number), ink)]
@@ -196,8 +202,9 @@ def _grid(page: Page, exam: Exam, variant: Variant) -> Table:
 def _cell_totals(page: Page, exam: Exam) -> Table:
     head = [page.label("cell"), page.label("questions"), page.label("points")]
     rows = [[Paragraph(f"<b>{h}</b>", page.small) for h in head]]
-    style = [("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor(page.layout.colour("rule"))),
-             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee"))]
+    rule = colors.HexColor(page.layout.colour("rule"))
+    style: list[Any] = [("GRID", (0, 0), (-1, -1), 0.4, rule),
+                        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee"))]
     for row, cell in enumerate(CELLS, 1):
         difficulty, knowledge = cell.split("/")
         level = LEVELS[(Difficulty(difficulty), Knowledge(knowledge))].value
@@ -216,8 +223,8 @@ def _cell_totals(page: Page, exam: Exam) -> Table:
     return table
 
 
-def _build(story: list, page: Page, pagesize, header: dict, variant: Variant, exam: Exam,
-           key: bool = False) -> bytes:
+def _build(story: list[Flowable], page: Page, pagesize: tuple[float, float],
+           header: dict[str, Any], variant: Variant, exam: Exam, key: bool = False) -> bytes:
     margins = page.layout.settings["margins"]
     buffer = io.BytesIO()
     title = header.get("title") or "Exam"
