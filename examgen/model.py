@@ -203,8 +203,10 @@ Answer: TypeAlias = str | list[str]
 
 
 def format_number(value: float) -> str:
-    """A number as a lecturer writes it: 2, 0.15, 1e-06 (no trailing zeros)."""
-    return f"{value:g}"
+    """A number exactly, as short as possible: 2, 0.15, 1234567, 1e-06 (never rounded)."""
+    if float(value).is_integer() and abs(value) < 1e16:
+        return str(int(value))
+    return repr(float(value))
 
 
 def key_answer(q: Question, permutation: Permutation | None = None) -> Answer:

@@ -31,6 +31,7 @@ from ..model import (
     TextGap,
     TrueFalse,
     assert_never,
+    format_number,
 )
 
 # Moodle's grade options (question_bank::fraction_options_full), in percent.
@@ -84,14 +85,6 @@ def _plain(text: str) -> str:
     return f"<text>{escape(text, quote=False)}</text>"
 
 
-def _number(value: float) -> str:
-    """Moodle reads numbers in the site's format: '.' and no thousands separators."""
-    value = float(value)
-    if value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    return repr(value)
-
-
 def _category(root: str, topic: str) -> str:
     path = "/".join(p.replace("/", "//") for p in ("$course$", "top", root, topic))
     return (f'  <question type="category">\n    <category>{_plain(path)}</category>\n'
@@ -143,7 +136,8 @@ def _parts(q: Question) -> tuple[str, str, str]:
 def _question(q: Question) -> str:
     kind, body, text = _parts(q)
     image_html, image_file = _image(q)
-    grade = "" if kind == "cloze" else f"    <defaultgrade>{_number(q.points)}</defaultgrade>\n"
+    points = format_number(q.points)
+    grade = "" if kind == "cloze" else f"    <defaultgrade>{points}</defaultgrade>\n"
     return (
         f'  <question type="{kind}">\n'
         f"    <name>{_plain(_name(q))}</name>\n"
@@ -162,10 +156,10 @@ def _html_paragraph(q: BaseQuestion) -> str:
 
 def _answer(fraction: float, html: str, plain: bool = False, extra: str = "") -> str:
     if plain:
-        return (f'    <answer fraction="{_number(fraction)}" format="moodle_auto_format">'
+        return (f'    <answer fraction="{format_number(fraction)}" format="moodle_auto_format">'
                 f"{_plain(html)}{extra}<feedback format=\"html\">{_text('')}</feedback>"
                 "</answer>\n")
-    return (f'    <answer fraction="{_number(fraction)}" format="html">{_text(html)}'
+    return (f'    <answer fraction="{format_number(fraction)}" format="html">{_text(html)}'
             f"<feedback format=\"html\">{_text('')}</feedback></answer>\n")
 
 
@@ -219,8 +213,8 @@ def _shortanswer(q: ShortAnswer) -> tuple[str, str, str]:
 
 
 def _numerical(q: Numeric) -> tuple[str, str, str]:
-    body = _answer(100, _number(q.value), plain=True,
-                   extra=f"<tolerance>{_number(q.tolerance)}</tolerance>")
+    body = _answer(100, format_number(q.value), plain=True,
+                   extra=f"<tolerance>{format_number(q.tolerance)}</tolerance>")
     if q.unit:
         body += (f"    <units><unit><multiplier>1</multiplier>"
                  f"<unit_name>{escape(q.unit)}</unit_name></unit></units>\n"
