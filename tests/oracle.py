@@ -1,0 +1,201 @@
+"""An oracle that never asks examgen: what is correct, read straight from the bank's YAML,
+and what was printed, read back from the PDFs.
+
+Nothing here imports examgen. The YAML is read with PyYAML's BaseLoader (every scalar is
+the text written), the PDFs with pypdf, the layout's labels from its own YAML; so a bug in
+examgen's model, variants, renderer or exporter cannot also make the expectation wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from pypdf import PdfReader
+
+LAYOUTS = Path(__file__).resolve().parent.parent / "layouts"
+TICKED, EMPTY = "\u2612", "\u2610"
+
+# Moodle's grade options (question_bank::fraction_options_full), in percent, from its source.
+MOODLE_GRADES = (100, 90, 83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.33333, 30, 25, 20,
+                 16.66667, 14.28571, 12.5, 11.11111, 10, 5, 0)
+
+
+# --- what is correct, from the YAML --------------------------------------------------------
+
+@dataclass
+class Expected:
+    """One question as the bank file states it: only texts, as written."""
+
+    id: str
+    type: str
+    text: str
+    points: str = "1"
+    options: list[tuple[str, bool]] = field(default_factory=list)  # single, multiple
+    answer: bool | None = None  # truefalse
+    answers: list[str] = field(default_factory=list)  # short
+    case_sensitive: bool = False
+    value: str = ""  # numeric, as written
+    tolerance: str = "0"
+    unit: str = ""
+    model_answer: str = ""
+    gaps: list[dict[str, list]] = field(default_factory=list)  # {"answers"} | {"options"}
+
+
+def read_bank(folder: Path) -> dict[str, Expected]:
+    """Every question of every *.yaml below ``folder``, by id."""
+    out = {}
+    for file in sorted(folder.rglob("*.y*ml")):
+        data = yaml.load(file.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+        for q in data["questions"]:
+            e = Expected(q["id"], q["type"], q["text"].strip(), q.get("points", "1"))
+            if e.type in ("single", "multiple"):
+                e.options = _options(q["options"])
+            elif e.type == "truefalse":
+                e.answer = q["answer"] == "true"
+            elif e.type == "short":
+                e.answers = _texts(q["answers"])
+                e.case_sensitive = q.get("case_sensitive") == "true"
+            elif e.type == "numeric":
+                e.value, e.tolerance = q["value"], q.get("tolerance", "0")
+                e.unit = q.get("unit", "")
+            elif e.type == "open":
+                e.model_answer = q.get("model_answer", "").strip()
+            elif e.type == "cloze":
+                e.gaps = [{"options": _options(g["options"])} if "options" in g
+                          else {"answers": _texts(g["answers"])} for g in q["gaps"]]
+            out[e.id] = e
+    return out
+
+
+def _options(items: list) -> list[tuple[str, bool]]:
+    return [(o.strip(), False) if isinstance(o, str)
+            else (o["text"].strip(), o.get("correct") == "true") for o in items]
+
+
+def _texts(value: str | list[str]) -> list[str]:
+    return [v.strip() for v in ([value] if isinstance(value, str) else value)]
+
+
+def correct_texts(options: list[tuple[str, bool]]) -> list[str]:
+    return [text for text, right in options if right]
+
+
+def plain(text: str) -> str:
+    """Bank text as printed: the light markup's marks removed, white space folded."""
+    text = re.sub(r"`([^`\n]+)`", r"\1", text)
+    text = re.sub(r"\*\*([^\s*](?:.*?[^\s*])?)\*\*", r"\1", text)
+    text = re.sub(r"\*([^\s*](?:[^*\n]*?[^\s*])?)\*", r"\1", text)
+    return fold(text)
+
+
+def fold(text: str) -> str:
+    return " ".join(text.split())
+
+
+def number(text: str) -> float:
+    """A number as the lecturer wrote it (the oracle's own reading)."""
+    return float(text)
+
+
+# --- what was printed, from the PDFs -------------------------------------------------------
+
+def labels(layout: str) -> dict[str, str]:
+    data = yaml.load((LAYOUTS / layout / "layout.yaml").read_text(encoding="utf-8"),
+                     Loader=yaml.BaseLoader)
+    return data["labels"]
+
+
+def pdf_lines(path: Path, layout: str) -> list[str]:
+    """The text lines of every page, the footer (left text, page X of Y, variant) dropped."""
+    page_line = re.compile("^" + re.escape(labels(layout)["page"])
+                           .replace(r"\{page\}", r"\d+").replace(r"\{pages\}", r"\d+") + "$")
+    lines: list[str] = []
+    for page in PdfReader(path).pages:
+        text = [line.strip() for line in page.extract_text().splitlines()]
+        footer = max(i for i, line in enumerate(text) if page_line.match(line))
+        lines += [line for line in text[:footer - 1] if line]
+    return lines
+
+
+_OPTION = re.compile(rf"^([{TICKED}{EMPTY}])\s*([a-z])\)\s*(.*)$")
+_BADGE = re.compile(r"^(easy|medium|hard) · (recall|application) · (green|yellow|red) · (\S+)$")
+_CELL = re.compile(r"^(easy|medium|hard)/(recall|application)$")
+
+
+@dataclass
+class Printed:
+    """One question as a PDF shows it."""
+
+    number: int
+    lines: list[str]
+    id: str = ""  # from the key's badge
+    options: list[tuple[str, str, bool]] = field(default_factory=list)  # letter, text, ticked
+    notes: dict[str, list[str]] = field(default_factory=dict)  # label -> texts
+
+
+def exam_questions(lines: list[str], count: int) -> list[Printed]:
+    """The exam's questions 1..count, found in sequence (a text line is never '7.')."""
+    starts = []
+    at = 0
+    for n in range(1, count + 1):
+        at = lines.index(f"{n}.", at)
+        starts.append(at)
+    return [_printed(n + 1, lines[s:e], {}) for n, (s, e)
+            in enumerate(zip(starts, [*starts[1:], len(lines)], strict=True))]
+
+
+def key_questions(lines: list[str], layout: str) -> list[Printed]:
+    """The key's questions, each starting at its cell badge (which names its id)."""
+    notes = {labels(layout)[k]: k for k in ("accepted", "value", "model_answer", "gap",
+                                             "explanation", "source")}
+    starts = [i for i, line in enumerate(lines) if _BADGE.match(line)]
+    end = next(i for i, line in enumerate(lines) if line == labels(layout)["totals_per_cell"])
+    out = []
+    for n, (s, e) in enumerate(zip(starts, [*starts[1:], end], strict=True), 1):
+        printed = _printed(n, lines[s + 1:e], notes)
+        printed.id = _BADGE.match(lines[s]).group(4)
+        out.append(printed)
+    return out
+
+
+def _printed(n: int, lines: list[str], notes: dict[str, str]) -> Printed:
+    """Options (box, letter, text on the lines below) and key notes (label: text...)."""
+    printed = Printed(n, lines)
+    raw: dict[str, list[list[str]]] = {}
+    current: list[str] | None = None
+    for line in lines:
+        option = _OPTION.match(line)
+        label = next((lab for lab in notes if line.startswith(lab + ":")), None)
+        if option:
+            printed.options.append((option.group(2), option.group(3), option.group(1) == TICKED))
+            current = None
+        elif label:
+            current = [line[len(label) + 1:].strip()]
+            raw.setdefault(notes[label], []).append(current)
+        elif current is not None:
+            current.append(line)
+        elif printed.options:
+            letter, text, ticked = printed.options[-1]
+            printed.options[-1] = (letter, f"{text} {line}".strip(), ticked)
+    printed.notes = {k: [fold(" ".join(v)) for v in vs] for k, vs in raw.items()}
+    return printed
+
+
+def key_grid(lines: list[str], layout: str) -> list[str]:
+    """The grid's answer column, by question number (a wrapped answer joined again)."""
+    names = labels(layout)
+    header = [names["number"], names["answer"], names["points"], names["cell"]]
+    first_badge = next(i for i, line in enumerate(lines) if _BADGE.match(line))
+    rows = [line for line in lines[lines.index(names["grid"]) + 1:first_badge]
+            if line not in header]
+    answers, cells = [], [i for i, line in enumerate(rows) if _CELL.match(line)]
+    start = 0
+    for cell in cells:
+        number_line, *answer, _points = rows[start:cell]
+        assert number_line == str(len(answers) + 1), rows[start:cell]
+        answers.append(fold(" ".join(answer)))
+        start = cell + 1
+    return answers

@@ -1,0 +1,113 @@
+"""Each filter of the mix decides the exam: on tiny banks, the filter alone fixes which
+questions can be chosen, so a build that ignored it would choose differently or succeed
+where it must fail."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from examgen.cli import main
+
+
+def _bank(folder: Path, questions: list[tuple[str, str, list[str]]]) -> Path:
+    """(id, topic, tags) each: a true/false question, easy recall, 1 point."""
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = ["questions:"]
+    for qid, topic, tags in questions:
+        lines += [f"  - id: {qid}", f"    topic: {topic}", "    difficulty: easy",
+                  "    knowledge: recall", "    type: truefalse", f"    text: Is {qid} true?",
+                  "    answer: true", f"    tags: [{', '.join(tags)}]"]
+    (folder / "q.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+def _build(bank: Path, out: Path, *args: str):
+    return CliRunner().invoke(main, ["build", "--bank", str(bank), "-o", str(out),
+                                     "--no-pdf", *args])
+
+
+def _chosen(out: Path) -> set[str]:
+    data = json.loads((out / "exam.json").read_text(encoding="utf-8"))
+    return {q["id"] for form in data.get("forms") or [data] for q in form["questions"]}
+
+
+FOUR = [("a", "Alpha", []), ("b", "Alpha", []), ("c", "Alpha", []), ("d", "Alpha", [])]
+
+
+@pytest.mark.parametrize("seed", ["1", "2", "3"])
+def test_exclude_leaves_exactly_the_others(tmp_path, seed):
+    bank = _bank(tmp_path / "bank", FOUR)
+    result = _build(bank, tmp_path / "out", "--total", "3", "--exclude", "b", "--seed", seed)
+    assert result.exit_code == 0, result.output
+    assert _chosen(tmp_path / "out") == {"a", "c", "d"}
+
+
+def test_exclude_can_make_a_mix_infeasible(tmp_path):
+    bank = _bank(tmp_path / "bank", FOUR)
+    result = _build(bank, tmp_path / "out", "--total", "4", "--exclude", "a", "--seed", "1")
+    assert result.exit_code == 1, result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_tag_keeps_only_tagged_questions(tmp_path):
+    bank = _bank(tmp_path / "bank", [("a", "Alpha", ["x"]), ("b", "Alpha", []),
+                                     ("c", "Alpha", ["y", "x"]), ("d", "Alpha", []),
+                                     ("e", "Alpha", []), ("f", "Alpha", ["y"])])
+    for seed in ("1", "2", "3"):
+        result = _build(bank, tmp_path / seed, "--total", "2", "--tag", "x", "--seed", seed)
+        assert result.exit_code == 0, result.output
+        assert _chosen(tmp_path / seed) == {"a", "c"}
+    either = _build(bank, tmp_path / "any", "--total", "3", "--tag", "x", "--tag", "y",
+                    "--seed", "1")
+    assert either.exit_code == 0, either.output
+    assert _chosen(tmp_path / "any") == {"a", "c", "f"}
+    assert _build(bank, tmp_path / "no", "--total", "3", "--tag", "x").exit_code == 1
+
+
+def test_each_topic_takes_the_lone_question_of_a_small_topic(tmp_path):
+    bank = _bank(tmp_path / "bank", [*FOUR, ("z", "Zeta", [])])
+    for seed in ("1", "2", "3", "4"):
+        result = _build(bank, tmp_path / seed, "--total", "2", "--each-topic", "1",
+                        "--seed", seed)
+        assert result.exit_code == 0, result.output
+        assert "z" in _chosen(tmp_path / seed)
+    assert _build(bank, tmp_path / "no", "--total", "1", "--each-topic", "1").exit_code == 1
+
+
+def test_exclude_used_reads_every_form_of_a_forms_manifest(tmp_path):
+    bank = _bank(tmp_path / "bank", [(q, "Alpha", []) for q in "abcdef"])
+    first = _build(bank, tmp_path / "forms", "--total", "2", "--forms", "2", "--seed", "1")
+    assert first.exit_code == 0, first.output
+    used = _chosen(tmp_path / "forms")
+    assert len(used) == 4
+    second = _build(bank, tmp_path / "next", "--total", "2", "--seed", "1", "--exclude-used",
+                    str(tmp_path / "forms" / "exam.json"))
+    assert second.exit_code == 0, second.output
+    assert _chosen(tmp_path / "next") == set("abcdef") - used
+
+
+def test_require_is_always_chosen(tmp_path):
+    bank = _bank(tmp_path / "bank", [(q, "Alpha", []) for q in "abcdef"])
+    for seed in ("1", "2", "3"):
+        result = _build(bank, tmp_path / seed, "--total", "1", "--require", "e", "--seed", seed)
+        assert result.exit_code == 0, result.output
+        assert _chosen(tmp_path / seed) == {"e"}
+
+
+@pytest.mark.parametrize("flag", [["--seed", "2"], ["--variants", "2"], ["--forms", "2"],
+                                  ["--overlap", "1"], ["--easy", "1"], ["--total", "2"],
+                                  ["--tag", "x"], ["--exclude", "a"], ["--each-topic", "1"]])
+def test_from_refuses_each_flag_that_would_change_the_exam(tmp_path, flag):
+    bank = _bank(tmp_path / "bank", FOUR)
+    assert _build(bank, tmp_path / "out", "--total", "2", "--seed", "1").exit_code == 0
+    before = (tmp_path / "out" / "exam.json").read_bytes()
+    result = _build(bank, tmp_path / "out", "--from", str(tmp_path / "out" / "exam.json"),
+                    *flag)
+    assert result.exit_code == 2, result.output
+    assert "--from rebuilds the exam exactly as it was; drop" in result.output
+    assert flag[0] in result.output.split("drop", 1)[1]
+    assert (tmp_path / "out" / "exam.json").read_bytes() == before

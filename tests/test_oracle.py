@@ -1,0 +1,326 @@
+"""The key, the exam, the manifest and the Moodle export agree with the bank's YAML.
+
+Expected answers come from ``oracle.read_bank`` (the YAML as written) and printed ones from
+the PDFs; examgen's own model is never asked. Every question of every variant is checked,
+for the sample bank and for generated banks of all seven types with texts that YAML 1.1,
+the light markup or Moodle could change (``R*S*T``, ``12:30``, ``010``, ``<b>``, ``&``).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import random
+import re
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+from click.testing import CliRunner
+
+from examgen.cli import main
+
+from .conftest import ROOT
+from .oracle import (
+    MOODLE_GRADES,
+    Expected,
+    Printed,
+    correct_texts,
+    exam_questions,
+    fold,
+    key_grid,
+    key_questions,
+    labels,
+    number,
+    pdf_lines,
+    plain,
+    read_bank,
+)
+
+TYPES = ("single", "multiple", "truefalse", "short", "numeric", "open", "cloze")
+
+
+def _build(bank: Path, out: Path, *args: str) -> dict:
+    result = CliRunner().invoke(main, ["build", "--bank", str(bank), "-o", str(out), *args])
+    assert result.exit_code == 0, result.output
+    return json.loads((out / "exam.json").read_text(encoding="utf-8"))
+
+
+def check_build(bank: Path, out: Path, manifest: dict, layout: str = "default") -> set[str]:
+    """Every variant's exam and key against the YAML; returns the types it saw."""
+    expected = read_bank(bank)
+    names = labels(layout)
+    seen = set()
+    variants = manifest["variants"]
+    for variant in variants:
+        suffix = f"-{variant['name']}" if len(variants) > 1 else ""
+        count = len(manifest["questions"])
+        exam = exam_questions(pdf_lines(out / f"exam{suffix}.pdf", layout), count)
+        key_lines = pdf_lines(out / f"key{suffix}.pdf", layout)
+        key = key_questions(key_lines, layout)
+        grid = key_grid(key_lines, layout)
+        assert len(key) == len(grid) == count
+        for printed, solution, grid_answer in zip(exam, key, grid, strict=True):
+            e = expected[solution.id]
+            seen.add(e.type)
+            where = f"variant {variant['name']} question {printed.number} ({e.id})"
+            _same_question(e, printed, solution, names, where)
+            shown = _check_answer(e, printed, solution, names, where)
+            assert grid_answer == fold(shown["grid"]), where
+            assert variant["answers"][e.id] == shown["manifest"], where
+    return seen
+
+
+def _same_question(e: Expected, printed: Printed, solution: Printed, names: dict[str, str],
+                   where: str) -> None:
+    """The exam and the key show this question at this number, with its points."""
+    first = plain(re.split(r"\{\{\d+\}\}", e.text)[0])[:30]
+    assert first in fold(" ".join(printed.lines)), where
+    assert first in fold(" ".join(solution.lines)), where
+    points = f"{number(e.points):g} {names['point_abbr']}"
+    assert points in printed.lines and points in solution.lines, where
+    assert not any(ticked for _, _, ticked in printed.options), f"{where}: exam shows a tick"
+
+
+def _check_answer(e: Expected, printed: Printed, solution: Printed, names: dict[str, str],
+                  where: str) -> dict:
+    """Assert the key's solution; return what the grid and the manifest must then say."""
+    if e.type in ("single", "multiple"):
+        texts = sorted(plain(t) for t, _ in e.options)
+        assert sorted(t for _, t, _ in printed.options) == texts, where
+        assert [(letter, t) for letter, t, _ in solution.options] == \
+            [(letter, t) for letter, t, _ in printed.options], f"{where}: exam and key differ"
+        assert [letter for letter, _, _ in printed.options] == \
+            [chr(97 + i) for i in range(len(texts))], where
+        right = {plain(t) for t in correct_texts(e.options)}
+        letters = [letter for letter, t, _ in printed.options if t in right]
+        assert [letter for letter, _, ticked in solution.options if ticked] == letters, where
+        if e.type == "single":
+            return {"grid": letters[0], "manifest": letters[0]}
+        return {"grid": ", ".join(letters), "manifest": letters}
+    if e.type == "truefalse":
+        label = names["true"] if e.answer else names["false"]
+        assert [t for _, t, ticked in solution.options if ticked] == [label], where
+        assert [t for _, t, _ in printed.options] == [names["true"], names["false"]], where
+        return {"grid": label, "manifest": "true" if e.answer else "false"}
+    if e.type == "short":
+        assert solution.notes["accepted"] == [fold(" | ".join(e.answers))], where
+        return {"grid": e.answers[0], "manifest": e.answers[0]}
+    if e.type == "numeric":
+        [value] = solution.notes["value"]
+        m = re.fullmatch(r"(\S+)(?: ± (\S+))?(?: (.+))?", value)
+        assert m, f"{where}: {value}"
+        assert number(m.group(1)) == number(e.value), where
+        assert number(m.group(2) or "0") == number(e.tolerance), where
+        assert (m.group(3) or "") == e.unit.strip(), where
+        return {"grid": value, "manifest": value}
+    if e.type == "open":
+        assert solution.notes["model_answer"] == [plain(e.model_answer) or "-"], where
+        return {"grid": names["see_below"], "manifest": e.model_answer}
+    assert e.type == "cloze", e.type
+    solutions = [g["answers"][0] if "answers" in g else correct_texts(g["options"])[0]
+                 for g in e.gaps]
+    shown = [" | ".join(g["answers"]) if "answers" in g else plain(correct_texts(g["options"])[0])
+             for g in e.gaps]
+    assert solution.notes["gap"] == [fold(f"({n}) {s}") for n, s in enumerate(shown, 1)], where
+    grid = "  ".join(f"({n}) {s if 'answers' in g else plain(s)}"
+                     for n, (g, s) in enumerate(zip(e.gaps, solutions, strict=True), 1))
+    return {"grid": grid, "manifest": solutions}
+
+
+# --- Moodle --------------------------------------------------------------------------------
+
+def check_moodle(bank: Path, xml_file: Path) -> set[str]:
+    """Grades, answers and settings recomputed from the YAML for every exported question."""
+    expected = read_bank(bank)
+    seen = set()
+    for element in ElementTree.parse(xml_file).getroot().iter("question"):
+        if element.get("type") == "category":
+            continue
+        e = expected[element.findtext("idnumber")]
+        seen.add(e.type)
+        answers = [(float(a.get("fraction")), a.findtext("text")) for a in element.iter("answer")]
+        if e.type != "cloze":
+            assert float(element.findtext("defaultgrade")) == number(e.points), e.id
+        if e.type in ("single", "multiple"):
+            assert element.findtext("single") == ("true" if e.type == "single" else "false")
+            grades = _moodle_grades(e)
+            assert len(answers) == len(e.options), e.id
+            for (fraction, text), (option, _), grade in zip(answers, e.options, grades,
+                                                            strict=True):
+                assert _html_text(text) == plain(option), e.id
+                assert fraction == pytest.approx(grade, abs=1e-6), (e.id, option)
+        elif e.type == "truefalse":
+            assert dict((t, f) for f, t in answers) == {"true": 100 * e.answer,
+                                                       "false": 100 * (not e.answer)}, e.id
+        elif e.type == "short":
+            assert answers == [(100, a.replace("*", "\\*")) for a in e.answers], e.id
+            assert element.findtext("usecase") == ("1" if e.case_sensitive else "0"), e.id
+        elif e.type == "numeric":
+            [(fraction, text)] = answers
+            assert (fraction, number(text)) == (100, number(e.value)), e.id
+            assert number(element.find("answer").findtext("tolerance")) == number(e.tolerance)
+            if e.unit:
+                assert element.findtext("units/unit/unit_name") == e.unit, e.id
+        elif e.type == "open":
+            graderinfo = element.findtext("graderinfo/text")
+            assert _html_text(graderinfo) == plain(e.model_answer), e.id
+        elif e.type == "cloze":
+            assert _cloze_gaps(element.findtext("questiontext/text")) == [
+                [(100, a) for a in g["answers"]] if "answers" in g
+                else [(100 * right, t) for t, right in g["options"]] for g in e.gaps], e.id
+    return seen
+
+
+def _moodle_grades(e: Expected) -> list[float]:
+    """Moodle's rule, recomputed: correct options share 100 %, wrong ones cost 100 %."""
+    if e.type == "single":
+        return [100.0 if right else 0.0 for _, right in e.options]
+    right = sum(r for _, r in e.options)
+    wrong = len(e.options) - right
+    gain = next(g for g in MOODLE_GRADES if abs(g - 100 / right) < 1e-3)
+    loss = -max(g for g in MOODLE_GRADES if g <= 100 / wrong + 1e-9) if wrong else 0
+    return [gain if r else loss for _, r in e.options]
+
+
+def _html_text(fragment: str) -> str:
+    return fold(html.unescape(re.sub(r"<[^>]+>", "", fragment)))
+
+
+def _cloze_gaps(text: str) -> list[list[tuple[float, str]]]:
+    """Each gap's alternatives as Moodle's cloze parser reads them: (fraction, text)."""
+    gaps = []
+    for m in re.finditer(r"\{(\d+):(SHORTANSWER|MULTICHOICE(?:_S)?):([^}]*)\}", text):
+        alternatives = []
+        for alternative in m.group(3).split("~"):
+            fraction, answer = re.fullmatch(r"%(\d+)%(.*)", alternative).groups()
+            answer = html.unescape(answer)
+            if m.group(2) == "SHORTANSWER":
+                answer = answer.replace("\\*", "*")
+            alternatives.append((float(fraction), answer))
+        gaps.append(alternatives)
+    return gaps
+
+
+# --- generated banks -----------------------------------------------------------------------
+
+# Texts that YAML 1.1, the light markup or Moodle would change if examgen let them; the
+# first group is written unquoted in the YAML, to prove plain scalars stay text.
+PLAIN_TRICKS = ["12:30", "010", "0x1F", "1_000", "3.10", "null", "true", "2024-02-30",
+                "R*S*T", "a & b", "x < y", "<b>", "AT&"]
+QUOTED_TRICKS = ["{2}", "#hash", "~tilde", "back\\slash", "ä ö ü ß", "50 %", "*starred*",
+                 "a: b", "  spaced  out  "]
+
+
+def write_generated_bank(folder: Path, seed: int) -> Path:
+    """A bank of every type with random counts, flags, numbers and tricky texts."""
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = ["topic: Generated", "questions:"]
+    for n in range(21):
+        lines += _generated_question(rng, n, TYPES[n % len(TYPES)])
+    (folder / "generated.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+def _scalar(text: str) -> str:
+    return text if text in PLAIN_TRICKS else json.dumps(text, ensure_ascii=False)
+
+
+def _trick(rng: random.Random) -> str:
+    return rng.choice(PLAIN_TRICKS + QUOTED_TRICKS).strip() or "x"
+
+
+def _generated_question(rng: random.Random, n: int, qtype: str) -> list[str]:
+    out = [f"  - id: g{n}-{qtype}",
+           f"    difficulty: {rng.choice(['easy', 'medium', 'hard'])}",
+           f"    knowledge: {rng.choice(['recall', 'application'])}",
+           f"    type: {qtype}",
+           f"    points: {rng.choice(['1', '2', '0.5', '3'])}"]
+    if qtype in ("single", "multiple"):
+        count = rng.randint(2, 7)
+        right = {rng.randrange(count)} if qtype == "single" else set(
+            rng.sample(range(count), rng.randint(1, count)))
+        out += [f"    text: Question {n}, **which** ones?", "    options:"]
+        for i in range(count):
+            text = rng.choice([f"Option {i}", f"**Bold** option {i}", f"`code {i}`",
+                               f"{_trick(rng)} {i}"])
+            fixed = i == count - 1 and rng.random() < 0.3
+            if i in right or fixed or rng.random() < 0.3:
+                out += [f"      - text: {json.dumps(text, ensure_ascii=False)}",
+                        f"        correct: {'true' if i in right else 'false'}"]
+                out += ["        fixed_order: true"] if fixed else []
+            else:
+                out.append(f"      - {json.dumps(text, ensure_ascii=False)}")
+    elif qtype == "truefalse":
+        out += [f"    text: Statement {n} holds.", f"    answer: {rng.choice(['true', 'false'])}"]
+    elif qtype == "short":
+        answers = list(dict.fromkeys(_trick(rng) for _ in range(rng.randint(1, 3))))
+        out += [f"    text: Type answer {n}.",
+                f"    answers: [{', '.join(_scalar(a) for a in answers)}]"]
+    elif qtype == "numeric":
+        value = round(rng.uniform(-5000, 5000), rng.randint(0, 7))
+        tolerance = rng.choice([0, 0.5, 0.001, 12.25])
+        out += [f"    text: Compute value {n}.", f"    value: {value!r}"]
+        out += [f"    tolerance: {tolerance!r}"] if tolerance else []
+        out += [f"    unit: {json.dumps(rng.choice(['%', 'px²', 'm/s']))}"] if rng.random() < .5 \
+            else []
+    elif qtype == "open":
+        out += [f"    text: Explain item {n}.",
+                f"    model_answer: {json.dumps(f'A *model* answer with {_trick(rng)}')}"]
+    else:
+        gaps = rng.randint(1, 3)
+        marks = " and ".join(f"{{{{{g}}}}}" for g in range(1, gaps + 1))
+        out += [f"    text: Fill {marks} in sentence {n}.", "    gaps:"]
+        for _ in range(gaps):
+            if rng.random() < 0.5:
+                answers = list(dict.fromkeys(_trick(rng) for _ in range(rng.randint(1, 2))))
+                out.append(f"      - answers: [{', '.join(_scalar(a) for a in answers)}]")
+            else:
+                right = rng.randrange(3)
+                out.append("      - options:")
+                for i in range(3):
+                    text = json.dumps(f"choice {i} {rng.choice(['x', 'y', 'z'])}")
+                    out += [f"          - text: {text}"] + (
+                        ["            correct: true"] if i == right else [])
+    return out
+
+
+# --- the tests -----------------------------------------------------------------------------
+
+def test_sample_bank_exam_key_and_manifest_match_the_yaml(tmp_path):
+    bank = ROOT / "bank"
+    seen = set()
+    for seed in (1, 2):
+        out = tmp_path / f"s{seed}"
+        manifest = _build(bank, out, "--total", "60", "--variants", "2", "--seed", str(seed))
+        seen |= check_build(bank, out, manifest)
+    assert seen == set(TYPES)
+
+
+def test_german_key_matches_the_yaml(tmp_path):
+    bank = ROOT / "bank"
+    manifest = _build(bank, tmp_path, "--total", "30", "--variants", "2", "--seed", "5",
+                      "--layout", "de")
+    assert check_build(bank, tmp_path, manifest, layout="de")
+
+
+@pytest.mark.parametrize("seed", [11, 12, 13])
+def test_generated_banks_of_every_type_match_the_yaml(tmp_path, seed):
+    bank = write_generated_bank(tmp_path / "bank", seed)
+    manifest = _build(bank, tmp_path / "out", "--total", "21", "--variants", "3", "--seed",
+                      str(seed))
+    assert check_build(bank, tmp_path / "out", manifest) == set(TYPES)
+    moodle = tmp_path / "moodle.xml"
+    result = CliRunner().invoke(main, ["export", "moodle", "--bank", str(bank), "-o",
+                                       str(moodle)])
+    assert result.exit_code == 0, result.output
+    assert check_moodle(bank, moodle) == set(TYPES)
+
+
+def test_sample_bank_moodle_grades_match_the_yaml(tmp_path):
+    moodle = tmp_path / "moodle.xml"
+    result = CliRunner().invoke(main, ["export", "moodle", "--bank", str(ROOT / "bank"),
+                                       "-o", str(moodle)])
+    assert result.exit_code == 0, result.output
+    assert check_moodle(ROOT / "bank", moodle) == set(TYPES)
