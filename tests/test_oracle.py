@@ -290,12 +290,8 @@ def _generated_question(rng: random.Random, n: int, qtype: str) -> list[str]:
 
 def test_sample_bank_exam_key_and_manifest_match_the_yaml(tmp_path):
     bank = ROOT / "bank"
-    seen = set()
-    for seed in (1, 2):
-        out = tmp_path / f"s{seed}"
-        manifest = _build(bank, out, "--total", "60", "--variants", "2", "--seed", str(seed))
-        seen |= check_build(bank, out, manifest)
-    assert seen == set(TYPES)
+    manifest = _build(bank, tmp_path, "--total", "60", "--variants", "2", "--seed", "1")
+    assert check_build(bank, tmp_path, manifest) == set(TYPES)
 
 
 def test_german_key_matches_the_yaml(tmp_path):
