@@ -50,4 +50,5 @@ def test_a_seed_gives_the_same_orders_in_every_version(sample_bank):
 # "the same seed gives the same exam" for them, so it must be deliberate.
 PINNED_ORDER_A = ("gan-deepfakes", "gan-players", "yolo-iou", "tl-when-data")
 PINNED_ORDER_B = ("gan-deepfakes", "yolo-iou", "tl-when-data", "gan-players")
-PINNED_OPTIONS_A = {'gan-deepfakes': (2, 0, 1, 4, 3), 'gan-players': (0, 2, 1, 3), 'tl-when-data': (0, 4, 2, 1, 3)}
+PINNED_OPTIONS_A = {"gan-deepfakes": (2, 0, 1, 4, 3), "gan-players": (0, 2, 1, 3),
+                    "tl-when-data": (0, 4, 2, 1, 3)}
