@@ -33,6 +33,12 @@ class Expected:
     type: str
     text: str
     points: str = "1"
+    topic: str = ""
+    difficulty: str = ""
+    knowledge: str = ""
+    tags: list[str] = field(default_factory=list)
+    fixed_order: bool = False  # any option keeps its place
+    answer_lines: int = 6  # open
     options: list[tuple[str, bool]] = field(default_factory=list)  # single, multiple
     answer: bool | None = None  # truefalse
     answers: list[str] = field(default_factory=list)  # short
@@ -50,9 +56,13 @@ def read_bank(folder: Path) -> dict[str, Expected]:
     for file in sorted(folder.rglob("*.y*ml")):
         data = yaml.load(file.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
         for q in data["questions"]:
-            e = Expected(q["id"], q["type"], q["text"].strip(), q.get("points", "1"))
+            e = Expected(q["id"], q["type"], q["text"].strip(), q.get("points", "1"),
+                         q.get("topic", data.get("topic", "")).strip(), q["difficulty"],
+                         q["knowledge"], [t.strip() for t in q.get("tags", [])])
             if e.type in ("single", "multiple"):
                 e.options = _options(q["options"])
+                e.fixed_order = any(isinstance(o, dict) and o.get("fixed_order") == "true"
+                                    for o in q["options"])
             elif e.type == "truefalse":
                 e.answer = q["answer"] == "true"
             elif e.type == "short":
@@ -63,6 +73,7 @@ def read_bank(folder: Path) -> dict[str, Expected]:
                 e.unit = q.get("unit", "")
             elif e.type == "open":
                 e.model_answer = q.get("model_answer", "").strip()
+                e.answer_lines = int(q.get("answer_lines", "6"))
             elif e.type == "cloze":
                 e.gaps = [{"options": _options(g["options"])} if "options" in g
                           else {"answers": _texts(g["answers"])} for g in q["gaps"]]
@@ -77,6 +88,12 @@ def _options(items: list) -> list[tuple[str, bool]]:
 
 def _texts(value: str | list[str]) -> list[str]:
     return [v.strip() for v in ([value] if isinstance(value, str) else value)]
+
+
+# The lecture's matrix, written out again: (difficulty, knowledge) -> level colour.
+LEVEL = {("easy", "recall"): "green", ("easy", "application"): "yellow",
+         ("medium", "recall"): "yellow", ("medium", "application"): "red",
+         ("hard", "recall"): "red", ("hard", "application"): "red"}
 
 
 def correct_texts(options: list[tuple[str, bool]]) -> list[str]:

@@ -22,6 +22,7 @@ from examgen.cli import main
 
 from .conftest import ROOT
 from .oracle import (
+    LEVEL,
     MOODLE_GRADES,
     Expected,
     Printed,
@@ -130,20 +131,43 @@ def _check_answer(e: Expected, printed: Printed, solution: Printed, names: dict[
 
 # --- Moodle --------------------------------------------------------------------------------
 
-def check_moodle(bank: Path, xml_file: Path) -> set[str]:
+# The elements Moodle's XML importer reads for each type, in examgen's order, with the
+# settings examgen promises (Moodle's defaults written out, see docs and question/format/xml).
+MOODLE_ELEMENTS = {
+    "multichoice": ["single", "shuffleanswers", "answernumbering", "showstandardinstruction",
+                    "correctfeedback", "partiallycorrectfeedback", "incorrectfeedback"],
+    "truefalse": [], "shortanswer": ["usecase"], "numerical": [],
+    "essay": ["responseformat", "responserequired", "responsefieldlines", "attachments",
+              "attachmentsrequired", "graderinfo", "responsetemplate"],
+    "cloze": [],
+}
+MOODLE_TYPE = {"single": "multichoice", "multiple": "multichoice", "truefalse": "truefalse",
+               "short": "shortanswer", "numeric": "numerical", "open": "essay",
+               "cloze": "cloze"}
+UNIT_ELEMENTS = ["units", "unitgradingtype", "unitpenalty", "showunits", "unitsleft"]
+
+
+def check_moodle(bank: Path, xml_file: Path, root: str) -> set[str]:
     """Grades, answers and settings recomputed from the YAML for every exported question."""
     expected = read_bank(bank)
     seen = set()
+    category = ""
     for element in ElementTree.parse(xml_file).getroot().iter("question"):
         if element.get("type") == "category":
+            category = element.findtext("category/text")
             continue
         e = expected[element.findtext("idnumber")]
         seen.add(e.type)
+        assert category == f"$course$/top/{root}/{e.topic}", e.id
+        _check_moodle_structure(e, element)
         answers = [(float(a.get("fraction")), a.findtext("text")) for a in element.iter("answer")]
         if e.type != "cloze":
             assert float(element.findtext("defaultgrade")) == number(e.points), e.id
         if e.type in ("single", "multiple"):
-            assert element.findtext("single") == ("true" if e.type == "single" else "false")
+            settings = {tag: element.findtext(tag) for tag in MOODLE_ELEMENTS["multichoice"][:4]}
+            assert settings == {"single": "true" if e.type == "single" else "false",
+                                "shuffleanswers": "false" if e.fixed_order else "true",
+                                "answernumbering": "abc", "showstandardinstruction": "0"}, e.id
             grades = _moodle_grades(e)
             assert len(answers) == len(e.options), e.id
             for (fraction, text), (option, _), grade in zip(answers, e.options, grades,
@@ -161,15 +185,47 @@ def check_moodle(bank: Path, xml_file: Path) -> set[str]:
             assert (fraction, number(text)) == (100, number(e.value)), e.id
             assert number(element.find("answer").findtext("tolerance")) == number(e.tolerance)
             if e.unit:
-                assert element.findtext("units/unit/unit_name") == e.unit, e.id
+                unit = element.find("units/unit")
+                assert (unit.findtext("unit_name"), unit.findtext("multiplier")) == (e.unit, "1")
+                assert [element.findtext(t) for t in UNIT_ELEMENTS[1:]] == ["0", "0.1", "0", "0"]
         elif e.type == "open":
             graderinfo = element.findtext("graderinfo/text")
             assert _html_text(graderinfo) == plain(e.model_answer), e.id
+            lines = min(40, max(5, 5 * ((e.answer_lines + 4) // 5)))  # Moodle offers 5..40
+            assert [element.findtext(t) for t in MOODLE_ELEMENTS["essay"][:5]] == [
+                "editor", "1", str(lines), "0", "0"], e.id
+            assert element.findtext("responsetemplate/text") == "", e.id
         elif e.type == "cloze":
             assert _cloze_gaps(element.findtext("questiontext/text")) == [
                 [(100, a) for a in g["answers"]] if "answers" in g
                 else [(100 * right, t) for t, right in g["options"]] for g in e.gaps], e.id
     return seen
+
+
+def _check_moodle_structure(e: Expected, element: ElementTree.Element) -> None:
+    """Exactly the elements Moodle reads for the type, in order, with examgen's settings."""
+    kind = MOODLE_TYPE[e.type]
+    assert element.get("type") == kind, e.id
+    own = MOODLE_ELEMENTS[kind] + (["shownumcorrect"] if e.type == "multiple" else [])
+    answers = ["answer"] * len(list(element.iter("answer")))
+    units = UNIT_ELEMENTS if e.type == "numeric" and e.unit else []
+    common = ["name", "questiontext", "generalfeedback", "defaultgrade", "penalty", "hidden",
+              "idnumber"]
+    if kind == "cloze":
+        common.remove("defaultgrade")
+    body = own + answers + units if kind != "essay" else own
+    assert [child.tag for child in element] == [*common, *body, "tags"], e.id
+    assert element.findtext("name/text").startswith(f"{e.id}: "), e.id
+    assert (element.findtext("penalty"), element.findtext("hidden")) == ("0.3333333", "0")
+    assert element.find("questiontext").get("format") == "html", e.id
+    for answer in element.iter("answer"):
+        plain_format = kind in ("truefalse", "shortanswer", "numerical")
+        assert answer.get("format") == ("moodle_auto_format" if plain_format else "html")
+    level = LEVEL[(e.difficulty, e.knowledge)]
+    tags = [t.text for t in element.find("tags").iter("text")]
+    assert tags == list(dict.fromkeys([f"difficulty-{e.difficulty}",
+                                       f"knowledge-{e.knowledge}", f"level-{level}",
+                                       *(t.replace(",", " ") for t in e.tags)])), e.id
 
 
 def _moodle_grades(e: Expected) -> list[float]:
@@ -212,6 +268,9 @@ QUOTED_TRICKS = ["{2}", "#hash", "~tilde", "back\\slash", "ä ö ü ß", "50 %",
                  "a: b", "  spaced  out  "]
 
 
+TAGS = ["alpha", "beta", '"x,y"', "12:30"]  # Moodle tags cannot hold a comma
+
+
 def write_generated_bank(folder: Path, seed: int) -> Path:
     """A bank of every type with random counts, flags, numbers and tricky texts."""
     rng = random.Random(seed)
@@ -236,7 +295,8 @@ def _generated_question(rng: random.Random, n: int, qtype: str) -> list[str]:
            f"    difficulty: {rng.choice(['easy', 'medium', 'hard'])}",
            f"    knowledge: {rng.choice(['recall', 'application'])}",
            f"    type: {qtype}",
-           f"    points: {rng.choice(['1', '2', '0.5', '3'])}"]
+           f"    points: {rng.choice(['1', '2', '0.5', '3'])}",
+           f"    tags: [{', '.join(rng.sample(TAGS, 2))}]"]
     if qtype in ("single", "multiple"):
         count = rng.randint(2, 7)
         right = {rng.randrange(count)} if qtype == "single" else set(
@@ -258,6 +318,7 @@ def _generated_question(rng: random.Random, n: int, qtype: str) -> list[str]:
         answers = list(dict.fromkeys(_trick(rng) for _ in range(rng.randint(1, 3))))
         out += [f"    text: Type answer {n}.",
                 f"    answers: [{', '.join(_scalar(a) for a in answers)}]"]
+        out += ["    case_sensitive: true"] if rng.random() < 0.5 else []
     elif qtype == "numeric":
         value = round(rng.uniform(-5000, 5000), rng.randint(0, 7))
         tolerance = rng.choice([0, 0.5, 0.001, 12.25])
@@ -266,7 +327,7 @@ def _generated_question(rng: random.Random, n: int, qtype: str) -> list[str]:
         out += [f"    unit: {json.dumps(rng.choice(['%', 'px²', 'm/s']))}"] if rng.random() < .5 \
             else []
     elif qtype == "open":
-        out += [f"    text: Explain item {n}.",
+        out += [f"    text: Explain item {n}.", f"    answer_lines: {rng.randint(1, 40)}",
                 f"    model_answer: {json.dumps(f'A *model* answer with {_trick(rng)}')}"]
     else:
         gaps = rng.randint(1, 3)
@@ -311,7 +372,7 @@ def test_generated_banks_of_every_type_match_the_yaml(tmp_path, seed):
     result = CliRunner().invoke(main, ["export", "moodle", "--bank", str(bank), "-o",
                                        str(moodle)])
     assert result.exit_code == 0, result.output
-    assert check_moodle(bank, moodle) == set(TYPES)
+    assert check_moodle(bank, moodle, "bank") == set(TYPES)
 
 
 def test_sample_bank_moodle_grades_match_the_yaml(tmp_path):
@@ -319,4 +380,4 @@ def test_sample_bank_moodle_grades_match_the_yaml(tmp_path):
     result = CliRunner().invoke(main, ["export", "moodle", "--bank", str(ROOT / "bank"),
                                        "-o", str(moodle)])
     assert result.exit_code == 0, result.output
-    assert check_moodle(ROOT / "bank", moodle) == set(TYPES)
+    assert check_moodle(ROOT / "bank", moodle, "bank") == set(TYPES)
