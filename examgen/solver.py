@@ -374,20 +374,28 @@ def _describe(rule: Constraint, candidates: list[Question]) -> str:
         worth = sorted({candidates[i].points for i in rule.members})
         each = (f"each question is worth {_points(worth[0])}" if len(worth) == 1
                 else f"questions are worth {worth[0]:g} to {_points(worth[-1])}")
-        rng = f"{rule.lo:g}" if rule.hi == rule.lo else f"{rule.lo:g} to {rule.hi:g}"
-        return f"{rng} points in all; {each}"
+        return f"{_amount(rule)} points in all; {each}"
     if rule.kind == "group":
         return f"at most one of the {rule.what} (they give each other away)"
     if rule.kind == "require":
         q = candidates[int(rule.members[0])]
         return f"must include '{q.id}' ({q.cell}, {q.topic}, {_points(q.points)})"
+    what = _singular(rule.what) if rule.lo == 1 and rule.hi <= 1 else rule.what
+    return f"{_amount(rule)} {what}; the bank has {len(rule.members)}"
+
+
+def _amount(rule: Constraint) -> str:
+    """'exactly 3', 'at least 3' or '3 to 5': the rule's bounds in words."""
     if rule.hi == rule.lo:
-        amount = f"exactly {rule.lo:g}"
-    elif np.isinf(rule.hi):
-        amount = f"at least {rule.lo:g}"
-    else:
-        amount = f"{rule.lo:g} to {rule.hi:g}"
-    return f"{amount} {rule.what}; the bank has {len(rule.members)}"
+        return f"exactly {rule.lo:g}"
+    if np.isinf(rule.hi):
+        return f"at least {rule.lo:g}"
+    return f"{rule.lo:g} to {rule.hi:g}"
+
+
+def _singular(what: str) -> str:
+    """'questions from X' -> 'question from X', for a count of one."""
+    return what.replace("questions", "question", 1)
 
 
 def _adjective(rule: Constraint) -> str:
@@ -410,7 +418,8 @@ def _explain(conflict: list[Constraint], candidates: list[Question]) -> str:
     for flag, rules in by_flag.items():
         if len(rules) > 2:
             smallest = min(len(r.members) for r in rules)
-            lines.append(f"  - {flag}: at least {rules[0].lo:g} questions from each of "
+            each = "question" if rules[0].lo == 1 else "questions"
+            lines.append(f"  - {flag}: at least {rules[0].lo:g} {each} from each of "
                          f"{len(rules)} topics, {len(rules) * rules[0].lo:g} in all "
                          f"(the smallest of them has {smallest})")
         else:

@@ -1,0 +1,127 @@
+"""When the mix cannot be met, the message names the flags and the numbers behind them.
+
+The bank is small enough to check every message by hand: five questions, two of them
+enemies (group g), one tagged t; the points are 1, 1, 2, 1, 3."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from examgen.errors import InfeasibleError
+from examgen.mix import Mix, resolve
+from examgen.model import Bank, Difficulty, Knowledge, TrueFalse
+from examgen.solver import select
+
+
+def _q(qid: str, cell: str, topic: str, points: float = 1, group: str = "",
+       tags: tuple[str, ...] = ()) -> TrueFalse:
+    difficulty, knowledge = cell.split("/")
+    return TrueFalse(id=qid, topic=topic, difficulty=Difficulty(difficulty),
+                     knowledge=Knowledge(knowledge), text=qid, points=points, group=group,
+                     tags=tags, answer=True)
+
+
+BANK = Bank(Path("b"), (
+    _q("a", "easy/recall", "Alpha"),
+    _q("b", "easy/recall", "Alpha", group="g"),
+    _q("c", "hard/application", "Beta", 2, group="g"),
+    _q("d", "hard/recall", "Beta", tags=("t",)),
+    _q("e", "medium/application", "Gamma", 3),
+), "x")
+
+CASES = {
+    "capacity": (Mix(total=5), (
+        "--total 5: asked for exactly 5 questions in all, the bank has 5, and only 4 of them "
+        "can appear together (enemy groups)")),
+    "filter": (Mix(total=2, tags=("t",)), (
+        "--total 2: asked for exactly 2 questions in all, the bank has 1 after --tag")),
+    "points alone": (Mix(total=2, points=(10, 10)), (
+        "--points 10: asked for 10 points, but all eligible questions together give at "
+        "most 7")),
+    "total and points": (Mix(total=1, points=(4, None)), (
+        "--total 1 and --points 4: cannot hold together:\n"
+        "  - --total 1: exactly 1 question in all; the bank has 5\n"
+        "  - --points 4:: at least 4 points in all; questions are worth 1 to 3 points")),
+    "exact points": (Mix(total=1, points=(4, 4)), (
+        "--total 1 and --points 4 cannot hold together:\n"
+        "  - --total 1: exactly 1 question in all; the bank has 5\n"
+        "  - --points 4: exactly 4 points in all; questions are worth 1 to 3 points")),
+    "points range": (Mix(total=2, points=(1, 1.5)), (
+        "--total 2 and --points 1:1.5 cannot hold together:\n"
+        "  - --total 2: exactly 2 questions in all; the bank has 5\n"
+        "  - --points 1:1.5: 1 to 1.5 points in all; questions are worth 1 to 3 points")),
+    "overlap": (Mix(total=2, counts={"difficulty": {"hard": 2},
+                                     "knowledge": {"application": 2}}), (
+        "--total 2, --hard 2 and --application 2 cannot hold together:\n"
+        "  - --total 2: exactly 2 questions in all; the bank has 5\n"
+        "  - --hard 2: exactly 2 hard questions; the bank has 2\n"
+        "  - --application 2: exactly 2 application questions; the bank has 2\n"
+        "  - 1 question in the bank is both hard and application")),
+    "each topic": (Mix(total=2, each_topic=1), (
+        "--total 2 and --each-topic 1 cannot hold together:\n"
+        "  - --total 2: exactly 2 questions in all; the bank has 5\n"
+        "  - --each-topic 1: at least 1 question from each of 3 topics, 3 in all (the "
+        "smallest of them has 1)")),
+    "enemies": (Mix(total=2, require=("b", "c")), (
+        "--require b, --require c and group 'g' cannot hold together:\n"
+        "  - --require b: must include 'b' (easy/recall, Alpha, 1 point)\n"
+        "  - --require c: must include 'c' (hard/application, Beta, 2 points)\n"
+        "  - group 'g': at most one of the questions of group 'g' (b, c) (they give each "
+        "other away)")),
+    "implied zero": (Mix(counts={"difficulty": {"easy": 1, "hard": 1},
+                                 "knowledge": {"application": 2}}), (
+        "no medium questions (not asked for, and no --total) and --application 2 cannot "
+        "hold together:\n"
+        "  - no medium questions (not asked for, and no --total): exactly 0 medium "
+        "questions; the bank has 1\n"
+        "  - --application 2: exactly 2 application questions; the bank has 2\n"
+        "  - 1 question in the bank is both medium and application")),
+    "topic": (Mix(total=1, topics={"Alpha": (2, None)}), (
+        "--total 1 and --topic \"Alpha=2\" cannot hold together:\n"
+        "  - --total 1: exactly 1 question in all; the bank has 5\n"
+        "  - --topic \"Alpha=2\": at least 2 questions from 'Alpha'; the bank has 2")),
+    "topic range": (Mix(total=3, topics={"Beta": (0, 0), "Alpha": (0, 1)}), (
+        "--total 3, --topic \"Beta=0:0\" and --topic \"Alpha=0:1\" cannot hold together:\n"
+        "  - --total 3: exactly 3 questions in all; the bank has 5\n"
+        "  - --topic \"Beta=0:0\": exactly 0 questions from 'Beta'; the bank has 2\n"
+        "  - --topic \"Alpha=0:1\": 0 to 1 questions from 'Alpha'; the bank has 2")),
+    "excluded": (Mix(total=1, require=("d",), exclude=("d",)), (
+        "--require d cannot hold: it is also excluded (--exclude d)")),
+    "not tagged": (Mix(total=1, require=("a",), tags=("t",)), (
+        "--require a cannot hold: it has none of the tags t (--tag)")),
+}
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_the_message_names_the_conflict(name):
+    mix, message = CASES[name]
+    with pytest.raises(InfeasibleError) as err:
+        select(BANK, resolve(mix, BANK), seed=1)
+    assert str(err.value) == message
+    assert err.value.exit_code == 1
+
+
+def test_dropping_any_named_rule_makes_the_mix_feasible():
+    mix, _ = CASES["overlap"]
+    for relaxed in (Mix(total=2, counts={"difficulty": {"hard": 2}}),
+                    Mix(total=2, counts={"knowledge": {"application": 2}}),
+                    Mix(total=3, counts={"difficulty": {"hard": 2},
+                                         "knowledge": {"application": 2}})):
+        (exam,) = select(BANK, resolve(relaxed, BANK), seed=1)
+        assert len(exam) == relaxed.total
+
+
+def test_too_many_forms_says_how_many_fit():
+    with pytest.raises(InfeasibleError) as err:
+        select(BANK, resolve(Mix(total=2), BANK), seed=1, forms=5)
+    assert str(err.value) == (
+        "--forms 5: the bank supports at most 2 form(s) of this mix with no questions in "
+        "common (--overlap 0); ask for fewer forms, allow more overlap, or add questions")
+    assert err.value.conflict == ("--forms 5",)
+    with pytest.raises(InfeasibleError) as err:
+        select(BANK, resolve(Mix(total=3), BANK), seed=1, forms=4, overlap=1)
+    # {a, b, d} and {c, d, e}: two forms share only d; a third would share more
+    assert "supports at most 2 form(s) of this mix with at most 1 in common (--overlap 1)" \
+        in str(err.value)
