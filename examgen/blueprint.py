@@ -8,6 +8,7 @@ from typing import Any, NoReturn
 
 from .bank import read_yaml, suggest
 from .errors import BankError, Problem
+from .limits import SETTINGS, check_setting
 from .model import PAPERS
 from .values import ValueProblem, as_whole
 from .yamlio import Node, Scalar
@@ -53,14 +54,15 @@ def load_blueprint(path: Path) -> Blueprint:
                 fail(data.key_lines[key], f"'{key}' must be a text")
             header[key] = str(value)
     settings: dict[str, Any] = {}
-    for key in ("variants", "forms", "overlap", "seed"):
+    for key in SETTINGS:
         if key in data:
             try:
                 settings[key] = as_whole(data[key])
             except ValueProblem as exc:
                 fail(data.key_lines[key], f"'{key}': {exc}")
-            if settings[key] < 0:
-                fail(data.key_lines[key], f"'{key}' must be a whole number >= 0")
+            problem = check_setting(key, settings[key])
+            if problem:
+                fail(data.key_lines[key], problem)
     for key in ("layout", "paper"):
         setting = data.get(key)
         if setting is not None:

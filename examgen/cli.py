@@ -15,17 +15,24 @@ from .build import build_exams
 from .coverage import coverage, render_text
 from .errors import BankError, ExamgenError, MixError
 from .export import EXPORTERS
-from .files import write_atomic
-from .manifest import exams_from_manifest, read_manifest, to_manifest
+from .files import write_atomic, write_set
+from .limits import SETTINGS
+from .manifest import exams_from_manifest, question_ids, read_manifest, to_manifest
 from .mix import FLAGS, Mix, ResolvedMix, merge, resolve
 from .model import PAPERS, Bank, Exam, Level
 from .options import bank_option, flag_mix, mix_options, out_option, seed_option
-from .outputs import render_outputs
+from .outputs import MANIFEST, PDF_NAME, render_outputs
 from .render.layout import load_layout
+
+BUG_EXIT = 70  # EX_SOFTWARE: examgen itself failed, whatever the input
 
 
 class _Group(click.Group):
-    """Turns every ExamgenError into a clear message and its exit code, never a traceback."""
+    """Every ExamgenError becomes a clear message and its exit code, never a traceback.
+
+    Anything else is a bug in examgen: one line that says so and how to report it, exit
+    70, and the traceback only with --debug (so scripts can tell a bug from bad input).
+    """
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -34,13 +41,25 @@ class _Group(click.Group):
             click.echo(f"Error: {exc}" if not isinstance(exc, BankError) else str(exc), err=True)
             ctx.exit(exc.exit_code)
         except OSError as exc:
-            click.echo(f"Error: {exc.filename or ''}: {exc.strerror}", err=True)
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"Error: {where}{exc.strerror or exc}", err=True)
             ctx.exit(2)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:
+            if ctx.params.get("debug"):
+                raise
+            click.echo(f"examgen: internal error ({type(exc).__name__}: {exc}). This is a bug in "
+                       "examgen, not in your input: please report it to the examgen issue "
+                       "tracker with the command you ran and the output of --debug.", err=True)
+            ctx.exit(BUG_EXIT)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="examgen")
-def main() -> None:
+@click.option("--debug", is_flag=True, envvar="EXAMGEN_DEBUG",
+              help="Show the full traceback of an internal error.")
+def main(debug: bool) -> None:
     """Turn a tagged question bank into exams, answer keys and Moodle XML."""
 
 
@@ -86,10 +105,11 @@ def _paint(text: str, level: Level | None) -> str:
               help="YAML file with the mix, header, layout, variants and seed.")
 @mix_options
 @seed_option
-@click.option("--variants", type=click.IntRange(1, 702), help="Versions A, B, ... (default 1).")
-@click.option("--forms", type=click.IntRange(1, 50),
+@click.option("--variants", type=click.IntRange(*SETTINGS["variants"]),
+              help="Versions A, B, ... (default 1).")
+@click.option("--forms", type=click.IntRange(*SETTINGS["forms"]),
               help="Parallel exams with different questions (default 1).")
-@click.option("--overlap", type=click.IntRange(0),
+@click.option("--overlap", type=click.IntRange(*SETTINGS["overlap"]),
               help="With --forms: questions two forms may share at most (default 0).")
 @click.option("--from", "from_manifest", type=click.Path(path_type=Path),
               help="Rebuild exactly the exam of an earlier exam.json.")
@@ -120,9 +140,29 @@ def build(ctx: click.Context, /, bank_dir: Path, blueprint: Path | None, seed: i
     manifest = to_manifest(exams, bank, str(bank.path), mix, header)
     chosen = load_layout(header["layout"]) if pdf else None
     files = render_outputs(exams, manifest, chosen, header["paper"])
-    for name, data in files.items():
-        write_atomic(out_dir / name, data)
-    _print_summary(exams, out_dir, list(files))
+    replaced = _write_build(out_dir, files)
+    _print_summary(exams, out_dir, list(files), replaced)
+
+
+def _write_build(out_dir: Path, files: dict[str, bytes | str]) -> str:
+    """Write the whole set at once; an earlier build's PDFs that it replaces go away.
+
+    Returns a line naming the earlier manifest that was replaced, so that a lecturer who
+    keeps exam.json files for --exclude-used notices; or nothing.
+    """
+    before = ""
+    old = out_dir / MANIFEST
+    if old.is_file():
+        try:
+            data = json.loads(old.read_text(encoding="utf-8"))
+            before = (f"replaced {old} (seed {data.get('seed')}, "
+                      f"{len(question_ids(data))} questions)")
+        except (ValueError, AttributeError, TypeError):
+            before = f"replaced {old} (not readable as a manifest)"
+    stale = [p.name for p in out_dir.glob("*.pdf")
+             if old.is_file() and PDF_NAME.fullmatch(p.name) and p.name not in files]
+    write_set(out_dir, files, last=MANIFEST, remove=stale)
+    return before
 
 
 def _select(plan: Blueprint, bank: Bank, flags: dict[str, Any], seed: int | None,
@@ -182,7 +222,7 @@ def _rebuild(path: Path, bank_dir: Path | None
         data.get("header", {})
 
 
-def _print_summary(exams: list[Exam], out_dir: Path, names: list[str]) -> None:
+def _print_summary(exams: list[Exam], out_dir: Path, names: list[str], replaced: str) -> None:
     written = out_dir / "exam.json"
     for exam in exams:
         title = f"Form {exam.name}: " if exam.name else ""
@@ -194,6 +234,8 @@ def _print_summary(exams: list[Exam], out_dir: Path, names: list[str]) -> None:
     click.echo(f"seed {exams[0].seed} (rebuild with --seed {exams[0].seed} or "
                f"--from {written})")
     click.echo(f"wrote {', '.join(str(out_dir / n) for n in names)}")
+    if replaced:
+        click.echo(replaced)
 
 
 @main.group()

@@ -53,3 +53,7 @@ class ExportError(ExamgenError):
     """A question cannot be written faithfully in the target format."""
 
     exit_code = 1
+
+
+class OutputError(ExamgenError):
+    """An output cannot be written where it was asked for (a folder in the way, ...)."""

@@ -204,6 +204,9 @@ def resolve(mix: Mix, bank: Bank) -> ResolvedMix:
             detail = ", ".join(f"the {a} counts add up to {n}" for a, n in sums.items())
             raise MixError(f"{detail}; make them agree or give --total N")
         total = next(iter(sums.values()))
+    if total == 0:
+        raise MixError("the mix asks for no questions at all; ask for at least one, e.g. "
+                       "--total 10 or --easy 5")
     counts, implied = {}, {}
     for axis, given in mix.counts.items():
         if mix.total is None:

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 import click
 
 from .errors import MixError
+from .limits import SETTINGS
 from .mix import AXES, parse_assignment
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -22,7 +23,7 @@ def bank_option(func: F) -> F:
 
 
 def seed_option(func: F) -> F:
-    return click.option("--seed", type=click.IntRange(0), metavar="N",
+    return click.option("--seed", type=click.IntRange(*SETTINGS["seed"]), metavar="N",
                         help="Random seed; the same seed, bank and mix give the same exam. "
                              "Default: a fresh one, printed.")(func)
 

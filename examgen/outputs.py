@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 from typing import Any
 
 from .manifest import Manifest, dumps
@@ -19,6 +20,11 @@ _RENDERERS = {"exam": render_exam, "key": render_key}
 _PARALLEL_FROM = 6  # documents; below this, starting workers costs more than it saves
 # What forked workers inherit: exams, layout, header, paper.
 _job: tuple[list[Exam], Layout, dict[str, Any], str] | None = None
+
+
+# Every PDF name pdf_name can give: what a later build into the same folder may replace.
+PDF_NAME = re.compile(r"(exam|key)(-f[0-9]+)?(-[A-Z]+)?\.pdf")
+MANIFEST = "exam.json"
 
 
 def pdf_name(kind: str, exam: Exam, variant: str) -> str:
@@ -33,12 +39,17 @@ def pdf_name(kind: str, exam: Exam, variant: str) -> str:
 
 def render_outputs(exams: list[Exam], manifest: Manifest, layout: Layout | None,
                    paper: str = "a4") -> dict[str, bytes | str]:
-    """exam.json and, unless ``layout`` is None, an exam and a key PDF per variant."""
-    files: dict[str, bytes | str] = {"exam.json": dumps(manifest)}
+    """exam.json and, unless ``layout`` is None, an exam and a key PDF per variant.
+
+    The manifest lists the files it belongs with (``files``).
+    """
+    tasks = [] if layout is None else [
+        (kind, e, v) for e, exam in enumerate(exams) for v in range(len(exam.variants))
+        for kind in _RENDERERS]
+    names = [pdf_name(kind, exams[e], exams[e].variants[v].name) for kind, e, v in tasks]
+    files: dict[str, bytes | str] = {MANIFEST: dumps({**manifest, "files": [MANIFEST, *names]})}
     if layout is None:
         return files
-    tasks = [(kind, e, v) for e, exam in enumerate(exams) for v in range(len(exam.variants))
-             for kind in _RENDERERS]
     global _job
     _job = (exams, layout, manifest.get("header", {}), paper)
     try:
@@ -50,8 +61,7 @@ def render_outputs(exams: list[Exam], manifest: Manifest, layout: Layout | None,
             documents = [_render(task) for task in tasks]
     finally:
         _job = None
-    for (kind, e, v), document in zip(tasks, documents, strict=True):
-        files[pdf_name(kind, exams[e], exams[e].variants[v].name)] = document
+    files.update(zip(names, documents, strict=True))
     return files
 
 
