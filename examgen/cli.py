@@ -17,7 +17,7 @@ from .errors import BankError, ExamgenError, MixError
 from .export import EXPORTERS
 from .files import write_atomic, write_set
 from .limits import SETTINGS
-from .manifest import exams_from_manifest, question_ids, read_manifest, to_manifest
+from .manifest import exams_from_manifest, read_manifest, to_manifest
 from .mix import FLAGS, Mix, ResolvedMix, merge, resolve
 from .model import PAPERS, Bank, Exam, Level
 from .options import bank_option, flag_mix, mix_options, out_option, seed_option
@@ -154,10 +154,10 @@ def _write_build(out_dir: Path, files: dict[str, bytes | str]) -> str:
     old = out_dir / MANIFEST
     if old.is_file():
         try:
-            data = json.loads(old.read_text(encoding="utf-8"))
-            before = (f"replaced {old} (seed {data.get('seed')}, "
-                      f"{len(question_ids(data))} questions)")
-        except (ValueError, AttributeError, TypeError):
+            earlier = read_manifest(old)
+            before = (f"replaced {old} (seed {earlier.seed}, "
+                      f"{len(earlier.question_ids)} questions)")
+        except MixError:
             before = f"replaced {old} (not readable as a manifest)"
     stale = [p.name for p in out_dir.glob("*.pdf")
              if old.is_file() and PDF_NAME.fullmatch(p.name) and p.name not in files]
@@ -213,13 +213,12 @@ def _resolve_mix(plan: Blueprint, flags: dict[str, Any], bank: Bank) -> Resolved
 
 def _rebuild(path: Path, bank_dir: Path | None
              ) -> tuple[Bank, list[Exam], dict[str, Any], dict[str, Any]]:
-    data = read_manifest(path)
-    bank = load_bank(bank_dir or Path(data["bank"]["path"]))
-    if bank.digest != data["bank"].get("digest"):
+    manifest = read_manifest(path)
+    bank = load_bank(bank_dir or Path(manifest.bank_path))
+    if bank.digest != manifest.bank_digest:
         click.echo(f"Warning: the bank {bank.path} changed since {path} was built; the same "
                    "questions are used with their current texts.", err=True)
-    return bank, exams_from_manifest(data, bank, path), data.get("mix", {}), \
-        data.get("header", {})
+    return bank, exams_from_manifest(manifest, bank), manifest.mix, manifest.header
 
 
 def _print_summary(exams: list[Exam], out_dir: Path, names: list[str], replaced: str) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 
 from .bank import suggest
 from .errors import MixError
-from .manifest import question_ids, read_manifest
+from .manifest import read_manifest
 from .model import CELLS, Bank, Difficulty, Knowledge, Level
 from .values import ValueProblem, as_number, as_whole
 
@@ -254,7 +254,7 @@ def _used_ids(manifests: tuple[str, ...]) -> dict[str, str]:
     """Question id -> the earlier exam.json it appeared in (--exclude-used)."""
     used: dict[str, str] = {}
     for name in manifests:
-        ids = question_ids(read_manifest(Path(name)))
+        ids = read_manifest(Path(name)).question_ids
         if not ids:
             raise MixError(f"--exclude-used {name}: no questions in it; is it an exam.json?")
         used.update((qid, name) for qid in ids)

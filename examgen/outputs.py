@@ -11,7 +11,7 @@ import os
 import re
 from typing import Any
 
-from .manifest import Manifest, dumps
+from .manifest import ManifestJSON, dumps
 from .model import Exam
 from .render.layout import Layout
 from .render.pdf import render_exam, render_key
@@ -37,7 +37,7 @@ def pdf_name(kind: str, exam: Exam, variant: str) -> str:
     return "-".join(parts) + ".pdf"
 
 
-def render_outputs(exams: list[Exam], manifest: Manifest, layout: Layout | None,
+def render_outputs(exams: list[Exam], manifest: ManifestJSON, layout: Layout | None,
                    paper: str = "a4") -> dict[str, bytes | str]:
     """exam.json and, unless ``layout`` is None, an exam and a key PDF per variant.
 
