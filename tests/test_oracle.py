@@ -368,6 +368,11 @@ def test_generated_banks_of_every_type_match_the_yaml(tmp_path, seed):
     manifest = _build(bank, tmp_path / "out", "--total", "21", "--variants", "3", "--seed",
                       str(seed))
     assert check_build(bank, tmp_path / "out", manifest) == set(TYPES)
+
+
+@pytest.mark.parametrize("seed", [11, 12, 13, 14, 15])
+def test_generated_banks_of_every_type_export_to_moodle_as_the_yaml_says(tmp_path, seed):
+    bank = write_generated_bank(tmp_path / "bank", seed)
     moodle = tmp_path / "moodle.xml"
     result = CliRunner().invoke(main, ["export", "moodle", "--bank", str(bank), "-o",
                                        str(moodle)])
