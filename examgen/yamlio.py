@@ -8,6 +8,7 @@ a number, a boolean) is decided by the field, strictly, in ``values``.
 
 from __future__ import annotations
 
+import re
 from typing import TypeAlias
 
 import yaml
@@ -20,6 +21,8 @@ _MERGE = "tag:yaml.org,2002:merge"
 # Aliases may repeat parts of a document; beyond this many values a document is refused
 # instead of expanding (a "billion laughs" file would otherwise take minutes and all memory).
 MAX_VALUES = 1_000_000
+# An anchor (&name) where YAML allows one: only a file with one can hold aliases at all.
+_ANCHOR = re.compile(r"(?:^|[\s\[{,])&[^\s\[\]{},]", re.MULTILINE)
 
 
 class Scalar(str):
@@ -62,6 +65,10 @@ def parse_yaml(raw: bytes) -> Value | None:
     if node is None:
         return None
     try:
+        if _ANCHOR.search(text) and _expanded_size(node) > MAX_VALUES:
+            raise YamlValueError(f"more than {MAX_VALUES:,} values once aliases (*name) are "
+                                 "expanded; write the values out, use fewer aliases, or split "
+                                 "the file", node)
         return _Builder().value(node)
     except RecursionError:
         raise YamlValueError("nested too deeply, or a merge (<<: *name) refers to itself",
@@ -73,47 +80,64 @@ def decode_error_line(raw: bytes, exc: UnicodeDecodeError) -> int:
     return raw[: exc.start].count(b"\n") + 1
 
 
-class _Builder:
-    """Turns the node graph into values, refusing cycles and bounding alias expansion."""
+def _expanded_size(root: YamlNode) -> int:
+    """How many values the document holds once every alias is expanded, counted on the
+    node graph (each node once), so a "billion laughs" file is refused without building
+    it. An alias inside the collection it names is a cycle and refused too."""
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
 
-    def __init__(self) -> None:
-        self.count = 0
-        self.active: set[int] = set()
+    def size(node: YamlNode) -> int:
+        if id(node) in sizes:
+            return sizes[id(node)]
+        if id(node) in active:
+            raise YamlValueError("an alias (*name) refers to the list or mapping that "
+                                 "contains it; remove the alias", node)
+        active.add(id(node))
+        total = 1
+        if isinstance(node, SequenceNode):
+            total += sum(size(item) for item in node.value)
+        elif isinstance(node, MappingNode):
+            total += sum(size(k) + size(v) for k, v in node.value)
+        active.discard(id(node))
+        sizes[id(node)] = total
+        return total
+
+    return size(root)
+
+
+class _Builder:
+    """Turns the checked node graph into values."""
 
     def value(self, node: YamlNode) -> Value:
-        self.count += 1
-        if self.count > MAX_VALUES:
-            raise YamlValueError(f"more than {MAX_VALUES:,} values: aliases (*name) expand "
-                                 "too far; write the values out or use fewer aliases", node)
         if isinstance(node, ScalarNode):
             scalar = Scalar(node.value)
             scalar.plain = not node.style  # None (Python parser) or "" (C parser)
             scalar.line = node.start_mark.line + 1
             return scalar
-        if id(node) in self.active:
-            raise YamlValueError("an alias (*name) refers to the list or mapping that "
-                                 "contains it; remove the alias", node)
-        self.active.add(id(node))
-        try:
-            if isinstance(node, MappingNode):
-                return self._mapping(node)
-            assert isinstance(node, SequenceNode)
-            return [self.value(item) for item in node.value]
-        finally:
-            self.active.discard(id(node))
+        if isinstance(node, MappingNode):
+            return self._mapping(node)
+        assert isinstance(node, SequenceNode)
+        return [self.value(item) for item in node.value]
 
     def _mapping(self, node: MappingNode) -> Node:
-        if any(k.tag == _MERGE for k, _ in node.value):
+        """A mapping; keys merged in with ``<<: *name`` give way to the mapping's own."""
+        own = sum(1 for k, _ in node.value if k.tag != _MERGE)
+        if own < len(node.value):
             yaml.constructor.SafeConstructor().flatten_mapping(node)
+        merged = len(node.value) - own  # flatten_mapping puts the merged pairs first
         result = Node()
         result.line = node.start_mark.line + 1
         result.key_lines = lines = {}
-        for key_node, value_node in node.value:
+        explicit: set[str] = set()
+        for n, (key_node, value_node) in enumerate(node.value):
             if not isinstance(key_node, ScalarNode):
                 raise YamlValueError("a mapping key must be a plain word", key_node)
             key = key_node.value
-            if key in result:
-                raise YamlValueError(f"duplicate key '{key}'", key_node)
+            if n >= merged:
+                if key in explicit:
+                    raise YamlValueError(f"duplicate key '{key}'", key_node)
+                explicit.add(key)
             result[key] = self.value(value_node)
             lines[key] = key_node.start_mark.line + 1
         return result

@@ -140,3 +140,33 @@ def test_any_yaml_gives_problems_never_a_crash(tmp_path_factory, doc):
     bank, problems = check_bank(folder)
     for problem in problems:
         assert problem.file.endswith("q.yaml") and problem.line >= 0 and problem.message
+
+
+def test_anchors_and_merges_still_work(tmp_path):
+    (tmp_path / "q.yaml").write_text(
+        "topic: T\nquestions:\n"
+        "  - &base\n    id: a\n    difficulty: easy\n    knowledge: recall\n"
+        "    type: truefalse\n    text: A?\n    answer: true\n"
+        "  - <<: *base\n    id: b\n    text: B?\n    answer: false\n"
+        "  - id: c\n    difficulty: hard\n    knowledge: recall\n    type: short\n"
+        "    text: C?\n    answers: &same [x, y]\n"
+        "  - <<: *base\n    id: d\n    type: short\n    answers: *same\n"
+        "    answer: oops\n")
+    _, problems = check_bank(tmp_path)
+    # d merges base's 'answer' (a true/false field); its own 'answer' overrides the merged one
+    assert [(p.line, p.message) for p in problems] == [
+        (24, "question 'd': unknown field 'answer'; 'answer' belongs to another question "
+             "type than 'short'")]
+    (tmp_path / "q.yaml").write_text((tmp_path / "q.yaml").read_text().replace(
+        "  - <<: *base\n    id: d\n    type: short\n    answers: *same\n    answer: oops\n",
+        ""))
+    bank = load_bank(tmp_path)
+    assert [(q.id, q.difficulty.value, q.text, getattr(q, "answer", None),
+             getattr(q, "answers", ())) for q in bank.questions] == [
+        ("a", "easy", "A?", True, ()), ("b", "easy", "B?", False, ()),
+        ("c", "hard", "C?", None, ("x", "y"))]
+    (tmp_path / "q.yaml").write_text((tmp_path / "q.yaml").read_text().replace(
+        "    text: B?\n", "    text: B?\n    id: b2\n"))
+    _, problems = check_bank(tmp_path)
+    assert [(p.line, p.message) for p in problems] == [
+        (13, "YAML syntax error at column 5: duplicate key 'id'")]
