@@ -57,7 +57,7 @@ TYPE_FIELDS = {
 ALL_FIELDS = COMMON_FIELDS.union(*TYPE_FIELDS.values())
 FILE_FIELDS = {"topic", "questions"}
 OPTION_FIELDS = {"text", "correct", "fixed_order"}
-GAP_FIELDS = {"answers", "options"}
+GAP_FIELDS = {"answers", "options", "points"}
 REQUIRED = ("id", "difficulty", "knowledge", "type", "text")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
@@ -76,16 +76,21 @@ class _FileContext:
     folder: Path
     root: Path
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
 
     def report(self, line: int, message: str) -> None:
         self.problems.append(Problem(self.display, line, message))
+
+    def warn(self, line: int, message: str) -> None:
+        self.warnings.append(Problem(self.display, line, message, warning=True))
 
 
 def load_bank(path: str | Path) -> Bank:
     """Load and validate every ``*.yaml`` below ``path``; raise BankError listing all problems."""
     bank, problems = check_bank(path)
-    if problems:
-        raise BankError(problems)
+    errors = [p for p in problems if not p.warning]
+    if errors:
+        raise BankError(errors)
     return bank
 
 
@@ -121,7 +126,7 @@ def _check_bank(root: Path) -> tuple[Bank, list[Problem]]:
             questions.append(q)
             if q.image is not None:
                 digest.update(q.image.read_bytes())
-        problems.extend(ctx.problems)
+        problems.extend(ctx.problems + ctx.warnings)
     return Bank(root, tuple(questions), digest.hexdigest()), problems
 
 
@@ -439,19 +444,59 @@ def _cloze(f: _Fields, common: dict[str, Any]) -> Question:
             if k not in GAP_FIELDS:
                 f.report(None, f"{where}: unknown field '{k}'{suggest(k, GAP_FIELDS)}",
                          item.key_lines[k])
+        points = _gap_points(f, item, where)
         if "options" in item:
             options = f.options(item["options"], "gaps", where)
             if options and (len(options) < 2 or sum(o.correct for o in options) != 1):
                 f.report(None, f"{where}: a choice gap needs 2 or more options, exactly one "
                                "with 'correct: true'", line)
-            gaps.append(ChoiceGap(options))
+            gaps.append(ChoiceGap(options, points))
         else:
             answers = f.text_list(item.get("answers"))
             if answers is None:
                 f.report(None, f"{where} needs 'answers:' (accepted texts) or 'options:'", line)
-            gaps.append(TextGap(answers or ()))
+            gaps.append(TextGap(answers or (), points))
     _check_gap_marks(f, str(f.node.get("text", "")), len(items))
-    return Cloze(gaps=tuple(gaps), **common)
+    _check_gap_points(f, gaps, common)
+    cloze = Cloze(gaps=tuple(gaps), **common)
+    shares = cloze.gap_points() if gaps else ()
+    if any(not float(p).is_integer() for p in shares):
+        f.ctx.warn(f.node.line, f"{f.label}: its gaps are worth "
+                   f"{', '.join(f'{p:g}' for p in shares)} points; Moodle weighs cloze gaps in "
+                   "whole points only, so 'export moodle' will refuse it: give whole 'points:' "
+                   "per gap, or question points that the gaps share evenly")
+    return cloze
+
+
+def _gap_points(f: _Fields, item: Node, where: str) -> float | None:
+    if "points" not in item:
+        return None
+    try:
+        points = as_number(item["points"])
+    except ValueProblem as exc:
+        f.report(None, f"{where}: 'points': {exc}", item.key_lines["points"])
+        return None
+    if points <= 0:
+        f.report(None, f"{where}: 'points' must be a number > 0", item.key_lines["points"])
+        return None
+    return points
+
+
+def _check_gap_points(f: _Fields, gaps: list[Gap], common: dict[str, Any]) -> None:
+    """Points per gap: all gaps or none; the question is then worth their sum."""
+    given = [g.points for g in gaps if g.points is not None]
+    if not given:
+        return
+    if len(given) != len(gaps):
+        f.report("gaps", "give 'points:' to every gap or to none (the question's points are "
+                         "then shared evenly)")
+        return
+    total = sum(given)
+    if "points" in f.node and common["points"] != total:
+        f.report("points", f"the gaps' points add up to {total:g}, the question says "
+                           f"{common['points']:g}; drop the question's 'points:' or make them "
+                           "agree")
+    common["points"] = total
 
 
 def _check_gap_marks(f: _Fields, text: str, count: int) -> None:

@@ -74,10 +74,13 @@ def check(bank_dir: Path) -> None:
     for problem in problems:
         click.echo(str(problem))
     files = len({q.file for q in bank.questions} | {p.file for p in problems})
-    if problems:
-        click.echo(f"{len(problems)} problem(s) in {bank_dir}; fix them and run again.")
+    errors = sum(not p.warning for p in problems)
+    if errors:
+        click.echo(f"{errors} problem(s) in {bank_dir}; fix them and run again.")
         raise SystemExit(2)
-    click.echo(f"{bank_dir} is valid: {len(bank.questions)} questions in {files} files.")
+    warned = len(problems)
+    click.echo(f"{bank_dir} is valid: {len(bank.questions)} questions in {files} files"
+               + (f" ({warned} warning(s) above)." if warned else "."))
 
 
 @main.command("coverage")

@@ -18,9 +18,10 @@ class Problem:
     file: str
     line: int
     message: str
+    warning: bool = False  # worth knowing, but the bank still loads
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}"
+        return f"{self.file}:{self.line}: {'warning: ' if self.warning else ''}{self.message}"
 
 
 class BankError(ExamgenError):

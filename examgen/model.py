@@ -78,6 +78,7 @@ class TextGap:
     """A cloze gap the student fills in; any of ``answers`` is accepted (compared literally)."""
 
     answers: tuple[str, ...]
+    points: float | None = None  # None: an equal share of the question's points
 
     @property
     def solution(self) -> str:
@@ -89,6 +90,7 @@ class ChoiceGap:
     """A cloze gap answered by choosing one of ``options``, exactly one of them correct."""
 
     options: tuple[Option, ...]
+    points: float | None = None  # None: an equal share of the question's points
 
     @property
     def solution(self) -> str:
@@ -189,6 +191,11 @@ class Cloze(BaseQuestion):
 
     type: ClassVar[str] = "cloze"
     gaps: tuple[Gap, ...]
+
+    def gap_points(self) -> tuple[float, ...]:
+        """What each gap is worth: its own ``points`` or an equal share of the question's."""
+        share = self.points / len(self.gaps)
+        return tuple(share if g.points is None else g.points for g in self.gaps)
 
 
 Question: TypeAlias = (SingleChoice | MultipleChoice | TrueFalse | ShortAnswer | Numeric

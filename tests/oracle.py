@@ -47,7 +47,7 @@ class Expected:
     tolerance: str = "0"
     unit: str = ""
     model_answer: str = ""
-    gaps: list[dict[str, list]] = field(default_factory=list)  # {"answers"} | {"options"}
+    gaps: list[dict] = field(default_factory=list)  # {"answers"} | {"options"}, "points"
 
 
 def read_bank(folder: Path) -> dict[str, Expected]:
@@ -77,6 +77,10 @@ def read_bank(folder: Path) -> dict[str, Expected]:
             elif e.type == "cloze":
                 e.gaps = [{"options": _options(g["options"])} if "options" in g
                           else {"answers": _texts(g["answers"])} for g in q["gaps"]]
+                for gap, raw in zip(e.gaps, q["gaps"], strict=True):
+                    gap["points"] = raw.get("points")
+                if all(g["points"] for g in e.gaps):
+                    e.points = str(sum(float(g["points"]) for g in e.gaps))
             out[e.id] = e
     return out
 

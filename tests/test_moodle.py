@@ -142,6 +142,7 @@ questions:
     difficulty: easy
     knowledge: recall
     type: cloze
+    points: 2
     text: "Type {{{{1}}}}, pick {{{{2}}}}; keep {{3:SA:=x}} and a literal {{ brace."
     gaps:
       - answers: [{json.dumps(SPECIAL)}, "2*3"]
@@ -153,8 +154,9 @@ questions:
     xml = to_moodle_xml(list(bank.questions), "root")
     text = ElementTree.fromstring(xml).find(".//question[@type='cloze']/questiontext/text").text
     gaps = moodle_gap_answers(text)
-    assert gaps == [[(100.0, SPECIAL), (100.0, "2\\*3")],
-                    [(100.0, SPECIAL), (0.0, "x~y")]]
+    assert gaps[0] == [(100.0, SPECIAL), (100.0, "2\\*3")]
+    # a choice gap's options are stored as HTML, which Moodle shows: as written
+    assert [(f, html.unescape(t)) for f, t in gaps[1]] == [(100.0, SPECIAL), (0.0, "x~y")]
     shown = html.unescape(_GAP.sub("[gap]", text))
     assert shown == "<p>Type [gap], pick [gap]; keep {3:SA:=x} and a literal { brace.</p>"
 
@@ -248,3 +250,71 @@ def test_check_moodle_xml_finds_what_moodle_rejects():
     assert any("33.3 is not one of Moodle's grade options" in p for p in problems)
     assert any("add up to 66.6" in p for p in problems)
     assert any("<shuffleanswers> is missing" in p for p in problems)
+
+
+def test_gap_answers_moodle_failed_on_now_survive(tmp_path):
+    """Seen in a real Moodle 5.1 import: 'AT&' swallowed the next gap, '<b>' showed empty."""
+    bank = _bank(tmp_path, """topic: Cloze
+questions:
+  - id: amp
+    difficulty: easy
+    knowledge: recall
+    type: cloze
+    points: 2
+    text: "Phone: {{1}}; tag: {{2}}."
+    gaps:
+      - answers: [AT&, "x&"]
+      - options:
+          - text: <b>
+            correct: true
+          - "&lt;"
+          - a & b
+""")
+    xml = to_moodle_xml(list(bank.questions), "root")
+    text = ElementTree.fromstring(xml).find(".//question[@type='cloze']/questiontext/text").text
+    gaps = moodle_gap_answers(text)
+    assert gaps[0] == [(100.0, "AT&"), (100.0, "x&")]
+    assert [(f, html.unescape(t)) for f, t in gaps[1]] == [(100.0, "<b>"), (0.0, "&lt;"),
+                                                          (0.0, "a & b")]
+    assert html.unescape(_GAP.sub("[gap]", text)) == "<p>Phone: [gap]; tag: [gap].</p>"
+
+
+@pytest.mark.parametrize("answer", ["\\\\}", "a\\\\#b"])
+def test_gap_answers_moodle_cannot_store_are_refused(tmp_path, answer):
+    bank = tmp_path / "bank"
+    bank.mkdir()
+    (bank / "q.yaml").write_text(
+        "topic: T\nquestions:\n  - id: esc\n    difficulty: easy\n    knowledge: recall\n"
+        f"    type: cloze\n    text: \"Write {{{{1}}}}.\"\n    gaps:\n"
+        f"      - answers: [\"{answer}\"]\n")
+    out = tmp_path / "moodle.xml"
+    result = CliRunner().invoke(main, ["export", "moodle", "--bank", str(bank), "-o", str(out)])
+    assert result.exit_code == 1, result.output
+    assert f"{bank / 'q.yaml'}:3: question 'esc': the gap text" in result.output
+    assert "Moodle cannot store it as written" in result.output
+    assert not out.exists()
+
+
+def test_cloze_marks_equal_points_or_the_export_says_why(tmp_path):
+    bank = tmp_path / "bank"
+    bank.mkdir()
+    (bank / "q.yaml").write_text(
+        "topic: T\nquestions:\n  - id: half\n    difficulty: easy\n    knowledge: recall\n"
+        "    type: cloze\n    text: \"{{1}} and {{2}}\"\n    gaps:\n      - answers: [a]\n"
+        "      - answers: [b]\n")
+    check = CliRunner().invoke(main, ["check", "--bank", str(bank)])
+    assert check.exit_code == 0, check.output
+    assert f"{bank / 'q.yaml'}:3: warning: question 'half': its gaps are worth 0.5, 0.5" \
+        in check.output
+    out = tmp_path / "moodle.xml"
+    result = CliRunner().invoke(main, ["export", "moodle", "--bank", str(bank), "-o", str(out)])
+    assert result.exit_code == 1 and not out.exists()
+    assert "Moodle weighs cloze gaps in whole points only" in result.output
+    (bank / "q.yaml").write_text((bank / "q.yaml").read_text().replace(
+        "      - answers: [a]\n", "      - answers: [a]\n        points: 2\n").replace(
+        "      - answers: [b]\n", "      - answers: [b]\n        points: 1\n"))
+    assert CliRunner().invoke(main, ["export", "moodle", "--bank", str(bank), "-o",
+                                     str(out)]).exit_code == 0
+    text = ElementTree.parse(out).getroot().find(".//question[@type='cloze']/questiontext/text")
+    assert re.findall(r"\{(\d+):SHORTANSWER", text.text) == ["2", "1"]
+    assert load_bank(bank).questions[0].points == 3

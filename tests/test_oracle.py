@@ -196,9 +196,17 @@ def check_moodle(bank: Path, xml_file: Path, root: str) -> set[str]:
                 "editor", "1", str(lines), "0", "0"], e.id
             assert element.findtext("responsetemplate/text") == "", e.id
         elif e.type == "cloze":
-            assert _cloze_gaps(element.findtext("questiontext/text")) == [
+            text = element.findtext("questiontext/text")
+            # text gaps store the literal answer; choice gaps HTML, shown as the bank's text
+            assert [[(f, t if "answers" in g else _html_text(t)) for f, t in stored]
+                    for g, stored in zip(e.gaps, _cloze_gaps(text), strict=True)] == [
                 [(100, a) for a in g["answers"]] if "answers" in g
-                else [(100 * right, t) for t, right in g["options"]] for g in e.gaps], e.id
+                else [(100 * right, plain(t)) for t, right in g["options"]] for g in e.gaps], e.id
+            share = number(e.points) / len(e.gaps)
+            weights = [int(m) for m in re.findall(r"\{(\d+):[A-Z_]+:", text)]
+            assert weights == [number(g["points"]) if g["points"] else share
+                               for g in e.gaps], e.id
+            assert sum(weights) == number(e.points), f"{e.id}: Moodle's mark is its points"
     return seen
 
 
@@ -291,11 +299,15 @@ def _trick(rng: random.Random) -> str:
 
 
 def _generated_question(rng: random.Random, n: int, qtype: str) -> list[str]:
+    gaps = rng.randint(1, 3)
+    per_gap = qtype == "cloze" and rng.random() < 0.5  # points per gap, else shared evenly
+    points = str(gaps * rng.randint(1, 2)) if qtype == "cloze" else rng.choice(
+        ["1", "2", "0.5", "3"])
     out = [f"  - id: g{n}-{qtype}",
            f"    difficulty: {rng.choice(['easy', 'medium', 'hard'])}",
            f"    knowledge: {rng.choice(['recall', 'application'])}",
            f"    type: {qtype}",
-           f"    points: {rng.choice(['1', '2', '0.5', '3'])}",
+           *([] if per_gap else [f"    points: {points}"]),
            f"    tags: [{', '.join(rng.sample(TAGS, 2))}]"]
     if qtype in ("single", "multiple"):
         count = rng.randint(2, 7)
@@ -330,20 +342,22 @@ def _generated_question(rng: random.Random, n: int, qtype: str) -> list[str]:
         out += [f"    text: Explain item {n}.", f"    answer_lines: {rng.randint(1, 40)}",
                 f"    model_answer: {json.dumps(f'A *model* answer with {_trick(rng)}')}"]
     else:
-        gaps = rng.randint(1, 3)
         marks = " and ".join(f"{{{{{g}}}}}" for g in range(1, gaps + 1))
         out += [f"    text: Fill {marks} in sentence {n}.", "    gaps:"]
         for _ in range(gaps):
+            weight = [f"        points: {rng.randint(1, 3)}"] if per_gap else []
             if rng.random() < 0.5:
                 answers = list(dict.fromkeys(_trick(rng) for _ in range(rng.randint(1, 2))))
                 out.append(f"      - answers: [{', '.join(_scalar(a) for a in answers)}]")
+                out += weight
             else:
                 right = rng.randrange(3)
-                out.append("      - options:")
+                out += ["      - options:"]
                 for i in range(3):
                     text = json.dumps(f"choice {i} {rng.choice(['x', 'y', 'z'])}")
                     out += [f"          - text: {text}"] + (
                         ["            correct: true"] if i == right else [])
+                out += weight
     return out
 
 

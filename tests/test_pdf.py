@@ -206,3 +206,27 @@ def test_questions_stay_on_one_page_unless_taller_than_a_page(tmp_path):
                                        "--seed", "1", "-o", str(tmp_path / "tall-out")])
     assert result.exit_code == 0, result.output
     assert len(PdfReader(tmp_path / "tall-out" / "exam.pdf").pages) == 2
+
+
+def test_content_longer_than_a_page_flows_on(tmp_path):
+    """A 5,000-character question, a long option and a model answer of several pages."""
+    words = " ".join(f"word{i}" for i in range(900))
+    option = " ".join(f"opt{i}" for i in range(400))
+    model = " ".join(f"model{i}" for i in range(1500))
+    (tmp_path / "bank").mkdir()
+    (tmp_path / "bank" / "q.yaml").write_text(
+        "topic: T\nquestions:\n"
+        f"  - id: long-text\n    difficulty: easy\n    knowledge: recall\n    type: single\n"
+        f"    text: \"{words} THE-END\"\n    options:\n      - text: \"{option} OPTION-END\"\n"
+        "        correct: true\n      - short\n"
+        "  - id: long-model\n    difficulty: easy\n    knowledge: recall\n    type: open\n"
+        f"    text: Explain.\n    answer_lines: 40\n    model_answer: \"{model} MODEL-END\"\n")
+    result = CliRunner().invoke(main, ["build", "--bank", str(tmp_path / "bank"), "--total",
+                                       "2", "--variants", "2", "--seed", "1", "-o",
+                                       str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    for name, ends in (("exam-A.pdf", ["THE-END", "OPTION-END"]),
+                       ("key-B.pdf", ["THE-END", "OPTION-END", "MODEL-END"])):
+        text = text_of(tmp_path / "out" / name)
+        assert all(end in text for end in ends), name
+        assert "word899" in text and "opt399" in text

@@ -37,7 +37,10 @@ from ..model import (
 # Moodle's grade options (question_bank::fraction_options_full), in percent.
 GRADES = (100, 90, 83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.33333, 30, 25, 20,
           16.66667, 14.28571, 12.5, 11.11111, 10, 5, 0)
-_GAP_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "{": "&#123;",
+# In a cloze gap every character Moodle's parser gives meaning to is written as an entity;
+# '&' as '&#38;', since the parser will not end an answer on '&amp;' (so 'AT&' would swallow
+# the rest of the text).
+_GAP_ENTITIES = {"&": "&#38;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "{": "&#123;",
                  "}": "&#125;", "#": "&#35;", "~": "&#126;", "\\": "&#92;"}
 
 
@@ -234,30 +237,48 @@ def _essay(q: OpenQuestion) -> tuple[str, str, str]:
     return "essay", body, _html_paragraph(q)
 
 
-def _gap_text(text: str) -> str:
+def _gap_text(q: Cloze, text: str) -> str:
     """A gap answer that Moodle's cloze parser gives back as exactly these characters."""
+    for escaped in ("\\}", "\\#"):
+        if escaped in text:
+            raise ExportError(
+                f"{q.file}:{q.line}: question '{q.id}': the gap text '{text}' contains "
+                f"'{escaped}', which Moodle's cloze parser turns into '{escaped[1]}'; reword "
+                "the answer (Moodle cannot store it as written)")
     return "".join(_GAP_ENTITIES.get(c, c) for c in text)
 
 
 def _cloze(q: Cloze) -> tuple[str, str, str]:
-    n = len(q.gaps)
-    weight = int(q.points // n) if q.points % n == 0 and q.points >= n else 1
+    """Moodle's mark for a cloze question is the sum of its gap weights, whole numbers."""
+    weights = q.gap_points()
+    if any(not float(w).is_integer() for w in weights):
+        raise ExportError(
+            f"{q.file}:{q.line}: question '{q.id}': its gaps are worth "
+            f"{', '.join(f'{w:g}' for w in weights)} points, but Moodle weighs cloze gaps in "
+            "whole points only; give whole 'points:' per gap, or question points that the "
+            "gaps share evenly")
     text = to_html(q.text).replace("{", "&#123;")
-    for number, gap in enumerate(q.gaps, 1):
-        text = text.replace(f"&#123;&#123;{number}}}}}", _gap(gap, weight))
+    for number, (gap, weight) in enumerate(zip(q.gaps, weights, strict=True), 1):
+        text = text.replace(f"&#123;&#123;{number}}}}}", _gap(q, gap, int(weight)))
     return "cloze", "", f"<p>{text}</p>"
 
 
-def _gap(gap: TextGap | ChoiceGap, weight: int) -> str:
-    """One gap in Moodle's cloze syntax, e.g. {1:SHORTANSWER:%100%boxes~%100%bounding boxes}."""
+def _gap(q: Cloze, gap: TextGap | ChoiceGap, weight: int) -> str:
+    """One gap in Moodle's cloze syntax, e.g. {1:SHORTANSWER:%100%boxes~%100%bounding boxes}.
+
+    A choice gap's options are stored decoded once and shown as HTML, so they go in as HTML
+    (escaped, markup translated); a text gap's answers are compared with what students
+    type, so they go in as the literal text.
+    """
     match gap:
         case ChoiceGap():
             kind = "MULTICHOICE" if any(o.fixed_order for o in gap.options) else "MULTICHOICE_S"
-            alternatives = [f"%{100 if o.correct else 0}%{_gap_text(o.text)}"
+            alternatives = [f"%{100 if o.correct else 0}%{_gap_text(q, to_html(o.text))}"
                             for o in gap.options]
         case TextGap():
             kind = "SHORTANSWER"
-            alternatives = [f"%100%{_gap_text(_literal_shortanswer(a))}" for a in gap.answers]
+            alternatives = [f"%100%{_gap_text(q, _literal_shortanswer(a))}"
+                            for a in gap.answers]
         case _:
             assert_never(gap)
     return f"{{{weight}:{kind}:{'~'.join(alternatives)}}}"

@@ -108,7 +108,15 @@ class QuestionBlock(Flowable):
         return self.width, self.height
 
     def split(self, available_width: float, available_height: float) -> list[Flowable]:
-        return list(self.parts) if self.height > self.page_height else []
+        """Parts only for a question taller than a page, and only if the first part (or a
+        piece of it) fits here: reportlab places the first piece where the split happens."""
+        if self.height <= self.page_height:
+            return []
+        first, *rest = self.parts
+        if first.wrap(available_width, available_height)[1] <= available_height:
+            return list(self.parts)
+        pieces = first.split(available_width, available_height)
+        return [*pieces, *rest] if pieces else []
 
     def draw(self) -> None:
         assert self._measured is not None, "reportlab wraps a flowable before drawing it"
@@ -129,6 +137,10 @@ class Indented(Flowable):
         _, self.height = self.inner.wrap(available_width - self.indent, available_height)
         self.width = available_width
         return self.width, self.height
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        pieces = self.inner.split(available_width - self.indent, available_height)
+        return [Indented(piece, self.indent) for piece in pieces]
 
     def draw(self) -> None:
         self.inner.drawOn(self.canv, self.indent, 0)
@@ -154,6 +166,17 @@ class Hanging(Flowable):
         _, height = self.paragraph.wrap(available_width - self.indent - right, available_height)
         self.height = height + self.gap
         return available_width, self.height
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        """A text longer than the page: its label and points stay with the first piece."""
+        right = POINTS_WIDTH if self.points else 0
+        pieces = self.paragraph.split(available_width - self.indent - right,
+                                      available_height - self.gap)
+        if len(pieces) < 2 or not isinstance(pieces[0], Paragraph):
+            return []
+        first = Hanging(self.page, self.label, pieces[0], self.points, self.indent, self.bold,
+                        self.colour, self.gap)
+        return [first, *(Indented(p, self.indent) for p in pieces[1:])]
 
     def draw(self) -> None:
         canvas, size = self.canv, self.page.body.fontSize
