@@ -1,0 +1,75 @@
+"""What the exam and the key share: the question loop, the template context, text blocks
+and the document with its footers. Every text from the bank is escaped before it reaches
+Paragraph markup."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
+
+from ..markup import to_plain
+from ..model import Exam, MultipleChoice, SingleChoice, Variant
+from .flowables import QuestionBlock, numbered_canvas
+from .page import Page
+from .questions import question_parts
+
+
+def questions_story(page: Page, exam: Exam, variant: Variant, key: bool) -> list[Flowable]:
+    """The questions in the variant's order, each kept on one page."""
+    by_id = {q.id: q for q in exam.questions}
+    story: list[Flowable] = []
+    for number, qid in enumerate(variant.order, 1):
+        parts = question_parts(page, number, by_id[qid], variant.options.get(qid), key)
+        story += [QuestionBlock(parts, page.height), Spacer(1, 5 * mm)]
+    return story
+
+
+def template_context(exam: Exam, variant: Variant, header: dict[str, Any]) -> dict[str, Any]:
+    """The variables a layout's templates may use."""
+    return {
+        "title": header.get("title", ""), "course": header.get("course", ""),
+        "date": header.get("date", ""), "duration": header.get("duration", ""),
+        "instructions": header.get("instructions", ""),
+        "variant": variant.name if len(exam.variants) > 1 else "",
+        "form": exam.name, "question_count": len(exam.questions),
+        "total_points": f"{exam.total_points:g}",
+        "has_single": any(isinstance(q, SingleChoice) for q in exam.questions),
+        "has_multiple": any(isinstance(q, MultipleChoice) for q in exam.questions),
+    }
+
+
+def text_blocks(page: Page, text: str, first_is_title: bool = False) -> list[Flowable]:
+    """A template's output: paragraphs separated by blank lines, in the light markup."""
+    paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
+    out: list[Flowable] = []
+    for i, para in enumerate(paragraphs):
+        style = page.title if first_is_title and i == 0 else page.body
+        out.append(Paragraph(page.text(para), style))
+    return out
+
+
+def build_document(story: list[Flowable], page: Page, pagesize: tuple[float, float],
+           header: dict[str, Any], variant: Variant, exam: Exam, key: bool = False) -> bytes:
+    margins = page.layout.settings["margins"]
+    buffer = io.BytesIO()
+    title = header.get("title") or "Exam"
+    if key:
+        title = f"{page.layout.labels['answer_key']}: {title}"
+    footer_left = to_plain(" · ".join(filter(None, [header.get("course"), title])))
+    parts = []
+    if exam.name:
+        parts.append(f"{page.layout.labels['form']} {exam.name}")
+    if len(exam.variants) > 1:
+        parts.append(f"{page.layout.labels['variant']} {variant.name}")
+    footer_right = " · ".join(parts)
+    doc = SimpleDocTemplate(
+        buffer, pagesize=pagesize, invariant=1, title=title, author="examgen",
+        creator="examgen", subject=header.get("course", ""),
+        leftMargin=float(margins["left"]) * mm, rightMargin=float(margins["right"]) * mm,
+        topMargin=float(margins["top"]) * mm, bottomMargin=float(margins["bottom"]) * mm,
+    )
+    doc.build(story, canvasmaker=numbered_canvas(page, footer_left, footer_right))
+    return buffer.getvalue()

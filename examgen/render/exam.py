@@ -1,0 +1,69 @@
+"""The exam as handed out: header, name and student-ID fields, instructions, the points
+table and the questions; no answers, no explanations, no level colours."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
+
+from ..model import Exam, Variant
+from .document import build_document, questions_story, template_context, text_blocks
+from .layout import Layout
+from .page import Page, page_for
+
+
+def render_exam(exam: Exam, variant: Variant, layout: Layout, header: dict[str, Any],
+                paper: str = "a4") -> bytes:
+    """The exam as handed out: no answers, no explanations, no level colours."""
+    page, pagesize = page_for(layout, paper)
+    context = template_context(exam, variant, header)
+    story = text_blocks(page, layout.render("header", context), first_is_title=True)
+    story += [Spacer(1, 3 * mm), _name_fields(page), Spacer(1, 4 * mm)]
+    story += text_blocks(page, layout.render("instructions", context))
+    story += [Spacer(1, 3 * mm), *_points_table(page, exam, variant), Spacer(1, 6 * mm)]
+    story += questions_story(page, exam, variant, key=False)
+    return build_document(story, page, pagesize, header, variant, exam)
+
+
+def _name_fields(page: Page) -> Table:
+    rows = [[Paragraph(page.label("name"), page.body), ""],
+            [Paragraph(page.label("student_id"), page.body), ""]]
+    table = Table(rows, colWidths=[35 * mm, page.width - 35 * mm], rowHeights=9 * mm)
+    table.setStyle(TableStyle([
+        ("LINEBELOW", (1, 0), (1, -1), 0.6, colors.black),
+        ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+    ]))
+    return table
+
+
+def _points_table(page: Page, exam: Exam, variant: Variant) -> list[Flowable]:
+    """One column per question and the total, in chunks that fit the page width."""
+    by_id = {q.id: q for q in exam.questions}
+    points = [by_id[qid].points for qid in variant.order]
+    per_row = 15
+    tables = []
+    for start in range(0, len(points), per_row):
+        chunk = points[start:start + per_row]
+        last = start + per_row >= len(points)
+        head = [page.label("question")] + [str(start + i + 1) for i in range(len(chunk))]
+        pts = [page.label("points")] + [f"{p:g}" for p in chunk]
+        if last:
+            head.append(page.label("total"))
+            pts.append(f"{exam.total_points:g}")
+        rows: list[list[Paragraph | str]] = [
+            [Paragraph(c, page.centre) for c in head], [Paragraph(c, page.centre) for c in pts],
+            [Paragraph(page.label("score"), page.centre)] + [""] * (len(head) - 1)]
+        first, total = 24 * mm, 18 * mm
+        cell = min(10 * mm, (page.width - first - total) / per_row)
+        widths = [first] + [cell] * len(chunk) + ([total] if last else [])
+        table = Table(rows, colWidths=widths, rowHeights=[None, None, 9 * mm], hAlign="LEFT")
+        table.setStyle(TableStyle([
+            ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor(page.layout.colour("rule"))),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ]))
+        tables += [table, Spacer(1, 2 * mm)]
+    return tables

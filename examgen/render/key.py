@@ -1,0 +1,128 @@
+"""The grader's answer key: the answer grid, every question with its solution and cell,
+and the points per cell. What it calls correct comes from the question classes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+
+from ..markup import to_plain
+from ..model import (
+    CELLS,
+    LEVELS,
+    ChoiceGap,
+    Cloze,
+    Difficulty,
+    Exam,
+    Knowledge,
+    MultipleChoice,
+    Numeric,
+    OpenQuestion,
+    Permutation,
+    Question,
+    ShortAnswer,
+    SingleChoice,
+    TrueFalse,
+    Variant,
+    assert_never,
+    key_answer,
+)
+from .document import build_document, questions_story, template_context, text_blocks
+from .layout import Layout
+from .page import Page, level_colours, page_for
+
+
+def render_key(exam: Exam, variant: Variant, layout: Layout, header: dict[str, Any],
+               paper: str = "a4") -> bytes:
+    """The grader's key: a grid first, then every question with its solution and cell."""
+    page, pagesize = page_for(layout, paper)
+    context = template_context(exam, variant, header)
+    story = text_blocks(page, layout.render("key_header", context), first_is_title=True)
+    story += [Spacer(1, 4 * mm), Paragraph(f"<b>{page.label('grid')}</b>", page.body),
+              Spacer(1, 2 * mm), _grid(page, exam, variant), Spacer(1, 6 * mm)]
+    story += questions_story(page, exam, variant, key=True)
+    story += [Paragraph(f"<b>{page.label('totals_per_cell')}</b>", page.body),
+              Spacer(1, 2 * mm), _cell_totals(page, exam)]
+    return build_document(story, page, pagesize, header, variant, exam, key=True)
+
+
+def _grid_answer(page: Page, q: Question, permutation: Permutation | None) -> str:
+    """The key answer as plain text for the grid (the grid's cells are not markup)."""
+    answer = key_answer(q, permutation)
+    labels = page.layout.labels
+    match q:
+        case SingleChoice() | ShortAnswer() | Numeric():
+            return str(answer)
+        case MultipleChoice():
+            return ", ".join(answer)
+        case TrueFalse():
+            return labels[str(answer)]
+        case OpenQuestion():
+            return labels["see_below"]
+        case Cloze():
+            # A choice gap's option is bank text (markup removed); a text gap's is literal.
+            return "  ".join(f"({n}) {to_plain(a) if isinstance(g, ChoiceGap) else a}"
+                             for n, (g, a) in enumerate(zip(q.gaps, answer, strict=True), 1))
+        case _:
+            assert_never(q)
+
+
+def _grid(page: Page, exam: Exam, variant: Variant) -> Table:
+    """Question number -> answer, points and cell: plain cells, drawn without wrapping."""
+    by_id = {q.id: q for q in exam.questions}
+    widths = [14 * mm, page.width - 14 * mm - 18 * mm - 36 * mm, 18 * mm, 36 * mm]
+    rows: list[list[str | Paragraph]] = [
+        [page.layout.labels[k] for k in ("number", "answer", "points", "cell")]]
+    bold = f"{page.sans}-10"
+    rule = colors.HexColor(page.layout.colour("rule"))
+    style: list[Any] = [
+        ("GRID", (0, 0), (-1, -1), 0.4, rule),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+        ("FONT", (0, 0), (-1, -1), page.sans, page.small.fontSize),
+        ("FONT", (0, 0), (-1, 0), bold, page.small.fontSize),
+        ("FONT", (1, 1), (1, -1), bold, page.small.fontSize),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5)]
+    fits = widths[1] - 8
+    for number, qid in enumerate(variant.order, 1):
+        q = by_id[qid]
+        background, ink = level_colours(page, q.level.value)
+        answer = _grid_answer(page, q, variant.options.get(qid))
+        shown: str | Paragraph = answer
+        if stringWidth(answer, bold, page.small.fontSize) > fits:
+            shown = Paragraph(f"<b>{page.literal(answer)}</b>", page.small)
+        rows.append([str(number), shown, f"{q.points:g}", q.cell])
+        style += [("BACKGROUND", (3, number), (3, number), background),
+                  ("TEXTCOLOR", (3, number), (3, number), ink)]
+    table = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT")
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def _cell_totals(page: Page, exam: Exam) -> Table:
+    head = [page.label("cell"), page.label("questions"), page.label("points")]
+    rows = [[Paragraph(f"<b>{h}</b>", page.small) for h in head]]
+    rule = colors.HexColor(page.layout.colour("rule"))
+    style: list[Any] = [("GRID", (0, 0), (-1, -1), 0.4, rule),
+                        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee"))]
+    for row, cell in enumerate(CELLS, 1):
+        difficulty, knowledge = cell.split("/")
+        level = LEVELS[(Difficulty(difficulty), Knowledge(knowledge))].value
+        background, ink = level_colours(page, level)
+        chosen = [q for q in exam.questions if q.cell == cell]
+        cell_style = ParagraphStyle("cell", parent=page.small, textColor=ink)
+        rows.append([Paragraph(f"{cell} ({level})", cell_style),
+                     Paragraph(str(len(chosen)), page.small),
+                     Paragraph(f"{sum(q.points for q in chosen):g}", page.small)])
+        style.append(("BACKGROUND", (0, row), (0, row), background))
+    rows.append([Paragraph(f"<b>{page.label('total')}</b>", page.small),
+                 Paragraph(f"<b>{len(exam.questions)}</b>", page.small),
+                 Paragraph(f"<b>{exam.total_points:g}</b>", page.small)])
+    table = Table(rows, colWidths=[55 * mm, 25 * mm, 25 * mm], hAlign="LEFT")
+    table.setStyle(TableStyle(style))
+    return table
