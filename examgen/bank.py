@@ -19,6 +19,8 @@ import yaml
 
 from .errors import BankError, Problem
 from .gcpause import gc_paused
+from .images import image_problem
+from .limits import MAX_TEXT
 from .model import (
     GAP_MARK,
     TYPES,
@@ -213,7 +215,14 @@ class _Fields:
         if not _is_text(value):
             self.report(key, f"'{key}' must be a non-empty text")
             return default
-        return str(value).strip()
+        return self.bounded(str(value).strip(), f"'{key}'", self.node.key_lines[key])
+
+    def bounded(self, text: str, what: str, line: int) -> str:
+        """The text, or a problem when it is longer than any exam text should be."""
+        if len(text) > MAX_TEXT:
+            self.report(None, f"{what} is {len(text):,} characters long; the limit is "
+                              f"{MAX_TEXT:,}: shorten it or split the question", line)
+        return text
 
     def boolean(self, key: str, default: bool = False) -> bool:
         if key not in self.node:
@@ -260,7 +269,7 @@ class _Fields:
 
     def _option(self, item: Value, where: str, line: int) -> Option | None:
         if isinstance(item, Scalar) and item.strip():
-            return Option(item.strip())
+            return Option(self.bounded(item.strip(), f"{where}: an option", line))
         if not isinstance(item, Node) or not _is_text(item.get("text")):
             self.report(None, f"{where}: an option is a text or a mapping with 'text:'", line)
             return None
@@ -275,7 +284,8 @@ class _Fields:
                 except ValueProblem as exc:
                     self.report(None, f"{where}: option '{item['text']}': '{k}': {exc}",
                                 item.key_lines[k])
-        return Option(str(item["text"]).strip(), flags.get("correct", False),
+        text = self.bounded(str(item["text"]).strip(), f"{where}: an option", line)
+        return Option(text, flags.get("correct", False),
                       flags.get("fixed_order", False))
 
     def text_list(self, value: Value | None) -> tuple[str, ...] | None:
@@ -283,7 +293,8 @@ class _Fields:
         if isinstance(value, Scalar):
             value = [value]
         if isinstance(value, list) and value and all(_is_text(v) for v in value):
-            return tuple(str(v).strip() for v in value)
+            return tuple(self.bounded(str(v).strip(), "an answer", _line(v, self.node.line))
+                         for v in value)
         return None
 
 
@@ -364,6 +375,10 @@ def _image(f: _Fields, ctx: _FileContext) -> Path | None:
         return None
     if not path.is_file():
         f.report("image", f"image file '{rel}' not found (looked for {path})")
+        return None
+    problem = image_problem(path)
+    if problem:
+        f.report("image", f"image '{rel}' {problem}")
         return None
     return path
 

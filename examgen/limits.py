@@ -19,3 +19,15 @@ def check_setting(name: str, value: int) -> str | None:
         bounds = f"from {low} to {high}" if high is not None else f"{low} or more"
         return f"'{name}' must be a whole number {bounds}, not {value}"
     return None
+
+# The longest text one field may hold (a question text, an option, an answer, an
+# explanation or a model answer): about four printed pages. A longer one is almost
+# certainly a pasting accident, and would make a build run for minutes.
+MAX_TEXT = 20_000
+
+# The largest image, in pixels (50 megapixels: more than any phone camera). Larger files
+# are refused before they are decoded, so a "decompression bomb" costs nothing.
+MAX_IMAGE_PIXELS = 50_000_000
+
+# Images are embedded at this resolution for the size they are printed at.
+PRINT_DPI = 300

@@ -230,3 +230,25 @@ def test_content_longer_than_a_page_flows_on(tmp_path):
         text = text_of(tmp_path / "out" / name)
         assert all(end in text for end in ends), name
         assert "word899" in text and "opt399" in text
+
+
+def test_images_are_embedded_at_print_resolution(tmp_path):
+    """A 4000 x 3000 photo is printed 6 cm tall: about 700 pixels high at 300 dpi."""
+    import numpy as np
+    from PIL import Image
+
+    bank = tmp_path / "bank"
+    bank.mkdir()
+    pixels = (np.random.default_rng(1).random((3000, 4000, 3)) * 255).astype("uint8")
+    Image.fromarray(pixels).save(bank / "photo.png")
+    (bank / "q.yaml").write_text(
+        "topic: T\nquestions:\n  - id: photo\n    difficulty: easy\n    knowledge: recall\n"
+        "    type: truefalse\n    text: Look.\n    answer: true\n    image: photo.png\n")
+    result = CliRunner().invoke(main, ["build", "--bank", str(bank), "--total", "1", "-o",
+                                       str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    pdf = tmp_path / "out" / "exam.pdf"
+    [embedded] = PdfReader(pdf).pages[0].images
+    width, height = embedded.image.size
+    assert 690 <= height <= 720 and abs(width / height - 4 / 3) < 0.01, (width, height)
+    assert pdf.stat().st_size < 1_000_000, "a photo adds well under 1 MB"

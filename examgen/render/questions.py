@@ -25,6 +25,7 @@ from ..model import (
 )
 from .flowables import AnswerLine, Badge, Hanging, Indented, RuledLines
 from .page import GUTTER, OPTION_INDENT, Page
+from .pictures import printable
 
 EMPTY_BOX, TICKED_BOX = "\u2610", "\u2612"
 BLANK = "\u00a0" * 2 + "_" * 14
@@ -58,11 +59,8 @@ def _cloze_text(page: Page, q: Cloze) -> str:
 
 
 def _image(q: Question, max_width: float) -> Image:
-    image = Image(str(q.image))
-    scale = min(1.0, max_width / image.imageWidth, (60 * mm) / image.imageHeight)
-    image.drawWidth, image.drawHeight = image.imageWidth * scale, image.imageHeight * scale
-    image.hAlign = "LEFT"
-    return image
+    assert q.image is not None
+    return printable(q.image, max_width, 60 * mm)
 
 
 def _option_rows(page: Page, texts: list[str], correct: list[bool], key: bool) -> list[Flowable]:
