@@ -35,7 +35,8 @@ def _prepared(path: str, mtime: int, max_width: float, max_height: float
         if pixels_wide <= target[0] * _SLACK:
             return Path(path).read_bytes(), width, height
         photo = source.format == "JPEG" or (source.mode == "RGB" and pixels_wide > 1000)
-        resized = source.convert("RGB" if photo else "RGBA").resize(target, PILImage.Resampling.LANCZOS)
+        resized = source.convert("RGB" if photo else "RGBA").resize(
+            target, PILImage.Resampling.LANCZOS)
     out = io.BytesIO()
     if photo:
         resized.save(out, "JPEG", quality=88, optimize=True)
