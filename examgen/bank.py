@@ -7,17 +7,14 @@ texts keep the characters written, booleans are true/false, numbers are finite d
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from .errors import BankError, Problem
+from .errors import BankError, Problem, suggest
 from .gcpause import gc_paused
 from .images import image_problem
 from .limits import MAX_TEXT
@@ -41,7 +38,7 @@ from .model import (
     TrueFalse,
 )
 from .values import ValueProblem, as_bool, as_number, as_whole
-from .yamlio import Node, Scalar, Value, decode_error_line, parse_yaml
+from .yamlio import Node, Scalar, Value, read_yaml
 
 COMMON_FIELDS = {
     "id", "topic", "difficulty", "knowledge", "points", "type", "text",
@@ -62,12 +59,6 @@ OPTION_FIELDS = {"text", "correct", "fixed_order"}
 GAP_FIELDS = {"answers", "options", "points"}
 REQUIRED = ("id", "difficulty", "knowledge", "type", "text")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-
-
-def suggest(word: str, choices: Iterable[str]) -> str:
-    """' (did you mean 'x'?)' for the closest valid value, or nothing."""
-    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 @dataclass
@@ -130,25 +121,6 @@ def _check_bank(root: Path) -> tuple[Bank, list[Problem]]:
                 digest.update(q.image.read_bytes())
         problems.extend(ctx.problems + ctx.warnings)
     return Bank(root, tuple(questions), digest.hexdigest()), problems
-
-
-def read_yaml(raw: bytes, report: Callable[[int, str], None]) -> Value | None:
-    """Parse one YAML file; syntax errors and bad bytes are reported with their line."""
-    try:
-        return parse_yaml(raw)
-    except UnicodeDecodeError as exc:
-        report(decode_error_line(raw, exc), "the file is not UTF-8 (byte "
-               f"0x{raw[exc.start]:02x}); save it as UTF-8")
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = exc.problem or exc.context or "cannot parse"
-        if exc.context and exc.context_mark and exc.problem:
-            what += f" ({exc.context} started at line {exc.context_mark.line + 1})"
-        report(line, f"YAML syntax error at column {col}: {what}")
-    except yaml.YAMLError as exc:
-        report(1, f"YAML error: {exc}")
-    return None
 
 
 def _load_file(raw: bytes, ctx: _FileContext) -> list[Question]:

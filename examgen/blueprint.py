@@ -6,12 +6,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
 
-from .bank import read_yaml, suggest
-from .errors import BankError, Problem
+from .errors import BankError, Problem, suggest
 from .limits import SETTINGS, check_setting
 from .model import PAPERS
 from .values import ValueProblem, as_whole
-from .yamlio import Node, Scalar
+from .yamlio import Node, Scalar, read_yaml
 
 HEADER_KEYS = ("title", "course", "date", "duration", "instructions")
 SETTING_KEYS = ("layout", "paper", "variants", "forms", "overlap", "seed")

@@ -141,7 +141,7 @@ def build(ctx: click.Context, /, bank_dir: Path, blueprint: Path | None, seed: i
                                          header.get("layout"), "default"),
               "paper": _first(paper, plan.settings.get("paper"), header.get("paper"), "a4")}
     manifest = to_manifest(exams, bank, str(bank.path), mix, header)
-    chosen = load_layout(header["layout"]) if pdf else None
+    chosen = load_layout(header["layout"], header["paper"]) if pdf else None
     files = render_outputs(exams, manifest, chosen, header["paper"])
     replaced = _write_build(out_dir, files)
     _print_summary(exams, out_dir, list(files), replaced)

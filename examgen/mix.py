@@ -12,8 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .bank import suggest
-from .errors import MixError
+from .errors import MixError, suggest
 from .manifest import read_manifest
 from .model import CELLS, Bank, Difficulty, Knowledge, Level
 from .values import ValueProblem, as_number, as_whole

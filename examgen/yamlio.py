@@ -9,6 +9,7 @@ a number, a boolean) is decided by the field, strictly, in ``values``.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TypeAlias
 
 import yaml
@@ -141,3 +142,22 @@ class _Builder:
             result[key] = self.value(value_node)
             lines[key] = key_node.start_mark.line + 1
         return result
+
+
+def read_yaml(raw: bytes, report: Callable[[int, str], None]) -> Value | None:
+    """Parse one YAML file; syntax errors and bad bytes are reported with their line."""
+    try:
+        return parse_yaml(raw)
+    except UnicodeDecodeError as exc:
+        report(decode_error_line(raw, exc), "the file is not UTF-8 (byte "
+               f"0x{raw[exc.start]:02x}); save it as UTF-8")
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = exc.problem or exc.context or "cannot parse"
+        if exc.context and exc.context_mark and exc.problem:
+            what += f" ({exc.context} started at line {exc.context_mark.line + 1})"
+        report(line, f"YAML syntax error at column {col}: {what}")
+    except yaml.YAMLError as exc:
+        report(1, f"YAML error: {exc}")
+    return None

@@ -6,6 +6,7 @@ One folder per case under tests/inputs/, with the files it needs and a case.yaml
     exit: 2
     message: "{here}/blueprint.yaml:1: 'forms' must be a whole number from 1 to 50, not 0"
     prepare: [key.pdf]        # optional: folders to put in out/ first (in the way)
+    symlinks: {layout/header.j2: /etc/hostname}   # optional: made in the copy of the case
 
 Every case asserts the exit code, the message (with FILE:LINE), that no traceback is
 shown, and that out/ (holding an earlier good build) is byte for byte what it was.
@@ -64,9 +65,13 @@ def _run(args: list[str], out: Path, earlier: Path, prepare: list[str] = ()):
 
 @pytest.mark.parametrize("case", CASES)
 def test_bad_input_is_refused_cleanly(case, tmp_path, earlier_build):
-    here = INPUTS / case
+    here = tmp_path / "case"
+    shutil.copytree(INPUTS / case, here)
     spec = yaml.safe_load((here / "case.yaml").read_text(encoding="utf-8"))
-    args = [str(a).replace("{here}", str(here)) for a in spec["command"]]
+    for link, target in spec.get("symlinks", {}).items():
+        (here / link).symlink_to(target)
+    args = [str(a).replace("{here}", str(here)).replace("{banks}", str(BANKS))
+            for a in spec["command"]]
     result = _run(args, tmp_path / "out", earlier_build, spec.get("prepare", []))
     assert result.exit_code == spec["exit"], result.output
     message = spec["message"].replace("{here}", str(here)).replace("{out}",

@@ -252,3 +252,13 @@ def test_images_are_embedded_at_print_resolution(tmp_path):
     width, height = embedded.image.size
     assert 690 <= height <= 720 and abs(width / height - 4 / 3) < 0.01, (width, height)
     assert pdf.stat().st_size < 1_000_000, "a photo adds well under 1 MB"
+
+
+def test_an_empty_layout_file_means_every_default(tmp_path):
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "layout.yaml").write_text("# nothing to change yet\n")
+    for name, layout in (("mine", str(tmp_path / "mine")), ("default", "default")):
+        result = CliRunner().invoke(main, ["build", "--bank", BANK, "--total", "3", "--seed",
+                                           "2", "--layout", layout, "-o", str(tmp_path / name)])
+        assert result.exit_code == 0, result.output
+    assert text_of(tmp_path / "mine" / "exam.pdf") == text_of(tmp_path / "default" / "exam.pdf")

@@ -1,24 +1,24 @@
 """Layouts: a folder with ``layout.yaml`` (paper, margins, fonts, colours, labels) and
 Jinja2 templates for the text blocks. Templates may come from a user's folder, so they run
-in a sandbox, and a misspelt variable is an error that names the template and line.
+in a sandbox that cannot read outside the folder or produce unbounded text, and a misspelt
+variable is an error that names the template and line.
 """
 
 from __future__ import annotations
 
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
-import yaml
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..errors import LayoutError
-from ..yamlio import Node, parse_yaml
-
-BLOCKS = ("header", "instructions", "key_header")
-SECTIONS = ("paper", "margins", "fonts", "colours", "labels", "templates", "open_line_spacing")
+from ..limits import MAX_TEXT
+from .layout_settings import BLOCKS, check_room, merged, read_settings
 
 
 def builtin_layouts() -> Path:
@@ -50,22 +50,61 @@ class Layout:
         """A template's text, with template errors turned into LayoutError."""
         template = self.templates[block]
         try:
-            return template.render(**context, labels=self.labels)
+            size, chunks = 0, []
+            for chunk in template.generate(**context, labels=self.labels):
+                size += len(chunk)
+                if size > MAX_TEXT:
+                    raise SecurityError(f"the template writes more than {MAX_TEXT:,} "
+                                        "characters")
+                chunks.append(chunk)
+            return "".join(chunks)
         except jinja2.TemplateError as exc:
             line = _template_line(exc, template.filename)
             raise LayoutError(f"{template.filename}:{line}: {type(exc).__name__}: {exc}; "
                               f"variables: {', '.join(sorted(context))}, labels") from None
 
 
+class _Sandbox(SandboxedEnvironment):
+    """The sandbox, with '*' and '**' unable to build huge values ({{ "A" * 10**8 }})."""
+
+    intercepted_binops = frozenset(["*", "**"])
+
+    def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any,
+                   right: Any) -> Any:
+        if operator == "**" and isinstance(right, int) and right > 100:
+            raise SecurityError("exponents above 100 are not allowed in a template")
+        if operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                if isinstance(seq, (str, list, tuple)) and isinstance(times, int) and \
+                        len(seq) * times > MAX_TEXT:
+                    raise SecurityError(f"that repetition makes more than {MAX_TEXT:,} "
+                                        "characters")
+        return super().call_binop(context, operator, left, right)
+
+
+class _FolderLoader(jinja2.FileSystemLoader):
+    """Templates from the layout folders only: a symlink that leads elsewhere is refused."""
+
+    def get_source(self, environment: jinja2.Environment,
+                   template: str) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        if not any(Path(filename).resolve().is_relative_to(Path(root).resolve())
+                   for root in self.searchpath):
+            raise LayoutError(f"{filename}: the template leads outside its layout folder "
+                              "(a symlink?); keep templates inside the folder")
+        return source, filename, uptodate
+
+
 def _template_line(exc: BaseException, filename: str | None) -> int:
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == filename]
     if frames and frames[-1].lineno is not None:
         return frames[-1].lineno
-    return int(getattr(exc, "lineno", 0) or 0)
+    return int(getattr(exc, "lineno", 0) or 1)  # no frame: the template as a whole
 
 
-def load_layout(name_or_path: str | None) -> Layout:
-    """A built-in layout by name (default, de) or a layout folder by path."""
+def load_layout(name_or_path: str | None, paper: str = "a4") -> Layout:
+    """A built-in layout by name (default, de) or a layout folder by path, checked for
+    printing on ``paper``."""
     builtin = builtin_layouts()
     name = name_or_path or "default"
     folder = builtin / name if (builtin / name / "layout.yaml").is_file() else Path(name)
@@ -73,11 +112,14 @@ def load_layout(name_or_path: str | None) -> Layout:
         known = ", ".join(sorted(p.parent.name for p in builtin.glob("*/layout.yaml")))
         raise LayoutError(f"no layout '{name}': give a built-in name ({known}) or a folder "
                           "that holds layout.yaml")
-    settings = _settings(folder / "layout.yaml")
+    default = read_settings(builtin / "default" / "layout.yaml")
+    settings = default
     if folder.resolve() != (builtin / "default").resolve():
-        settings = _merged(_settings(builtin / "default" / "layout.yaml"), settings)
-    env = SandboxedEnvironment(
-        loader=jinja2.FileSystemLoader([str(folder), str(builtin / "default")]),
+        settings = merged(default, read_settings(folder / "layout.yaml",
+                                                 tuple(default["labels"])))
+    check_room(settings, paper, folder / "layout.yaml")
+    env = _Sandbox(
+        loader=_FolderLoader([str(folder), str(builtin / "default")]),
         undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False,
     )
     templates = {}
@@ -94,29 +136,3 @@ def load_layout(name_or_path: str | None) -> Layout:
             raise LayoutError(f"{exc.filename}:{exc.lineno}: template syntax error: "
                               f"{exc.message}") from None
     return Layout(name, folder, settings, templates)
-
-
-def _settings(path: Path) -> dict[str, Any]:
-    try:
-        data = parse_yaml(path.read_bytes())
-    except yaml.MarkedYAMLError as exc:
-        line = exc.problem_mark.line + 1 if exc.problem_mark else 1
-        raise LayoutError(f"{path}:{line}: YAML syntax error: {exc.problem}") from None
-    if not isinstance(data, Node):
-        raise LayoutError(f"{path}:1: a layout is a mapping of {', '.join(SECTIONS)}")
-    for key in data:
-        if key not in SECTIONS:
-            raise LayoutError(f"{path}:{data.key_lines[key]}: unknown section '{key}'; "
-                              f"valid: {', '.join(SECTIONS)}")
-    for key in ("margins", "fonts", "colours", "labels", "templates"):
-        if key in data and not isinstance(data[key], dict):
-            raise LayoutError(f"{path}:{data.key_lines[key]}: '{key}' must be a mapping")
-    return {k: dict(v) if isinstance(v, dict) else v for k, v in data.items()}
-
-
-def _merged(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
-    """A user's layout only needs to say what differs from the default."""
-    merged = dict(base)
-    for key, value in override.items():
-        merged[key] = {**base.get(key, {}), **value} if isinstance(value, dict) else value
-    return merged
