@@ -318,3 +318,72 @@ def test_cloze_marks_equal_points_or_the_export_says_why(tmp_path):
     text = ElementTree.parse(out).getroot().find(".//question[@type='cloze']/questiontext/text")
     assert re.findall(r"\{(\d+):SHORTANSWER", text.text) == ["2", "1"]
     assert load_bank(bank).questions[0].points == 3
+
+
+GOLDEN = ROOT / "tests" / "snapshots" / "moodle.xml"
+
+
+def test_export_is_the_approved_file(tmp_path):
+    """tests/banks/moodle holds every type and every character Moodle treats specially; its
+    export was read line by line and approved. A change on purpose is approved again with:
+    examgen export moodle --bank tests/banks/moodle --category-root "Golden/Root"
+    -o tests/snapshots/moodle.xml"""
+    out = tmp_path / "moodle.xml"
+    result = CliRunner().invoke(main, ["export", "moodle", "--bank",
+                                       str(ROOT / "tests" / "banks" / "moodle"),
+                                       "--category-root", "Golden/Root", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8") == GOLDEN.read_text(encoding="utf-8")
+
+
+def _quiz(question: str) -> str:
+    return f"<quiz>{question}</quiz>"
+
+
+def _mc(single: str, fractions: list[str], extra: str = "<shuffleanswers>1</shuffleanswers>"
+        "<answernumbering>abc</answernumbering>") -> str:
+    answers = "".join(f'<answer fraction="{f}"><text>o{n}</text></answer>'
+                      for n, f in enumerate(fractions))
+    return (f'<question type="multichoice"><name><text>q</text></name>'
+            f"<single>{single}</single>{extra}{answers}</question>")
+
+
+@pytest.mark.parametrize("question, problems", [
+    ('<question type="category"><category><text>x</text></category></question>'
+     + _mc("true", ["100", "0"]), []),
+    (_mc("true", ["100", "0"]), []),
+    (_mc("false", ["50", "50", "-33.33333"]), []),
+    (_mc("true", ["100", "33.3"]), ["q: grade 33.3 is not one of Moodle's grade options"]),
+    (_mc("true", ["100"]), ["q: a multichoice question needs at least 2 options"]),
+    (_mc("true", ["90", "10"]), ["q: a single-choice question needs a 100 % option"]),
+    (_mc("false", ["50", "40", "0"]), ["q: the positive grades add up to 90.0, not 100"]),
+    (_mc("true", ["100", "0"], extra=""), ["q: <shuffleanswers> is missing",
+                                           "q: <answernumbering> is missing"]),
+    ('<question type="multichoice"><name><text>q</text></name><shuffleanswers>1'
+     '</shuffleanswers><answernumbering>abc</answernumbering><answer fraction="90"><text>a'
+     '</text></answer><answer><text>b</text></answer></question>',
+     ["q: a single-choice question needs a 100 % option", "q: <single> is missing"]),
+    ('<question type="truefalse"><answer fraction="100"><text>yes</text></answer>'
+     '<answer fraction="0"><text>false</text></answer></question>',
+     ["?: true/false answers must be exactly 'true' and 'false'"]),
+    ('<question type="shortanswer"><name><text>s</text></name><answer fraction="90"><text>a'
+     "</text></answer></question>", ["s: needs an answer with fraction 100"]),
+    ('<question type="numerical"><name><text>n</text></name><answer fraction="50"><text>1'
+     "</text></answer></question>", ["n: needs an answer with fraction 100"]),
+])
+def test_self_check_names_what_moodle_would_reject(question, problems):
+    assert check_moodle_xml(_quiz(question)) == problems
+
+
+def test_self_check_runs_before_anything_is_written(tmp_path, monkeypatch):
+    import examgen.export.moodle as moodle
+
+    monkeypatch.setattr(moodle, "check_moodle_xml", lambda xml: ["q: one", "q: two"])
+    out = tmp_path / "moodle.xml"
+    result = CliRunner().invoke(main, ["export", "moodle", "--bank", str(ROOT / "bank"), "-o",
+                                       str(out)])
+    assert result.exit_code == 1
+    assert "Error: the Moodle XML would not import cleanly:\n  q: one\n  q: two\n" \
+        in result.output
+    assert not out.exists()
+    assert check_moodle_xml("<quiz>")[0].startswith("not well-formed XML: ")
