@@ -181,3 +181,38 @@ def test_from_refuses_flags_that_would_change_the_exam(tmp_path):
                  "-o", str(tmp_path / "again"))
     assert result.exit_code == 2
     assert "drop --seed, --easy/--medium/--hard" in result.output
+
+
+def test_a_bug_says_so_in_one_line_and_exits_70(monkeypatch):
+    import examgen.cli
+
+    def broken(bank):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(examgen.cli, "coverage", broken)
+    result = run("coverage", "--bank", BANK)
+    assert result.exit_code == 70
+    assert result.output.startswith("examgen: internal error (RuntimeError: boom). This is a "
+                                    "bug in examgen, not in your input")
+    assert len(result.output.strip().splitlines()) == 1 and "Traceback" not in result.output
+    debug = run("--debug", "coverage", "--bank", BANK)
+    assert isinstance(debug.exception, RuntimeError)
+
+
+def test_a_smaller_rebuild_removes_the_earlier_builds_extra_pdfs(tmp_path):
+    result, out = build(tmp_path, "--total", "3", "--seed", "1", "--variants", "4")
+    assert result.exit_code == 0, result.output
+    (out / "notes.pdf").write_text("mine")
+    result, _ = build(tmp_path, "--total", "3", "--seed", "2", "--variants", "2")
+    assert result.exit_code == 0, result.output
+    assert f"replaced {out / 'exam.json'} (seed 1, 3 questions)" in result.output
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["exam-A.pdf", "exam-B.pdf", "exam.json", "key-A.pdf", "key-B.pdf",
+                     "notes.pdf"]
+    manifest = json.loads((out / "exam.json").read_text())
+    assert manifest["format"] == 2
+    assert manifest["files"] == ["exam.json", "exam-A.pdf", "key-A.pdf", "exam-B.pdf",
+                                 "key-B.pdf"]
+    result, _ = build(tmp_path, "--total", "3", "--seed", "2", "--no-pdf")
+    assert sorted(p.name for p in out.iterdir()) == ["exam.json", "notes.pdf"]
+    assert not list(tmp_path.glob(".out.*")), "no staging folder is left behind"
