@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 from .errors import BankError, Problem, suggest
 from .limits import SETTINGS, check_setting
@@ -30,53 +31,71 @@ class Blueprint:
 
 
 def load_blueprint(path: Path) -> Blueprint:
-    """Read and check a blueprint; every problem names the file and line."""
-    def fail(line: int, message: str) -> NoReturn:
-        raise BankError([Problem(str(path), line, message)])
+    """Read and check a blueprint; every problem, not just the first, names file and line."""
+    problems: list[Problem] = []
+
+    def report(line: int, message: str) -> None:
+        problems.append(Problem(str(path), line, message))
 
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        fail(0, f"cannot read the blueprint ({exc.strerror})")
-    data = read_yaml(raw, fail)
+        raise BankError([Problem(str(path), 0, f"cannot read the blueprint ({exc.strerror})")]
+                        ) from None
+    data = read_yaml(raw, report)
     if not isinstance(data, Node):
-        fail(1, "a blueprint is a mapping with title, course, ..., and mix:")
+        if not problems:
+            report(1, "a blueprint is a mapping with title, course, ..., and mix:")
+        raise BankError(problems)
     for key in data:
         if key not in BLUEPRINT_KEYS:
-            fail(data.key_lines[key], f"unknown key '{key}'{suggest(key, BLUEPRINT_KEYS)}; "
-                                      f"valid: {', '.join(BLUEPRINT_KEYS)}")
+            report(data.key_lines[key], f"unknown key '{key}'{suggest(key, BLUEPRINT_KEYS)}; "
+                                        f"valid: {', '.join(BLUEPRINT_KEYS)}")
     header = {}
     for key in HEADER_KEYS:
         if key in data:
-            value = data[key]
-            if not isinstance(value, Scalar):
-                fail(data.key_lines[key], f"'{key}' must be a text")
-            header[key] = str(value)
-    settings: dict[str, Any] = {}
-    for key in SETTINGS:
-        if key in data:
-            try:
-                settings[key] = as_whole(data[key])
-            except ValueProblem as exc:
-                fail(data.key_lines[key], f"'{key}': {exc}")
-            problem = check_setting(key, settings[key])
-            if problem:
-                fail(data.key_lines[key], problem)
-    for key in ("layout", "paper"):
-        setting = data.get(key)
-        if setting is not None:
-            if not isinstance(setting, Scalar) or not setting.strip():
-                fail(data.key_lines[key], f"'{key}' is a name (default, de) or a folder path"
-                     if key == "layout" else "'paper' must be one of a4, letter")
-            settings[key] = str(setting)
-    if settings.get("paper", "a4") not in PAPERS:
-        fail(data.key_lines["paper"], f"'paper' must be one of {', '.join(PAPERS)}")
+            if isinstance(data[key], Scalar):
+                header[key] = str(data[key])
+            else:
+                report(data.key_lines[key], f"'{key}' must be a text")
+    settings = _settings(data, report)
     given = data.get("mix", Node())
     if not isinstance(given, Node):
-        fail(data.key_lines.get("mix", 1), "'mix' is a mapping, e.g. mix: {easy: 5, hard: 2}")
+        report(data.key_lines.get("mix", 1), "'mix' is a mapping, e.g. mix: {easy: 5, hard: 2}")
+        given = Node()
+    if problems:
+        raise BankError(problems)
     mix: dict[str, Any] = dict(given)
     used = mix.get("exclude_used")
     if isinstance(used, list):  # relative to the blueprint, like a path in a config file
         mix["exclude_used"] = [str(path.parent / str(p)) for p in used]
     lines = dict(getattr(given, "key_lines", {}))
     return Blueprint(header, settings, mix, lines, str(path))
+
+
+def _settings(data: Node, report: Callable[[int, str], None]) -> dict[str, Any]:
+    """variants, forms, overlap, seed (whole numbers in the shared limits), layout, paper."""
+    settings: dict[str, Any] = {}
+    for key in SETTINGS:
+        if key in data:
+            try:
+                number = as_whole(data[key])
+            except ValueProblem as exc:
+                report(data.key_lines[key], f"'{key}': {exc}")
+                continue
+            problem = check_setting(key, number)
+            if problem:
+                report(data.key_lines[key], problem)
+            settings[key] = number
+    for key in ("layout", "paper"):
+        setting = data.get(key)
+        if setting is None:
+            continue
+        if not isinstance(setting, Scalar) or not setting.strip():
+            report(data.key_lines[key], "'layout' is a name (default, de) or a folder path"
+                   if key == "layout" else f"'paper' must be one of {', '.join(PAPERS)}")
+        elif key == "paper" and setting not in PAPERS:
+            report(data.key_lines[key], f"'paper' must be one of {', '.join(PAPERS)}")
+        else:
+            settings[key] = str(setting)
+    return settings
