@@ -262,3 +262,28 @@ def test_an_empty_layout_file_means_every_default(tmp_path):
                                            "2", "--layout", layout, "-o", str(tmp_path / name)])
         assert result.exit_code == 0, result.output
     assert text_of(tmp_path / "mine" / "exam.pdf") == text_of(tmp_path / "default" / "exam.pdf")
+
+
+def test_wide_images_gap_marks_outside_cloze_and_a_missing_model_answer(tmp_path):
+    from PIL import Image
+
+    bank = tmp_path / "bank"
+    bank.mkdir()
+    Image.new("RGB", (4000, 400), "navy").save(bank / "wide.png")
+    (bank / "q.yaml").write_text(
+        "topic: T\nquestions:\n"
+        "  - id: wide\n    difficulty: easy\n    knowledge: recall\n    type: truefalse\n"
+        "    text: Is {{1}} a gap in a true/false question?\n    answer: false\n"
+        "    image: wide.png\n"
+        "  - id: bare\n    difficulty: easy\n    knowledge: recall\n    type: open\n"
+        "    text: Explain without a model answer.\n")
+    result = CliRunner().invoke(main, ["build", "--bank", str(bank), "--total", "2", "--seed",
+                                       "1", "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    key = text_of(tmp_path / "out" / "key.pdf")
+    assert "Is {{1}} a gap in a true/false question?" in key
+    assert "Model answer: -" in key
+    [embedded] = PdfReader(tmp_path / "out" / "exam.pdf").pages[0].images
+    frame = 210 * 72 / 25.4 - 2 * 20 * 72 / 25.4 - 12  # A4 less the default margins, padding
+    expected = 0.8 * frame / 72 * 300  # at most 80 % of the text width, at 300 dpi
+    assert abs(embedded.image.size[0] - expected) < 15, (embedded.image.size, expected)
