@@ -347,14 +347,17 @@ def _generated_question(rng: random.Random, n: int, qtype: str) -> list[str]:
         for _ in range(gaps):
             weight = [f"        points: {rng.randint(1, 3)}"] if per_gap else []
             if rng.random() < 0.5:
-                answers = list(dict.fromkeys(_trick(rng) for _ in range(rng.randint(1, 2))))
+                first = rng.choice(["R*S*T", "*starred*", "`tick`", _trick(rng)])
+                answers = list(dict.fromkeys([first, *(_trick(rng) for _ in range(
+                    rng.randint(0, 1)))]))
                 out.append(f"      - answers: [{', '.join(_scalar(a) for a in answers)}]")
                 out += weight
             else:
                 right = rng.randrange(3)
                 out += ["      - options:"]
                 for i in range(3):
-                    text = json.dumps(f"choice {i} {rng.choice(['x', 'y', 'z'])}")
+                    text = json.dumps(rng.choice(["**choice**", "choice", "`choice`"])
+                                      + f" {i} {rng.choice(['x', 'y', 'z'])}")
                     out += [f"          - text: {text}"] + (
                         ["            correct: true"] if i == right else [])
                 out += weight

@@ -287,3 +287,28 @@ def test_wide_images_gap_marks_outside_cloze_and_a_missing_model_answer(tmp_path
     frame = 210 * 72 / 25.4 - 2 * 20 * 72 / 25.4 - 12  # A4 less the default margins, padding
     expected = 0.8 * frame / 72 * 300  # at most 80 % of the text width, at 300 dpi
     assert abs(embedded.image.size[0] - expected) < 15, (embedded.image.size, expected)
+
+
+def test_long_grid_answers_wrap_whole_and_literal(tmp_path):
+    answer = "R*S*T " + " ".join(f"part{i}" for i in range(40)) + " <b>&amp;"
+    bank = tmp_path / "bank"
+    bank.mkdir()
+    (bank / "q.yaml").write_text(
+        "topic: T\nquestions:\n  - id: long\n    difficulty: easy\n    knowledge: recall\n"
+        f"    type: short\n    text: Type it all.\n    answers: [\"{answer}\"]\n")
+    result = CliRunner().invoke(main, ["build", "--bank", str(bank), "--total", "1", "-o",
+                                       str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    text = text_of(tmp_path / "out" / "key.pdf")
+    grid = text.split("Answers at a glance", 1)[1].split("Type it all.", 1)[0]
+    assert answer in " ".join(grid.split()), "the grid shows the whole answer, as written"
+
+
+def test_a_grid_longer_than_a_page_repeats_its_header(tmp_path):
+    result = CliRunner().invoke(main, ["build", "--bank", BANK, "--total", "60", "--seed", "1",
+                                       "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    pages = [p.extract_text() for p in PdfReader(tmp_path / "key.pdf").pages]
+    grid_pages = [p for p in pages if "easy/recall" in p.split("·")[0] or "No." in p]
+    assert len(grid_pages) >= 2
+    assert all(p.count("No.") == 1 and "Answer" in p for p in grid_pages[:2])
