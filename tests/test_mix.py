@@ -144,3 +144,15 @@ def test_resolved_mix_records_what_was_asked(sample_bank, tmp_path):
                                                                 ["yolo-iou"], ["seed"])
     assert data["total"] == 4 and data["difficulty"] == {} and data["exclude_used"] == []
     assert not math.isnan(data["points"][0])
+
+
+def test_a_single_text_is_a_list_of_one_and_counts_reach_the_manifest(sample_bank):
+    mix = Mix.from_mapping({"total": 3, "require": _plain("gan-deepfakes"),
+                            "difficulty": {"easy": _plain("2")}, "tags": _plain("seed")},
+                           str)
+    assert (mix.require, mix.tags) == (("gan-deepfakes",), ("seed",))
+    data = resolve(mix, sample_bank).to_json()
+    assert data["difficulty"] == {"easy": 2} and data["knowledge"] == {}
+    with pytest.raises(MixError) as err:
+        Mix.from_mapping({"require": {"a": 1}}, lambda key: "bp.yaml:4")
+    assert str(err.value) == "bp.yaml:4: expected a list of texts"
