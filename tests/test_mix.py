@@ -156,3 +156,34 @@ def test_a_single_text_is_a_list_of_one_and_counts_reach_the_manifest(sample_ban
     with pytest.raises(MixError) as err:
         Mix.from_mapping({"require": {"a": 1}}, lambda key: "bp.yaml:4")
     assert str(err.value) == "bp.yaml:4: expected a list of texts"
+
+
+def _where(key: str) -> str:
+    return f"bp.yaml:{ {'total': 2, 'difficulty': 3, 'topics': 5, 'points': 6}.get(key, 7)}"
+
+
+@pytest.mark.parametrize("mix, message", [
+    ({"totl": 1}, "bp.yaml:7: unknown key 'totl' (did you mean 'total'?)"),
+    ({"difficulty": _plain("5")},
+     "bp.yaml:3: 'difficulty' maps each of easy, medium, hard to a count"),
+    ({"difficulty": {"eazy": 1}},
+     "bp.yaml:3: unknown difficulty 'eazy' (did you mean 'easy'?); valid: easy, medium, hard"),
+    ({"topics": [_plain("GAN")]},
+     "bp.yaml:5: topics map a topic to MIN or MIN:MAX, e.g. topics: {GAN: 2}"),
+    ({"topics": {"GAN": _plain("1.5")}},
+     "bp.yaml:5: topic 'GAN': expected N or MIN:MAX, got '1.5' (expected a whole number"),
+    ({"require": {"a": 1}}, "bp.yaml:7: expected a list of texts"),
+    ({"tags": [_plain("ok"), {"a": 1}]}, "bp.yaml:7: expected a list of texts"),
+])
+def test_blueprint_mix_problems_name_their_line(mix, message):
+    with pytest.raises(MixError) as err:
+        Mix.from_mapping(mix, _where)
+    assert str(err.value).startswith(message)
+
+
+def test_blueprint_topic_ranges_and_exact_points():
+    mix = Mix.from_mapping({"topics": {"GAN": _plain("2:4"), "YOLO": _plain("1")},
+                            "points": _plain("20")}, _where)
+    assert mix.topics == {"GAN": (2, 4), "YOLO": (1, None)}
+    assert all(type(v) is int for v in mix.topics["GAN"])
+    assert mix.points == (20, 20)
