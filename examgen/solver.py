@@ -380,7 +380,8 @@ def _describe(rule: Constraint, candidates: list[Question]) -> str:
     if rule.kind == "require":
         q = candidates[int(rule.members[0])]
         return f"must include '{q.id}' ({q.cell}, {q.topic}, {_points(q.points)})"
-    what = _singular(rule.what) if rule.lo == 1 and rule.hi <= 1 else rule.what
+    one = rule.lo == 1 and (rule.hi == 1 or np.isinf(rule.hi))  # "at least 1 question"
+    what = _singular(rule.what) if one else rule.what
     return f"{_amount(rule)} {what}; the bank has {len(rule.members)}"
 
 

@@ -87,10 +87,20 @@ CASES = {
         "  - --total 3: exactly 3 questions in all; the bank has 5\n"
         "  - --topic \"Beta=0:0\": exactly 0 questions from 'Beta'; the bank has 2\n"
         "  - --topic \"Alpha=0:1\": 0 to 1 questions from 'Alpha'; the bank has 2")),
+    "all filters": (Mix(total=4, tags=("t", "u"), exclude=("a",)), (
+        "--total 4: asked for exactly 4 questions in all, the bank has 1 after --tag, "
+        "--exclude")),
+    "at least one": (Mix(counts={"difficulty": {"easy": 1}}, topics={"Beta": (1, None)}), (
+        "no hard questions (not asked for, and no --total) and --topic \"Beta=1\" cannot "
+        "hold together:\n"
+        "  - no hard questions (not asked for, and no --total): exactly 0 hard questions; "
+        "the bank has 2\n"
+        "  - --topic \"Beta=1\": at least 1 question from 'Beta'; the bank has 2\n"
+        "  - 2 questions in the bank are both hard and from 'Beta'")),
     "excluded": (Mix(total=1, require=("d",), exclude=("d",)), (
         "--require d cannot hold: it is also excluded (--exclude d)")),
-    "not tagged": (Mix(total=1, require=("a",), tags=("t",)), (
-        "--require a cannot hold: it has none of the tags t (--tag)")),
+    "not tagged": (Mix(total=1, require=("a",), tags=("t", "u")), (
+        "--require a cannot hold: it has none of the tags t, u (--tag)")),
 }
 
 
@@ -125,3 +135,19 @@ def test_too_many_forms_says_how_many_fit():
     # {a, b, d} and {c, d, e}: two forms share only d; a third would share more
     assert "supports at most 2 form(s) of this mix with at most 1 in common (--overlap 1)" \
         in str(err.value)
+
+
+def test_a_used_question_is_named_with_its_manifest(tmp_path):
+    import dataclasses
+
+    mix = dataclasses.replace(resolve(Mix(total=4, tags=("t", "u"), exclude=("a",)), BANK),
+                              used={"b": "old/exam.json"})
+    with pytest.raises(InfeasibleError) as err:
+        select(BANK, mix, seed=1)
+    assert str(err.value).endswith("the bank has 1 after --tag, --exclude, --exclude-used")
+    mix = dataclasses.replace(resolve(Mix(total=1, require=("b",)), BANK),
+                              used={"b": "old/exam.json"})
+    with pytest.raises(InfeasibleError) as err:
+        select(BANK, mix, seed=1)
+    assert str(err.value) == "--require b cannot hold: it was used in old/exam.json " \
+                             "(--exclude-used)"
