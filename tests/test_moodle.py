@@ -387,3 +387,46 @@ def test_self_check_runs_before_anything_is_written(tmp_path, monkeypatch):
         in result.output
     assert not out.exists()
     assert check_moodle_xml("<quiz>")[0].startswith("not well-formed XML: ")
+
+
+def test_self_check_reads_on_past_a_category():
+    xml = _quiz('<question type="category"><category><text>x</text></category></question>'
+                + _mc("true", ["90", "10"]))
+    assert check_moodle_xml(xml) == ["q: a single-choice question needs a 100 % option"]
+
+
+def test_a_fixed_order_choice_gap_is_not_shuffled_and_names_are_cut_at_a_word(tmp_path):
+    bank = _bank(tmp_path, """topic: T
+questions:
+  - id: fixed
+    difficulty: easy
+    knowledge: recall
+    type: cloze
+    text: "Sixty characters exactly, counting each one of them: {{1}} ok"
+    gaps:
+      - options:
+          - text: "yes"
+            correct: true
+          - text: none of these
+            fixed_order: true
+  - id: sixty
+    difficulty: easy
+    knowledge: recall
+    type: truefalse
+    text: "This question text is exactly sixty characters long, see...."
+    answer: true
+  - id: longer
+    difficulty: easy
+    knowledge: recall
+    type: truefalse
+    text: "This question text is a little more than sixty characters long."
+    answer: true
+""")
+    quiz = ElementTree.fromstring(to_moodle_xml(list(bank.questions), "root"))
+    cloze = quiz.find(".//question[@type='cloze']/questiontext/text").text
+    assert "{1:MULTICHOICE:%100%yes~%0%none of these}" in cloze
+    names = [q.findtext("name/text") for q in quiz.iter("question")
+             if q.get("type") != "category"]
+    assert len("This question text is exactly sixty characters long, see....") == 60
+    assert names[1:] == ["sixty: This question text is exactly sixty characters long, see....",
+                         "longer: This question text is a little more than sixty characters…"]
