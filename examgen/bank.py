@@ -206,17 +206,22 @@ class _Fields:
             return default
 
     def number(self, key: str, default: float, minimum: float = 0,
-               strictly_above: bool = False) -> float:
-        if key not in self.node:
+               strictly_above: bool = False, node: Node | None = None,
+               where: str = "") -> float:
+        """A finite number at ``key`` of the question (or of ``node``, e.g. a gap)."""
+        node = node or self.node
+        if key not in node:
             return default
+        line, what = node.key_lines[key], f"{where}: '{key}'" if where else f"'{key}'"
         try:
-            value = as_number(self.node[key])
+            value = as_number(node[key])
         except ValueProblem as exc:
-            self.report(key, f"'{key}': {exc}")
+            self.report(None, f"{what}: {exc}", line)
             return default
         if value < minimum or (strictly_above and value == minimum):
             relation = ">" if strictly_above else ">="
-            self.report(key, f"'{key}' must be a number {relation} {minimum:g}, not {value:g}")
+            self.report(None, f"{what} must be a number {relation} {minimum:g}, not {value:g}",
+                        line)
             return default
         return value
 
@@ -431,7 +436,7 @@ def _cloze(f: _Fields, common: dict[str, Any]) -> Question:
             if k not in GAP_FIELDS:
                 f.report(None, f"{where}: unknown field '{k}'{suggest(k, GAP_FIELDS)}",
                          item.key_lines[k])
-        points = _gap_points(f, item, where)
+        points = f.number("points", 0, strictly_above=True, node=item, where=where) or None
         if "options" in item:
             options = f.options(item["options"], "gaps", where)
             if options and (len(options) < 2 or sum(o.correct for o in options) != 1):
@@ -446,27 +451,13 @@ def _cloze(f: _Fields, common: dict[str, Any]) -> Question:
     _check_gap_marks(f, str(f.node.get("text", "")), len(items))
     _check_gap_points(f, gaps, common)
     cloze = Cloze(gaps=tuple(gaps), **common)
-    shares = cloze.gap_points() if gaps else ()
-    if any(not float(p).is_integer() for p in shares):
-        f.ctx.warn(f.node.line, f"{f.label}: its gaps are worth "
-                   f"{', '.join(f'{p:g}' for p in shares)} points; Moodle weighs cloze gaps in "
+    if gaps and not cloze.gaps_in_whole_points():
+        shares = ", ".join(f"{p:g}" for p in cloze.gap_points())
+        f.ctx.warn(f.node.line, f"{f.label}: its gaps are worth {shares} points; Moodle "
+                   "weighs cloze gaps in "
                    "whole points only, so 'export moodle' will refuse it: give whole 'points:' "
                    "per gap, or question points that the gaps share evenly")
     return cloze
-
-
-def _gap_points(f: _Fields, item: Node, where: str) -> float | None:
-    if "points" not in item:
-        return None
-    try:
-        points = as_number(item["points"])
-    except ValueProblem as exc:
-        f.report(None, f"{where}: 'points': {exc}", item.key_lines["points"])
-        return None
-    if points <= 0:
-        f.report(None, f"{where}: 'points' must be a number > 0", item.key_lines["points"])
-        return None
-    return points
 
 
 def _check_gap_points(f: _Fields, gaps: list[Gap], common: dict[str, Any]) -> None:

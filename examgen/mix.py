@@ -253,8 +253,5 @@ def _used_ids(manifests: tuple[str, ...]) -> dict[str, str]:
     """Question id -> the earlier exam.json it appeared in (--exclude-used)."""
     used: dict[str, str] = {}
     for name in manifests:
-        ids = read_manifest(Path(name)).question_ids
-        if not ids:
-            raise MixError(f"--exclude-used {name}: no questions in it; is it an exam.json?")
-        used.update((qid, name) for qid in ids)
+        used.update((qid, name) for qid in read_manifest(Path(name)).question_ids)
     return used

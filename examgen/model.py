@@ -197,6 +197,10 @@ class Cloze(BaseQuestion):
         share = self.points / len(self.gaps)
         return tuple(share if g.points is None else g.points for g in self.gaps)
 
+    def gaps_in_whole_points(self) -> bool:
+        """Whether Moodle, which weighs cloze gaps in whole points, can give it its points."""
+        return all(float(p).is_integer() for p in self.gap_points())
+
 
 Question: TypeAlias = (SingleChoice | MultipleChoice | TrueFalse | ShortAnswer | Numeric
                        | OpenQuestion | Cloze)

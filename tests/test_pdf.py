@@ -309,6 +309,7 @@ def test_a_grid_longer_than_a_page_repeats_its_header(tmp_path):
                                        "-o", str(tmp_path)])
     assert result.exit_code == 0, result.output
     pages = [p.extract_text() for p in PdfReader(tmp_path / "key.pdf").pages]
+    # a grid page shows a cell name (a grid row) before its first badge ("easy · recall ·")
     grid_pages = [p for p in pages if "easy/recall" in p.split("·")[0] or "No." in p]
     assert len(grid_pages) >= 2
     assert all(p.count("No.") == 1 and "Answer" in p for p in grid_pages[:2])

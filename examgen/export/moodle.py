@@ -251,7 +251,7 @@ def _gap_text(q: Cloze, text: str) -> str:
 def _cloze(q: Cloze) -> tuple[str, str, str]:
     """Moodle's mark for a cloze question is the sum of its gap weights, whole numbers."""
     weights = q.gap_points()
-    if any(not float(w).is_integer() for w in weights):
+    if not q.gaps_in_whole_points():
         raise ExportError(
             f"{q.file}:{q.line}: question '{q.id}': its gaps are worth "
             f"{', '.join(f'{w:g}' for w in weights)} points, but Moodle weighs cloze gaps in "
