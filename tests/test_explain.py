@@ -97,6 +97,38 @@ CASES = {
         "the bank has 2\n"
         "  - --topic \"Beta=1\": at least 1 question from 'Beta'; the bank has 2\n"
         "  - 2 questions in the bank are both hard and from 'Beta'")),
+    "implied total": (Mix(counts={"difficulty": {"easy": 2, "hard": 2}}, exclude=("a",)), (
+        "4 questions in all (--easy 2 --hard 2, no --total): asked for exactly 4 questions in "
+        "all, the bank has 4 after --exclude, and only 3 of them can appear together (enemy "
+        "groups)")),
+    "topic alone": (Mix(total=1, topics={"Alpha": (3, None)}), (
+        "--topic \"Alpha=3\": asked for 3 questions from 'Alpha', the bank has 2")),
+    "each topic alone": (Mix(total=4, each_topic=3), (
+        "--each-topic 3 ('Alpha'): asked for 3 questions from 'Alpha', the bank has 2")),
+    "topic and each topic": (Mix(total=2, each_topic=1, topics={"Alpha": (1, None)}), (
+        "--total 2, --topic \"Alpha=1\" and --each-topic 1 cannot hold together:\n"
+        "  - --total 2: exactly 2 questions in all; the bank has 5\n"
+        "  - --topic \"Alpha=1\": at least 1 question from 'Alpha'; the bank has 2\n"
+        "  - --each-topic 1 ('Beta'): at least 1 question from 'Beta'; the bank has 2\n"
+        "  - --each-topic 1 ('Gamma'): at least 1 question from 'Gamma'; the bank has 1")),
+    "points all alike": (Mix(total=2, points=(3, None), exclude=("c", "e")), (
+        "--total 2 and --points 3: cannot hold together:\n"
+        "  - --total 2: exactly 2 questions in all; the bank has 3\n"
+        "  - --points 3:: at least 3 points in all; each question is worth 1 point")),
+    "recall, application, each topic": (Mix(counts={"knowledge": {"recall": 1,
+                                                                  "application": 1}},
+                                            each_topic=1), (
+        "--recall 1, --application 1 and --each-topic 1 cannot hold together:\n"
+        "  - --recall 1: exactly 1 recall question; the bank has 3\n"
+        "  - --application 1: exactly 1 application question; the bank has 2\n"
+        "  - --each-topic 1: at least 1 question from each of 3 topics, 3 in all (the "
+        "smallest of them has 1)\n"
+        "  - 2 questions in the bank are both recall and from 'Alpha'\n"
+        "  - 1 question in the bank is both recall and from 'Beta'\n"
+        "  - 0 questions in the bank are both recall and from 'Gamma'\n"
+        "  - 0 questions in the bank are both application and from 'Alpha'\n"
+        "  - 1 question in the bank is both application and from 'Beta'\n"
+        "  - 1 question in the bank is both application and from 'Gamma'")),
     "excluded": (Mix(total=1, require=("d",), exclude=("d",)), (
         "--require d cannot hold: it is also excluded (--exclude d)")),
     "not tagged": (Mix(total=1, require=("a",), tags=("t", "u")), (
@@ -111,6 +143,40 @@ def test_the_message_names_the_conflict(name):
         select(BANK, resolve(mix, BANK), seed=1)
     assert str(err.value) == message
     assert err.value.exit_code == 1
+    # the flags to name in a blueprint or usage hint: each one the message starts with
+    head = message.split(" cannot hold", 1)[0].split(": asked for", 1)[0]
+    assert err.value.conflict and all(flag in head for flag in err.value.conflict)
+
+
+def _bank(*questions: TrueFalse) -> Bank:
+    return Bank(Path("b"), questions, "x")
+
+
+def test_each_topic_summary_counts_every_topic():
+    six = _bank(*(_q(f"{t}{i}", "easy/recall", t) for t in ("Alpha", "Beta", "Gamma")
+                  for i in (1, 2)))
+    with pytest.raises(InfeasibleError) as err:
+        select(six, resolve(Mix(total=5, each_topic=2), six), seed=1)
+    assert str(err.value) == (
+        "--total 5 and --each-topic 2 cannot hold together:\n"
+        "  - --total 5: exactly 5 questions in all; the bank has 6\n"
+        "  - --each-topic 2: at least 2 questions from each of 3 topics, 6 in all (the "
+        "smallest of them has 2)")
+
+
+def test_points_of_enemies_count_once_at_their_best():
+    half = _bank(_q("x", "easy/recall", "A", 0.5, group="g"),
+                 _q("y", "easy/recall", "A", 0.5, group="g"), _q("z", "easy/recall", "A", 0.5))
+    with pytest.raises(InfeasibleError) as err:
+        select(half, resolve(Mix(total=2, points=(1.5, None)), half), seed=1)
+    assert str(err.value) == ("--points 1.5:: asked for 1.5 points, but all eligible "
+                              "questions together give at most 1")
+    assert err.value.conflict == ("--points 1.5:",)
+
+
+def test_points_exactly_at_the_most_the_bank_gives():
+    (exam,) = select(BANK, resolve(Mix(total=4, points=(7, 7)), BANK), seed=1)
+    assert [q.id for q in exam] == ["a", "c", "d", "e"]
 
 
 def test_dropping_any_named_rule_makes_the_mix_feasible():
@@ -135,6 +201,9 @@ def test_too_many_forms_says_how_many_fit():
     # {a, b, d} and {c, d, e}: two forms share only d; a third would share more
     assert "supports at most 2 form(s) of this mix with at most 1 in common (--overlap 1)" \
         in str(err.value)
+    with pytest.raises(InfeasibleError) as err:
+        select(BANK, resolve(Mix(total=3), BANK), seed=1, forms=2)
+    assert str(err.value).startswith("--forms 2: the bank supports at most 1 form(s) of this mix")
 
 
 def test_a_used_question_is_named_with_its_manifest(tmp_path):

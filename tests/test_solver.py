@@ -166,6 +166,31 @@ def test_forms_are_disjoint_and_each_meets_the_mix(sample_bank):
     assert len(ids) == len(set(ids))
 
 
+def test_two_forms_share_nothing_and_overlap_is_allowed_not_forced(sample_bank):
+    mix = _sample_mix(sample_bank, difficulty={"easy": 3, "hard": 2})
+    for seed in range(3):
+        a, b = select(sample_bank, mix, seed=seed, forms=2)
+        assert not {q.id for q in a} & {q.id for q in b}
+    shared = [len({q.id for q in a} & {q.id for q in b})
+              for a, b in (select(sample_bank, mix, seed=seed, forms=2, overlap=1)
+                           for seed in range(5))]
+    assert max(shared) <= 1 and min(shared) == 0
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_pruning_interchangeable_questions_keeps_the_optimum(data):
+    """Many questions alike in every way a rule can see: the reduction must be exact."""
+    bank = data.draw(banks(min_size=12, max_size=40))
+    mix_data = data.draw(feasible_mixes(bank))
+    mix = resolve(Mix.from_mapping(dict(mix_data), str), bank)
+    forms, seed = data.draw(st.integers(1, 2)), data.draw(st.integers(0, 2**31))
+    candidates = eligible(bank, mix)
+    rules = constraints(candidates, mix)
+    pruned = _Model(candidates, rules, forms, 0, seed, mix).solve()
+    assert pruned == _Model(candidates, rules, forms, 0, seed, mix, prune=False).solve()
+
+
 def test_forms_with_overlap_share_at_most_that_many(sample_bank):
     mix = _sample_mix(sample_bank, cells={"hard/recall": 4}, total=6)
     forms = select(sample_bank, mix, seed=5, forms=3, overlap=2)
