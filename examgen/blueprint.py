@@ -10,11 +10,13 @@ from typing import Any
 from .errors import BankError, Problem, suggest
 from .limits import SETTINGS, check_setting
 from .model import PAPERS
-from .values import ValueProblem, as_whole
+from .scoring import SCHEMES
+from .values import ValueProblem, as_bool, as_whole
 from .yamlio import Node, Scalar, read_yaml
 
 HEADER_KEYS = ("title", "course", "date", "duration", "instructions")
-SETTING_KEYS = ("layout", "paper", "variants", "forms", "overlap", "seed")
+SETTING_KEYS = ("layout", "paper", "variants", "forms", "overlap", "seed", "copies", "sheet",
+                "scoring")
 BLUEPRINT_KEYS = (*HEADER_KEYS, *SETTING_KEYS, "mix")
 
 
@@ -74,7 +76,8 @@ def load_blueprint(path: Path) -> Blueprint:
 
 
 def _settings(data: Node, report: Callable[[int, str], None]) -> dict[str, Any]:
-    """variants, forms, overlap, seed (whole numbers in the shared limits), layout, paper."""
+    """variants, forms, overlap, seed, copies (whole numbers in the shared limits), layout,
+    paper, sheet and scoring."""
     settings: dict[str, Any] = {}
     for key in SETTINGS:
         if key in data:
@@ -87,6 +90,17 @@ def _settings(data: Node, report: Callable[[int, str], None]) -> dict[str, Any]:
             if problem:
                 report(data.key_lines[key], problem)
             settings[key] = number
+    if "sheet" in data:
+        try:
+            settings["sheet"] = as_bool(data["sheet"])
+        except ValueProblem as exc:
+            report(data.key_lines["sheet"], f"'sheet': {exc}")
+    scoring = data.get("scoring")
+    if scoring is not None:
+        if scoring in SCHEMES:
+            settings["scoring"] = str(scoring)
+        else:
+            report(data.key_lines["scoring"], f"'scoring' must be one of {', '.join(SCHEMES)}")
     for key in ("layout", "paper"):
         setting = data.get(key)
         if setting is None:

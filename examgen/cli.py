@@ -23,6 +23,8 @@ from .model import PAPERS, Bank, Exam, Level
 from .options import bank_option, flag_mix, mix_options, out_option, seed_option
 from .outputs import MANIFEST, PDF_NAME, render_outputs
 from .render.layout import load_layout
+from .scoring import DEFAULT_SCHEME, SCHEMES
+from .sheet import plan_sheets
 
 BUG_EXIT = 70  # EX_SOFTWARE: examgen itself failed, whatever the input
 
@@ -120,15 +122,26 @@ def _paint(text: str, level: Level | None) -> str:
               help="Layout for the PDFs: default, de, or a layout folder.")
 @click.option("--paper", type=click.Choice(sorted(PAPERS)), help="Paper size (default a4).")
 @click.option("--pdf/--no-pdf", default=True, help="Write the PDFs (default) or only exam.json.")
+@click.option("--sheet", is_flag=True, default=None,
+              help="Add machine-readable answer sheets (sheets.pdf) for examgen grade.")
+@click.option("--copies", type=click.IntRange(*SETTINGS["copies"]),
+              help="With --sheet: numbered copies; variants cycle A, B, ... (default: one "
+                   "per variant).")
+@click.option("--scoring", type=click.Choice(SCHEMES),
+              help="With --sheet: how multiple-response questions score on paper "
+                   "(default moodle, as the Moodle export).")
 @out_option
 @click.pass_context
 def build(ctx: click.Context, /, bank_dir: Path, blueprint: Path | None, seed: int | None,
           variants: int | None, forms: int | None, overlap: int | None,
           from_manifest: Path | None, layout: str | None, paper: str | None, pdf: bool,
+          sheet: bool | None, copies: int | None, scoring: str | None,
           out_dir: Path, **flags: Any) -> None:
     """Select questions for the mix with a 0-1 program and write the exam.
 
     Example: examgen build --easy 5 --hard 2 --seed 7
+
+    For paper grading: examgen build --easy 5 --hard 2 --variants 2 --sheet --copies 120
     """
     plan = load_blueprint(blueprint) if blueprint else Blueprint()
     if from_manifest:
@@ -140,9 +153,23 @@ def build(ctx: click.Context, /, bank_dir: Path, blueprint: Path | None, seed: i
     header = {**header, "layout": _first(layout, plan.settings.get("layout"),
                                          header.get("layout"), "default"),
               "paper": _first(paper, plan.settings.get("paper"), header.get("paper"), "a4")}
+    with_sheets = _first(sheet, plan.settings.get("sheet"), False)
+    copies = _first(copies, plan.settings.get("copies"), 0)
+    scoring = _first(scoring, plan.settings.get("scoring"), DEFAULT_SCHEME)
+    if copies and not with_sheets:
+        raise MixError("--copies numbers answer sheets: add --sheet (or 'sheet: true' in the "
+                       "blueprint)")
+    if with_sheets:  # the exam's instructions send students to the sheet and its rules
+        header["answer_sheet"] = scoring
     manifest = to_manifest(exams, bank, str(bank.path), mix, header)
-    chosen = load_layout(header["layout"], header["paper"]) if pdf else None
-    files = render_outputs(exams, manifest, chosen, header["paper"])
+    chosen = load_layout(header["layout"], header["paper"]) if pdf or with_sheets else None
+    plan_of_sheets = None
+    if with_sheets:
+        assert chosen is not None
+        plan_of_sheets = plan_sheets(exams, manifest, copies, chosen.settings["sheet"][
+            "student_digits"], header["paper"], chosen.labels, scoring)
+    files = render_outputs(exams, manifest, chosen if pdf else None, header["paper"],
+                           plan_of_sheets)
     replaced = _write_build(out_dir, files)
     _print_summary(exams, out_dir, list(files), replaced)
 
@@ -238,6 +265,37 @@ def _print_summary(exams: list[Exam], out_dir: Path, names: list[str], replaced:
     click.echo(f"wrote {', '.join(str(out_dir / n) for n in names)}")
     if replaced:
         click.echo(replaced)
+
+
+@main.command()
+@click.argument("scans", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--manifest", type=click.Path(path_type=Path), default=Path("out/exam.json"),
+              show_default=True, help="The exam.json of the build with --sheet.")
+@bank_option
+@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path),
+              default=Path("results"), show_default=True,
+              help="Folder for results.csv, responses.csv, the review and annotated copies.")
+@click.option("--overrides", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A review.csv with decisions filled in: apply them and grade again.")
+@click.option("--scale", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Grading scale: lines of threshold and grade, e.g. '50%  4.0'.")
+@click.option("--workers", type=click.IntRange(1, 64), help="Processes (default: all cores).")
+@click.pass_context
+def grade(ctx: click.Context, /, scans: tuple[Path, ...], manifest: Path, bank_dir: Path,
+          out_dir: Path, overrides: Path | None, scale: Path | None,
+          workers: int | None) -> None:
+    """Grade scanned answer sheets (PDF, PNG, JPEG, TIFF, or folders of them).
+
+    Example: examgen grade scans/*.pdf --manifest out/exam.json -o results
+    """
+    from .grade.command import run_grade
+
+    report = run_grade(list(scans), manifest, _explicit_bank(ctx, bank_dir), out_dir,
+                       overrides, scale, workers)
+    for line in report.lines:
+        click.echo(line)
+    if report.bad_input:
+        ctx.exit(2)
 
 
 @main.group()

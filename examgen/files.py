@@ -42,10 +42,12 @@ def write_set(folder: Path, files: Mapping[str, bytes | str], last: str,
     folder.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.", suffix=".tmp"))
     try:
-        for name, data in files.items():
+        for name, data in files.items():  # a name may hold a subfolder: annotated/x.pdf
+            (staging / name).parent.mkdir(parents=True, exist_ok=True)
             (staging / name).write_bytes(_bytes(data))
             os.chmod(staging / name, 0o644)
         for name in sorted(files, key=lambda n: n == last):
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
             os.replace(staging / name, folder / name)
         for name in remove:
             (folder / name).unlink(missing_ok=True)

@@ -9,6 +9,7 @@ SETTINGS: dict[str, tuple[int, int | None]] = {
     "forms": (1, 50),
     "overlap": (0, None),
     "seed": (0, None),
+    "copies": (1, 5000),  # numbered answer-sheet copies
 }
 
 

@@ -70,6 +70,7 @@ class Manifest:
     forms: tuple[ManifestForm, ...]
     mix: dict[str, Any] = field(default_factory=dict)
     header: dict[str, Any] = field(default_factory=dict)
+    sheets: dict[str, Any] | None = None  # the answer sheets' plan, with --sheet
 
     @property
     def question_ids(self) -> list[str]:
@@ -140,8 +141,11 @@ class _Reader:
                            for f in forms)
         else:
             parsed = (self.form(data, ""),)
+        sheets = data.get("sheets")
+        if sheets is not None and not isinstance(sheets, dict):
+            self.fail("'sheets' must be a JSON object", "sheets")
         return Manifest(self.path, seed, bank["path"], bank.get("digest", ""), parsed, mix,
-                        header)
+                        header, sheets)
 
     def form(self, data: Any, name: Any) -> ManifestForm:
         if not isinstance(data, dict) or not isinstance(name, str):

@@ -15,6 +15,8 @@ from .manifest import ManifestJSON, dumps
 from .model import Exam
 from .render.layout import Layout
 from .render.pdf import render_exam, render_key
+from .render.sheet import render_sheets
+from .sheet import SheetPlan
 
 _RENDERERS = {"exam": render_exam, "key": render_key}
 _PARALLEL_FROM = 6  # documents; below this, starting workers costs more than it saves
@@ -23,8 +25,9 @@ _job: tuple[list[Exam], Layout, dict[str, Any], str] | None = None
 
 
 # Every PDF name pdf_name can give: what a later build into the same folder may replace.
-PDF_NAME = re.compile(r"(exam|key)(-f[0-9]+)?(-[A-Z]+)?\.pdf")
+PDF_NAME = re.compile(r"(exam|key)(-f[0-9]+)?(-[A-Z]+)?\.pdf|sheets\.pdf")
 MANIFEST = "exam.json"
+SHEETS = "sheets.pdf"
 
 
 def pdf_name(kind: str, exam: Exam, variant: str) -> str:
@@ -38,8 +41,9 @@ def pdf_name(kind: str, exam: Exam, variant: str) -> str:
 
 
 def render_outputs(exams: list[Exam], manifest: ManifestJSON, layout: Layout | None,
-                   paper: str = "a4") -> dict[str, bytes | str]:
-    """exam.json and, unless ``layout`` is None, an exam and a key PDF per variant.
+                   paper: str = "a4", sheets: SheetPlan | None = None) -> dict[str, bytes | str]:
+    """exam.json and, unless ``layout`` is None, an exam and a key PDF per variant, and
+    with ``sheets`` the answer sheets of every copy (sheets.pdf).
 
     The manifest lists the files it belongs with (``files``).
     """
@@ -47,9 +51,17 @@ def render_outputs(exams: list[Exam], manifest: ManifestJSON, layout: Layout | N
         (kind, e, v) for e, exam in enumerate(exams) for v in range(len(exam.variants))
         for kind in _RENDERERS]
     names = [pdf_name(kind, exams[e], exams[e].variants[v].name) for kind, e, v in tasks]
+    if sheets is not None and layout is not None:
+        names.append(SHEETS)
+    if sheets is not None:
+        manifest = {**manifest, "sheets": sheets.to_json()}
     files: dict[str, bytes | str] = {MANIFEST: dumps({**manifest, "files": [MANIFEST, *names]})}
     if layout is None:
         return files
+    if sheets is not None:
+        files[SHEETS] = render_sheets(list(sheets.copies), sheets.layouts, exams, layout,
+                                      manifest.get("header", {}), paper, sheets.exam,
+                                      sheets.scoring)
     global _job
     _job = (exams, layout, manifest.get("header", {}), paper)
     try:
@@ -61,7 +73,7 @@ def render_outputs(exams: list[Exam], manifest: ManifestJSON, layout: Layout | N
             documents = [_render(task) for task in tasks]
     finally:
         _job = None
-    files.update(zip(names, documents, strict=True))
+    files.update(zip(names[:len(tasks)], documents, strict=True))
     return files
 
 

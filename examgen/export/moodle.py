@@ -33,10 +33,8 @@ from ..model import (
     assert_never,
     format_number,
 )
+from ..scoring import GRADES, moodle_grades
 
-# Moodle's grade options (question_bank::fraction_options_full), in percent.
-GRADES = (100, 90, 83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.33333, 30, 25, 20,
-          16.66667, 14.28571, 12.5, 11.11111, 10, 5, 0)
 # In a cloze gap every character Moodle's parser gives meaning to is written as an entity;
 # '&' as '&#38;', since the parser will not end an answer on '&amp;' (so 'AT&' would swallow
 # the rest of the text).
@@ -59,21 +57,6 @@ def to_moodle_xml(questions: list[Question], root: str) -> str:
     if problems:
         raise ExportError("the Moodle XML would not import cleanly:\n  " + "\n  ".join(problems))
     return xml
-
-
-def share(count: int) -> float:
-    """The grade each of ``count`` options gets so that they add up to 100 %."""
-    exact = 100 / count
-    for grade in GRADES:
-        if abs(grade - exact) / 100 < 1e-5:
-            return grade
-    raise ValueError(count)
-
-
-def _penalty_share(count: int) -> float:
-    """What a wrong option costs: 100 % spread over the wrong ones, in Moodle's steps."""
-    exact = 100 / count
-    return max(g for g in GRADES if g <= exact + 1e-9)
 
 
 def _cdata(text: str) -> str:
@@ -173,21 +156,14 @@ def _feedbacks() -> str:
 
 def _multichoice(q: ChoiceQuestion) -> tuple[str, str, str]:
     single = isinstance(q, SingleChoice)
-    right = sum(o.correct for o in q.options)
-    wrong = len(q.options) - right
-    grades: list[float]
-    if single:
-        grades = [100 if o.correct else 0 for o in q.options]
-    else:
-        try:
-            gain = share(right)
-        except ValueError:
-            raise ExportError(
-                f"{q.file}:{q.line}: question '{q.id}' has {right} correct options; Moodle "
-                f"cannot split 100 % into {right} equal grades it accepts (it can for 1-10 "
-                "or 20): mark fewer options correct or split the question") from None
-        loss = -_penalty_share(wrong) if wrong else 0
-        grades = [gain if o.correct else loss for o in q.options]
+    try:
+        grades = moodle_grades(q)
+    except ValueError:
+        right = sum(o.correct for o in q.options)
+        raise ExportError(
+            f"{q.file}:{q.line}: question '{q.id}' has {right} correct options; Moodle "
+            f"cannot split 100 % into {right} equal grades it accepts (it can for 1-10 "
+            "or 20): mark fewer options correct or split the question") from None
     shuffle = "false" if any(o.fixed_order for o in q.options) else "true"
     body = (f"    <single>{'true' if single else 'false'}</single>\n"
             f"    <shuffleanswers>{shuffle}</shuffleanswers>\n"

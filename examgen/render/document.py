@@ -38,6 +38,9 @@ def template_context(exam: Exam, variant: Variant, header: dict[str, Any]) -> di
         "total_points": f"{exam.total_points:g}",
         "has_single": any(isinstance(q, SingleChoice) for q in exam.questions),
         "has_multiple": any(isinstance(q, MultipleChoice) for q in exam.questions),
+        # with answer sheets: the scoring scheme of multiple-response questions (its label
+        # is scoring_<scheme>), else empty
+        "answer_sheet": header.get("answer_sheet", "").replace("-", "_"),
     }
 
 

@@ -19,11 +19,13 @@ RANGES: dict[str, dict[str, tuple[float, float]]] = {
     "margins": {"top": (5, 60), "bottom": (5, 60), "left": (5, 60), "right": (5, 60)},
     "fonts": {"size": (6, 24), "leading": (6, 60), "title_size": (8, 48),
               "small_size": (5, 20)},
+    "sheet": {"student_digits": (1, 12)},
 }
 LINE_SPACING = (4.0, 25.0)  # open_line_spacing, mm
 COLOURS = ("accent", "rule", "correct", "green", "yellow", "red")
 BLOCKS = ("header", "instructions", "key_header")
-SECTIONS = ("paper", "margins", "fonts", "colours", "labels", "templates", "open_line_spacing")
+SECTIONS = ("paper", "margins", "fonts", "colours", "labels", "templates", "open_line_spacing",
+            "sheet")
 MIN_TEXT_WIDTH, MIN_TEXT_HEIGHT = 100.0, 150.0  # mm the margins must leave for the text
 _HEX = re.compile(r"#[0-9a-fA-F]{6}")
 
@@ -100,6 +102,7 @@ class _Checker:
     def section(self, name: str, data: Node) -> dict[str, Any]:
         allowed: tuple[str, ...] = {
             "margins": tuple(RANGES["margins"]), "fonts": tuple(RANGES["fonts"]),
+            "sheet": tuple(RANGES["sheet"]),
             "colours": COLOURS, "templates": BLOCKS, "labels": self.labels}[name]
         out: dict[str, Any] = {}
         for key, value in data.items():
@@ -107,6 +110,11 @@ class _Checker:
             if allowed and key not in allowed:
                 self.report(line, f"unknown {name[:-1] if name != 'labels' else 'label'} "
                                   f"'{key}'{suggest(key, allowed)}; valid: {', '.join(allowed)}")
+            elif name == "sheet":
+                digits = self.number(value, where, RANGES[name][key], line)
+                if not float(digits).is_integer():
+                    self.report(line, f"{where} must be a whole number, not {digits:g}")
+                out[key] = int(digits)
             elif name in RANGES:
                 out[key] = self.number(value, where, RANGES[name][key], line)
             elif name == "colours":

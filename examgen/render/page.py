@@ -73,6 +73,10 @@ class Page:
             cached = self.cache[key] = StableParagraph(markup, getattr(self, style))
         return cached
 
+    def label_text(self, text: str) -> str:
+        """A layout's own words (labels), in the light markup like every label."""
+        return to_reportlab(text, self.mono)
+
     def label(self, key: str) -> str:
         return to_reportlab(self.layout.labels[key], self.mono)
 

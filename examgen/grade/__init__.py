@@ -1,0 +1,1 @@
+"""Grading paper exams from scans of examgen's answer sheets (``examgen grade``)."""

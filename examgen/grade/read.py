@@ -1,0 +1,182 @@
+"""One scanned page read: find the markers, map the page, decode its QR code, measure boxes.
+
+The page is mapped onto the sheet's own coordinates through the four corner markers (a
+homography: rotation, scale and perspective at once) and flattened against its own
+paper (uneven light, grey paper). Every box is then measured where the manifest says it
+is, and judged against the page's own blank boxes; a box that is neither clearly empty
+nor clearly ticked nor clearly filled is ``unsure`` and goes to a person.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+import cv2
+import numpy as np
+import zxingcpp
+
+from ..sheet import BOX, QR_SIZE, SheetPage, parse_qr
+
+SCALE = 200 / 72  # pixels per point of the mapped page: 200 dpi
+_DETECT_WIDTH = 900  # markers are found on a copy about this wide (12 mm = 50 px at A4)
+_INSET = 0.9 * 72 / 25.4  # measured inside a box: clear of its border and a slight shift
+
+# Thresholds on a box's ink, above the page's blank boxes (0 = paper, 1 = black).
+EMPTY_BELOW = 0.05  # mean ink: less is empty (blank boxes measure below 0.02)
+TICKED_FROM = 0.09  # mean ink: more is a mark (the lightest ticks measure 0.12); between: unsure
+FILLED_FROM = 0.80  # share of inked pixels: more is a filled (cancelled) box
+TICKED_BELOW = 0.68  # share of inked pixels: a mark covers less; between: unsure
+
+
+class State(str, Enum):
+    EMPTY = "empty"
+    TICKED = "ticked"
+    CANCELLED = "cancelled"  # filled in completely: the student took the mark back
+    UNSURE = "unsure"
+
+
+@dataclass(frozen=True)
+class Located:
+    """A page mapped onto sheet coordinates, with what its QR code says."""
+
+    image: np.ndarray  # grey, SCALE pixels per point, the sheet's page size
+    ink: np.ndarray  # 0..1 per pixel, against the page's own paper
+    qr: tuple[str, int, str, int] | None  # exam id, copy, variant key, page
+    qr_text: str
+
+
+def locate(gray: np.ndarray, template: SheetPage) -> Located | str:
+    """Map a scan onto the page size and markers of ``template`` (every page of a paper
+    size has its markers in the same places), or say why not."""
+    width, height = template.width, template.height
+    src, dst = _marker_points(gray, template)
+    if len(src) < 12:
+        return ("the corner markers were not found (at least 3 of 4 are needed): is the page "
+                "a sheet of this exam, scanned whole?")
+    matrix, _ = cv2.findHomography(np.array(src, np.float32), np.array(dst, np.float32),
+                                   cv2.RANSAC, 6.0)
+    if matrix is None:
+        return "the corner markers do not fit together: is the page folded?"
+    size = (round(width * SCALE), round(height * SCALE))
+    image = cv2.warpPerspective(gray, matrix, size, flags=cv2.INTER_LINEAR,
+                                borderMode=cv2.BORDER_REPLICATE)
+    text = _read_qr(image, template)
+    return Located(image, _ink(image), parse_qr(text) if text else None, text)
+
+
+def _marker_points(gray: np.ndarray, template: SheetPage
+                   ) -> tuple[list[tuple[float, float]], list[tuple[float, float]]]:
+    """Corner correspondences scan -> mapped page, from every marker found (4 each)."""
+    factor = min(1.0, _DETECT_WIDTH / max(gray.shape))
+    small = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA) \
+        if factor < 1 else gray
+    corners, ids, _ = _detector().detectMarkers(small)
+    src: list[tuple[float, float]] = []
+    dst: list[tuple[float, float]] = []
+    if ids is None:
+        return src, dst
+    seen = set()
+    for quad, found in zip(corners, ids.ravel(), strict=True):
+        marker = int(found)
+        if not 0 <= marker < len(template.markers) or marker in seen:
+            continue
+        seen.add(marker)
+        refined = _refine(gray, quad.reshape(4, 2) / factor)
+        for (sx, sy), (px, py) in zip(refined, template.marker_corners(marker), strict=True):
+            src.append((float(sx), float(sy)))
+            dst.append((px * SCALE, (template.height - py) * SCALE))
+    return src, dst
+
+
+def _refine(gray: np.ndarray, quad: np.ndarray) -> np.ndarray:
+    """Corners found on the small copy, sharpened on the full scan."""
+    points = quad.astype(np.float32).reshape(-1, 1, 2)
+    window = max(2, int(max(gray.shape) / _DETECT_WIDTH * 2))
+    criteria = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 0.05)
+    try:
+        cv2.cornerSubPix(gray, points, (window, window), (-1, -1), criteria)
+    except cv2.error:
+        return quad
+    return points.reshape(4, 2)
+
+
+_detectors: list[cv2.aruco.ArucoDetector] = []
+
+
+def _detector() -> cv2.aruco.ArucoDetector:
+    if not _detectors:
+        dictionary = cv2.aruco.getPredefinedDictionary(cv2.aruco.DICT_4X4_50)
+        _detectors.append(cv2.aruco.ArucoDetector(dictionary, cv2.aruco.DetectorParameters()))
+    return _detectors[0]
+
+
+def _read_qr(image: np.ndarray, template: SheetPage) -> str:
+    """The QR code's text, read where the sheet put it (with room for a slight shift)."""
+
+    room = 6 * 72 / 25.4
+    x, y, w, h = box_pixels(template, template.qr[0] - room, template.qr[1] - room,
+                            QR_SIZE + 2 * room, QR_SIZE + 2 * room)
+    crop = image[max(0, y):y + h, max(0, x):x + w]
+    for found in zxingcpp.read_barcodes(crop):
+        if found.text.startswith("EXAMGEN"):
+            return str(found.text)
+    return ""
+
+
+def _ink(image: np.ndarray) -> np.ndarray:
+    """How dark each pixel is against the paper around it (0 paper, 1 black).
+
+    The paper is the brightest level nearby: a max filter wider than any box (so a filled
+    box does not count as paper), computed small and smoothed, so that shadows, grey paper
+    and uneven light cancel out.
+    """
+    small = cv2.resize(image, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (15, 15))
+    paper = cv2.GaussianBlur(cv2.dilate(small, kernel), (0, 0), 4)
+    paper = cv2.resize(paper, (image.shape[1], image.shape[0]), interpolation=cv2.INTER_LINEAR)
+    ink = 1.0 - image.astype(np.float32) / np.maximum(paper.astype(np.float32), 40.0)
+    return np.clip(ink, 0.0, 1.0)
+
+
+@dataclass(frozen=True)
+class BoxReading:
+    state: State
+    ink: float  # mean ink inside, above the blank level
+    cover: float  # share of clearly inked pixels inside
+
+
+def measure(located: Located, page: SheetPage) -> list[BoxReading]:
+    """Every box of the page, in the page's order, judged against its blank boxes."""
+    ink = located.ink
+    side = BOX - 2 * _INSET
+    means, covers = [], []
+    for box in page.boxes:
+        x0 = int(round((box.x + _INSET) * SCALE))
+        y0 = int(round((page.height - box.y - BOX + _INSET) * SCALE))
+        n = max(1, int(round(side * SCALE)))
+        inner = ink[y0:y0 + n, x0:x0 + n]
+        means.append(float(inner.mean()) if inner.size else 0.0)
+        covers.append(float((inner > 0.45).mean()) if inner.size else 0.0)
+    blank = float(np.median(means)) if means else 0.0
+    return [BoxReading(_judge(m - blank, c), m - blank, c)
+            for m, c in zip(means, covers, strict=True)]
+
+
+def _judge(ink: float, cover: float) -> State:
+    if cover >= FILLED_FROM:
+        return State.CANCELLED
+    if cover >= TICKED_BELOW:
+        return State.UNSURE
+    if ink >= TICKED_FROM:
+        return State.TICKED
+    if ink >= EMPTY_BELOW:
+        return State.UNSURE
+    return State.EMPTY
+
+
+def box_pixels(page: SheetPage, x: float, y: float, w: float, h: float
+               ) -> tuple[int, int, int, int]:
+    """A rectangle of the page (points, from bottom-left) in mapped-image pixels."""
+    return (int(x * SCALE), int((page.height - y - h) * SCALE), int(w * SCALE),
+            int(h * SCALE))

@@ -1,0 +1,261 @@
+"""examgen grade end to end: answer sheets built, filled and scanned by the simulator,
+graded from the command line, and every result compared with what the simulated students
+meant. The expected points are computed here from the YAML's correct options, not by
+examgen's scoring."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from examgen.cli import main
+from tests.oracle import read_bank
+from tests.scansim import PHONE, SCANNER, Truth, encode, load_plan, simulate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), \
+        result.exception
+    return result.exit_code, result.output
+
+
+@pytest.fixture(scope="module")
+def exam(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("exam")
+    code, output = _run("build", "--bank", ROOT / "bank", "--total", "14", "--seed", "11",
+                        "--variants", "2", "--sheet", "--copies", "7", "--scoring",
+                        "all-or-nothing", "-o", out)
+    assert code == 0, output
+    return out
+
+
+@pytest.fixture(scope="module")
+def scans(exam, tmp_path_factory) -> tuple[Path, dict[int, Truth]]:
+    folder = tmp_path_factory.mktemp("scans")
+    truths = simulate(exam / "exam.json", exam / "sheets.pdf", folder, SCANNER, 3,
+                      copies=[1, 2, 3, 4])
+    truths |= simulate(exam / "exam.json", exam / "sheets.pdf", folder, SCANNER, 4,
+                       copies=[5], as_pdf=True)
+    truths |= simulate(exam / "exam.json", exam / "sheets.pdf", folder, PHONE, 5, copies=[6])
+    return folder, truths
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def _expected_points(exam: Path, truth: Truth) -> dict[str, float]:
+    """Points per question from the YAML's own answers (all-or-nothing), read by the test
+    oracle, not by examgen: a box's value is the option's index in the bank."""
+    bank = read_bank(ROOT / "bank")
+    out = {}
+    for q in json.loads((exam / "exam.json").read_text())["questions"]:
+        source, ticked = bank[q["id"]], truth.ticked.get(q["id"], set())
+        if source.type in ("single", "multiple"):
+            correct = {str(i) for i, (_, right) in enumerate(source.options) if right}
+            out[q["id"]] = float(source.points) if ticked == correct else 0.0
+        elif source.type == "truefalse":
+            answer = "true" if source.answer else "false"
+            out[q["id"]] = float(source.points) if ticked == {answer} else 0.0
+        else:  # the grader ticked a score box
+            out[q["id"]] = float(next(iter(ticked)))
+    return out
+
+
+def test_sheets_are_drawn_for_every_copy_with_its_variant(exam):
+    plan = load_plan(exam / "exam.json")
+    assert [(c.number, c.variant) for c in plan.copies] == [
+        (1, "A"), (2, "B"), (3, "A"), (4, "B"), (5, "A"), (6, "B"), (7, "A")]
+    from pypdf import PdfReader
+
+    reader = PdfReader(exam / "sheets.pdf")
+    pages = sum(len(plan.layouts[c.key].pages) for c in plan.copies)
+    assert len(reader.pages) == pages
+    text = reader.pages[1].extract_text()
+    assert "Copy 2" in text and "Variant B" in text and "Student number" in text
+
+
+def test_marker_cells_are_opencvs_aruco_markers():
+    from examgen.sheet import MARKER_CELLS
+
+    dictionary = cv2.aruco.getPredefinedDictionary(cv2.aruco.DICT_4X4_50)
+    for marker, cells in enumerate(MARKER_CELLS):
+        image = cv2.aruco.generateImageMarker(dictionary, marker, 6)
+        assert cells == "".join("1" if v == 0 else "0" for v in image.ravel())
+
+
+def test_graded_points_equal_what_the_students_meant(exam, scans, tmp_path):
+    folder, truths = scans
+    code, output = _run("grade", folder, "--manifest", exam / "exam.json", "-o", tmp_path)
+    assert code == 0, output
+    assert "graded 6 sheets from 6 pages" in output
+    rows = {int(r["copy"]): r for r in _rows(tmp_path / "results.csv")}
+    assert set(rows) == set(truths)
+    review = _rows(tmp_path / "review.csv")
+    flagged = {(int(r["copy"]), r["item"]) for r in review}
+    for number, truth in truths.items():
+        row = rows[number]
+        expected = _expected_points(exam, truth)
+        if not any(copy == number for copy, _ in flagged):
+            assert row["student"] == truth.student
+            assert row["status"] == "ok"
+            assert float(row["total"]) == pytest.approx(sum(expected.values()))
+        for qid, points in expected.items():
+            if (number, qid) not in flagged:
+                assert float(row[qid]) == pytest.approx(points), (number, qid)
+    scanner_flags = [f for f in flagged if f[0] != 6]
+    assert scanner_flags == [], f"scanner-like pages read in full: {review}"
+    assert (tmp_path / "review.html").read_text().startswith("<!doctype html>")
+    annotated = sorted(p.name for p in (tmp_path / "annotated").iterdir())
+    assert len(annotated) == 6 and f"{truths[1].student}.pdf" in annotated
+
+
+def test_responses_name_bank_options_not_printed_letters(exam, scans, tmp_path):
+    folder, truths = scans
+    _run("grade", folder, "--manifest", exam / "exam.json", "-o", tmp_path)
+    manifest = json.loads((exam / "exam.json").read_text())
+    types = {q["id"]: q["type"] for q in manifest["questions"]}
+    seen_b = False
+    for row in _rows(tmp_path / "responses.csv"):
+        truth = truths[int(row["copy"])]
+        if row["status"] == "review":
+            continue
+        ticked = truth.ticked.get(row["question"], set())
+        if types[row["question"]] in ("single", "multiple"):
+            letters = ";".join("abcdefghij"[int(v)] for v in sorted(ticked, key=int))
+            assert row["response"] == letters
+            seen_b |= row["variant"] == "B"
+        elif types[row["question"]] == "truefalse":
+            assert row["response"] == ";".join(sorted(ticked))
+    assert seen_b, "variant B shuffles options: its responses must be mapped back"
+
+
+def test_decisions_from_the_review_file_close_every_open_mark(exam, scans, tmp_path):
+    folder, truths = scans
+    first = tmp_path / "first"
+    # hide copy 1's answer to a question under a smudge the reader cannot decide
+    smudged = tmp_path / "smudged"
+    shutil.copytree(folder, smudged)
+    plan = load_plan(exam / "exam.json")
+    page = plan.layouts["A"].pages[0]
+    row = page.rows[0]
+    (scan,) = smudged.glob("copy-0001-p1.*")
+    image = cv2.imread(str(scan), cv2.IMREAD_GRAYSCALE)
+    assert image is not None
+    data, suffix = encode(_smudged(image, page, row.item), SCANNER)
+    scan.unlink()
+    scan.with_suffix(suffix).write_bytes(data)
+    code, output = _run("grade", smudged, "--manifest", exam / "exam.json", "-o", first)
+    assert code == 0, output
+    review = _rows(first / "review.csv")
+    assert any(r["copy"] == "1" and r["item"] == row.item for r in review), review
+    results = {r["copy"]: r for r in _rows(first / "results.csv")}
+    assert results["1"]["total"] == "" and results["1"]["status"].startswith("review")
+    # a person looks at the crop and writes what the student meant
+    labels = {b.value: b.label for b in page.boxes if b.item == row.item}
+    decisions = first / "decided.csv"
+    with decisions.open("w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(review[0]))
+        writer.writeheader()
+        for r in review:
+            truth = truths[int(r["copy"])]
+            if r["item"] == "student":
+                r["decision"] = truth.student
+            elif r["item"] != "page":
+                meant = truth.ticked.get(r["item"], set())
+                r["decision"] = " ".join(labels.get(v, v) for v in meant) or "-"
+            writer.writerow(r)
+    second = tmp_path / "second"
+    code, output = _run("grade", smudged, "--manifest", exam / "exam.json", "-o", second,
+                        "--overrides", decisions)
+    assert code == 0, output
+    results = {r["copy"]: r for r in _rows(second / "results.csv")}
+    expected = _expected_points(exam, truths[1])
+    assert float(results["1"]["total"]) == pytest.approx(sum(expected.values()))
+    # a decision that names no box of the question is refused at its line
+    bad = tmp_path / "bad.csv"
+    bad.write_text(f"copy,item,decision\n1,{row.item},zz\n")
+    code, output = _run("grade", smudged, "--manifest", exam / "exam.json", "-o",
+                        tmp_path / "third", "--overrides", bad)
+    assert code == 2 and f"{bad}:2: 'zz' is not a box of this question" in output
+
+
+def _smudged(image: np.ndarray, page, item: str) -> np.ndarray:
+    """A faint grey smudge over the row's boxes: neither empty nor a mark. Drawn on the
+    page as the reader maps it, which then serves as the scan (it maps onto itself)."""
+    from examgen.grade.read import SCALE, locate
+    from examgen.sheet import BOX
+
+    located = locate(image, page)
+    assert not isinstance(located, str)
+    mapped = located.image.copy()
+    for box in page.boxes:
+        if box.item == item:
+            x0 = int((box.x + 1.2) * SCALE)
+            y0 = int((page.height - box.y - BOX + 1.2) * SCALE)
+            side = int((BOX - 2.4) * SCALE)
+            mapped[y0:y0 + side, x0:x0 + side] = (mapped[y0:y0 + side, x0:x0 + side]
+                                                  * 0.93).astype(np.uint8)
+    return mapped
+
+
+def test_bad_pages_are_named_and_the_good_ones_still_graded(exam, scans, tmp_path):
+    folder, _ = scans
+    pile = tmp_path / "pile"
+    shutil.copytree(folder, pile)
+    (pile / "notes.png").write_bytes(b"not an image at all")
+    (pile / "empty.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+    blank = np.full((2339, 1654), 255, np.uint8)
+    cv2.imwrite(str(pile / "blank.png"), blank)
+    (first,) = pile.glob("copy-0002-p1.*")
+    shutil.copy(first, pile / "copy-0002-again.jpg")
+    code, output = _run("grade", pile, "--manifest", exam / "exam.json", "-o",
+                        tmp_path / "out")
+    assert code == 2
+    assert "notes.png, page 1: not a readable image" in output
+    assert "empty.pdf, page 1: not a readable PDF" in output or \
+        "empty.pdf, page 1: the PDF has no pages" in output
+    assert "blank.png, page 1: the corner markers were not found" in output
+    assert "Traceback" not in output
+    rows = _rows(tmp_path / "out" / "results.csv")
+    assert len(rows) == 6, "the good pages are graded all the same"
+    review = _rows(tmp_path / "out" / "review.csv")
+    assert any("scanned twice" in r["problem"] for r in review)
+
+
+def test_a_page_of_another_exam_is_refused(exam, tmp_path):
+    other = tmp_path / "other"
+    code, output = _run("build", "--bank", ROOT / "bank", "--total", "14", "--seed", "12",
+                        "--sheet", "--copies", "1", "-o", other)
+    assert code == 0, output
+    simulate(other / "exam.json", other / "sheets.pdf", tmp_path / "scans", SCANNER, 1)
+    code, output = _run("grade", tmp_path / "scans", "--manifest", exam / "exam.json", "-o",
+                        tmp_path / "out")
+    assert code == 2
+    assert "belongs to another exam" in output and "refused" in output
+
+
+def test_an_exam_without_sheets_says_how_to_get_them(tmp_path):
+    code, output = _run("build", "--bank", ROOT / "bank", "--total", "3", "--seed", "1",
+                        "--no-pdf", "-o", tmp_path)
+    assert code == 0
+    (tmp_path / "x.png").write_bytes(b"")
+    code, output = _run("grade", tmp_path / "x.png", "--manifest", tmp_path / "exam.json")
+    assert code == 2 and "build it with --sheet" in output
+
+
+def test_copies_need_sheets(tmp_path):
+    code, output = _run("build", "--bank", ROOT / "bank", "--total", "3", "--copies", "4",
+                        "-o", tmp_path)
+    assert code == 2 and "--copies numbers answer sheets: add --sheet" in output
