@@ -153,9 +153,11 @@ def build(ctx: click.Context, /, bank_dir: Path, blueprint: Path | None, seed: i
     header = {**header, "layout": _first(layout, plan.settings.get("layout"),
                                          header.get("layout"), "default"),
               "paper": _first(paper, plan.settings.get("paper"), header.get("paper"), "a4")}
-    with_sheets = _first(sheet, plan.settings.get("sheet"), False)
-    copies = _first(copies, plan.settings.get("copies"), 0)
-    scoring = _first(scoring, plan.settings.get("scoring"), DEFAULT_SCHEME)
+    earlier = _earlier_sheets(from_manifest)  # --from rebuilds the same sheets too
+    with_sheets = _first(sheet, plan.settings.get("sheet"), bool(earlier))
+    copies = _first(copies, plan.settings.get("copies"), len(earlier.get("copies", [])))
+    scoring = _first(scoring, plan.settings.get("scoring"), earlier.get("scoring"),
+                     DEFAULT_SCHEME)
     if copies and not with_sheets:
         raise MixError("--copies numbers answer sheets: add --sheet (or 'sheet: true' in the "
                        "blueprint)")
@@ -172,6 +174,14 @@ def build(ctx: click.Context, /, bank_dir: Path, blueprint: Path | None, seed: i
                            plan_of_sheets)
     replaced = _write_build(out_dir, files)
     _print_summary(exams, out_dir, list(files), replaced)
+
+
+def _earlier_sheets(from_manifest: Path | None) -> dict[str, Any]:
+    """The sheets block of the manifest being rebuilt, or nothing."""
+    if from_manifest is None:
+        return {}
+    sheets = read_manifest(from_manifest).sheets
+    return sheets if isinstance(sheets, dict) else {}
 
 
 def _write_build(out_dir: Path, files: dict[str, bytes | str]) -> str:

@@ -259,3 +259,80 @@ def test_copies_need_sheets(tmp_path):
     code, output = _run("build", "--bank", ROOT / "bank", "--total", "3", "--copies", "4",
                         "-o", tmp_path)
     assert code == 2 and "--copies numbers answer sheets: add --sheet" in output
+
+
+def test_upside_down_unreadable_code_and_a_scale(exam, scans, tmp_path):
+    folder, truths = scans
+    pile = tmp_path / "pile"
+    pile.mkdir()
+    for number in (1, 2):
+        (scan,) = folder.glob(f"copy-{number:04d}-p1.*")
+        image = cv2.imread(str(scan), cv2.IMREAD_GRAYSCALE)
+        assert image is not None
+        if number == 1:
+            image = cv2.rotate(image, cv2.ROTATE_180)  # fed into the scanner the wrong way
+        else:  # a sticker over the top right corner: the QR code and one marker
+            image[:int(image.shape[0] * 0.2), image.shape[1] // 2:] = 255
+        cv2.imwrite(str(pile / f"scan-{number}.png"), image)
+    scale = tmp_path / "scale.txt"
+    scale.write_text("0% 5.0\n50% 4.0\n100% 1.0\n")
+    code, output = _run("grade", pile, "--manifest", exam / "exam.json", "-o",
+                        tmp_path / "out", "--scale", scale)
+    assert code == 2
+    assert "scan-2.png, page 1: the QR code is unreadable: which copy is this?" in output
+    (row,) = _rows(tmp_path / "out" / "results.csv")
+    assert row["copy"] == "1" and row["student"] == truths[1].student
+    expected = sum(_expected_points(exam, truths[1]).values())
+    assert float(row["total"]) == pytest.approx(expected)
+    maximum = float(row["max"])
+    assert row["grade"] == ("1.0" if expected == maximum else "4.0" if expected >= maximum / 2
+                            else "5.0")
+
+
+@pytest.fixture(scope="module")
+def long_exam(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("long")
+    code, output = _run("build", "--bank", ROOT / "bank", "--total", "60", "--seed", "3",
+                        "--sheet", "--copies", "2", "--layout", "de", "-o", out)
+    assert code == 0, output
+    return out
+
+
+def test_a_two_page_sheet_with_a_page_missing(long_exam, tmp_path):
+    plan = load_plan(long_exam / "exam.json")
+    assert len(plan.layouts["A"].pages) == 2
+    from pypdf import PdfReader
+
+    text = PdfReader(long_exam / "sheets.pdf").pages[0].extract_text()
+    assert "Antwortbogen" in text and "Matrikelnummer" in text and "Exemplar 1" in text
+    truths = simulate(long_exam / "exam.json", long_exam / "sheets.pdf", tmp_path / "scans",
+                      SCANNER, 8)
+    (tmp_path / "scans" / "copy-0002-p2.jpg").unlink()
+    code, output = _run("grade", tmp_path / "scans", "--manifest", long_exam / "exam.json",
+                        "-o", tmp_path / "out")
+    assert code == 0, output
+    rows = {r["copy"]: r for r in _rows(tmp_path / "out" / "results.csv")}
+    assert rows["1"]["status"] == "ok"
+    assert float(rows["1"]["total"]) == pytest.approx(
+        sum(_expected_long(long_exam, truths[1]).values()))
+    assert rows["2"]["status"].startswith("review") and rows["2"]["total"] == ""
+    review = _rows(tmp_path / "out" / "review.csv")
+    assert any(r["copy"] == "2" and r["problem"] == "page 2 of copy 2 was not scanned"
+               for r in review)
+
+
+def _expected_long(exam: Path, truth: Truth) -> dict[str, float]:
+    """The moodle scheme (the default) only differs for multiple-response questions; those
+    are computed from Moodle's own sums, as test_scoring checks them."""
+    bank = read_bank(ROOT / "bank")
+    out = _expected_points(exam, truth)
+    for qid, source in bank.items():
+        if qid in out and source.type == "multiple":
+            right = sum(1 for _, c in source.options if c)
+            wrong = len(source.options) - right
+            gain = 1 / right
+            loss = {1: 1.0, 2: 0.5, 3: 0.3333333, 4: 0.25, 5: 0.2}[wrong] if wrong else 0
+            ticked = truth.ticked.get(qid, set())
+            total = sum(gain if source.options[int(v)][1] else -loss for v in ticked)
+            out[qid] = float(source.points) * min(1.0, max(0.0, total))
+    return out
