@@ -16,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from examgen.cli import main
+from examgen.sheet import BOX as BOX_SIDE
 from tests.oracle import read_bank
 from tests.scansim import PHONE, SCANNER, Truth, encode, load_plan, simulate
 
@@ -336,3 +337,24 @@ def _expected_long(exam: Path, truth: Truth) -> dict[str, float]:
             total = sum(gain if source.options[int(v)][1] else -loss for v in ticked)
             out[qid] = float(source.points) * min(1.0, max(0.0, total))
     return out
+
+
+def test_a_page_of_mostly_ticked_boxes_is_not_taken_for_blank(exam):
+    """The blank level comes from the lightest boxes, bounded: ticks stay ticks even
+    when nearly every box on the page is ticked."""
+    import numpy as np
+
+    from examgen.grade.read import State, locate, measure
+    from tests.scansim import RENDER_DPI, _mark, render
+
+    plan = load_plan(exam / "exam.json")
+    page = plan.layouts["A"].pages[0]
+    image = render(exam / "sheets.pdf")[0]
+    px = RENDER_DPI / 72
+    rng = np.random.default_rng(1)
+    for box in page.boxes:
+        _mark(image, "cross", box.x * px, (page.height - box.y - BOX_SIDE) * px,
+              BOX_SIDE * px, rng)
+    located = locate(image, page)
+    assert not isinstance(located, str)
+    assert {r.state for r in measure(located, page)} == {State.TICKED}

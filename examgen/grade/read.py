@@ -41,7 +41,7 @@ class Located:
     """A page mapped onto sheet coordinates, with what its QR code says."""
 
     image: np.ndarray  # grey, SCALE pixels per point, the sheet's page size
-    ink: np.ndarray  # 0..1 per pixel, against the page's own paper
+    paper: np.ndarray  # the paper's brightness around each point, at a quarter of that
     qr: tuple[str, int, str, int] | None  # exam id, copy, variant key, page
     qr_text: str
 
@@ -62,7 +62,7 @@ def locate(gray: np.ndarray, template: SheetPage) -> Located | str:
     image = cv2.warpPerspective(gray, matrix, size, flags=cv2.INTER_LINEAR,
                                 borderMode=cv2.BORDER_REPLICATE)
     text = _read_qr(image, template)
-    return Located(image, _ink(image), parse_qr(text) if text else None, text)
+    return Located(image, _paper(image), parse_qr(text) if text else None, text)
 
 
 def _marker_points(gray: np.ndarray, template: SheetPage
@@ -124,19 +124,17 @@ def _read_qr(image: np.ndarray, template: SheetPage) -> str:
     return ""
 
 
-def _ink(image: np.ndarray) -> np.ndarray:
-    """How dark each pixel is against the paper around it (0 paper, 1 black).
+def _paper(image: np.ndarray) -> np.ndarray:
+    """How bright the paper is around each point, at a quarter of the resolution.
 
-    The paper is the brightest level nearby: a max filter wider than any box (so a filled
-    box does not count as paper), computed small and smoothed, so that shadows, grey paper
-    and uneven light cancel out.
+    The brightest level nearby: a max filter wider than any box (so a filled box does not
+    count as paper), smoothed, so that shadows, grey paper and uneven light cancel out when
+    a box's ink is measured against it.
     """
     small = cv2.resize(image, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (15, 15))
     paper = cv2.GaussianBlur(cv2.dilate(small, kernel), (0, 0), 4)
-    paper = cv2.resize(paper, (image.shape[1], image.shape[0]), interpolation=cv2.INTER_LINEAR)
-    ink = 1.0 - image.astype(np.float32) / np.maximum(paper.astype(np.float32), 40.0)
-    return np.clip(ink, 0.0, 1.0)
+    return np.maximum(paper.astype(np.float32), 40.0)
 
 
 @dataclass(frozen=True)
@@ -147,18 +145,22 @@ class BoxReading:
 
 
 def measure(located: Located, page: SheetPage) -> list[BoxReading]:
-    """Every box of the page, in the page's order, judged against its blank boxes."""
-    ink = located.ink
+    """Every box of the page, in the page's order, judged against its lightest boxes."""
+    image, paper = located.image, located.paper
     side = BOX - 2 * _INSET
     means, covers = [], []
     for box in page.boxes:
         x0 = int(round((box.x + _INSET) * SCALE))
         y0 = int(round((page.height - box.y - BOX + _INSET) * SCALE))
         n = max(1, int(round(side * SCALE)))
-        inner = ink[y0:y0 + n, x0:x0 + n]
+        level = paper[min(paper.shape[0] - 1, (y0 + n // 2) // 4),
+                      min(paper.shape[1] - 1, (x0 + n // 2) // 4)]
+        inner = np.clip(1.0 - image[y0:y0 + n, x0:x0 + n] / level, 0.0, 1.0)
         means.append(float(inner.mean()) if inner.size else 0.0)
         covers.append(float((inner > 0.45).mean()) if inner.size else 0.0)
-    blank = float(np.median(means)) if means else 0.0
+    # What an empty box measures on this page (a border blurred inward, a grey cast): the
+    # lightest boxes, bounded so that a page of ticked boxes cannot pass as blank.
+    blank = float(np.clip(np.percentile(means, 10), -0.02, 0.03)) if means else 0.0
     return [BoxReading(_judge(m - blank, c), m - blank, c)
             for m, c in zip(means, covers, strict=True)]
 

@@ -78,7 +78,7 @@ def review_html(grading: Grading, plan: SheetPlan) -> str:
     parts = ["<!doctype html><meta charset='utf-8'><title>examgen review</title>",
              "<style>body{font-family:sans-serif;margin:2em}td{padding:4px 10px;"
              "vertical-align:top;border-bottom:1px solid #ddd}img{max-width:720px;"
-             "border:1px solid #999}</style>",
+             "border:1px solid #999}img.crop{height:110px}</style>",
              f"<h1>To review: {len(grading.reviews)}</h1>",
              "<p>Write each decision into the <code>decision</code> column of review.csv: "
              "the boxes as printed (<code>b d</code>, <code>true</code>, <code>1.5</code>), "
@@ -88,7 +88,8 @@ def review_html(grading: Grading, plan: SheetPlan) -> str:
              "<th>picture</th></tr>"]
     for r in grading.reviews:
         picture = _crop(grading, plan, r)
-        image = (f"<img alt='crop' src='data:image/jpeg;base64,"
+        kind = "page" if r.item == "page" else "crop"
+        image = (f"<img class='{kind}' alt='{kind}' src='data:image/jpeg;base64,"
                  f"{base64.b64encode(picture).decode()}'>" if picture else "")
         item = f"question {r.number} ({r.item})" if r.number else r.item
         parts.append(f"<tr><td>{r.copy or ''}</td><td>{escape(item)}</td>"
@@ -142,7 +143,7 @@ def annotated_pdfs(grading: Grading, plan: SheetPlan, exams: list[Exam]) -> dict
             read = grading.pages.get((sheet.copy.number, page.number))
             if read is None:
                 continue
-            images.append(_annotate(_decode(read.picture), page, sheet, correct, plan))
+            images.append(_annotate(_decode(read.picture), page, sheet, correct))
         if not images:
             continue
         buffer = io.BytesIO()
@@ -170,7 +171,7 @@ def _correct_values(exams: list[Exam]) -> dict[str, set[str]]:
 
 
 def _annotate(grey: np.ndarray, page: SheetPage, sheet: SheetResult,
-              correct: dict[str, set[str]], plan: SheetPlan) -> np.ndarray:
+              correct: dict[str, set[str]]) -> np.ndarray:
     image = cv2.cvtColor(grey, cv2.COLOR_GRAY2BGR)
     scale = PICTURE_DPI / 72
     green, red, blue = (40, 140, 40), (30, 30, 210), (170, 80, 20)
@@ -197,8 +198,9 @@ def _annotate(grey: np.ndarray, page: SheetPage, sheet: SheetResult,
             continue
         text = "?" if item.points is None else \
             f"{_points(item.points)}/{format_number(item.max_points)}"
-        x = int((page.width - 40 * 72 / 25.4) * scale)
-        y = int((page.height - row.y) * scale)
+        last = max(b.x for b in page.boxes if b.item == row.item)
+        x = int((last + BOX + 3 * 72 / 25.4) * scale)
+        y = int((page.height - row.y - BOX * 0.8) * scale)
         colour = blue if item.points is None else (green if item.points >= item.max_points
                                                    else red)
         cv2.putText(image, text, (x, y), cv2.FONT_HERSHEY_SIMPLEX, 0.5, colour, 1,
