@@ -29,6 +29,7 @@ from .model import (
     Knowledge,
     MultipleChoice,
     Numeric,
+    Observation,
     OpenQuestion,
     Option,
     Question,
@@ -42,7 +43,7 @@ from .yamlio import Node, Scalar, Value, read_yaml
 
 COMMON_FIELDS = {
     "id", "topic", "difficulty", "knowledge", "points", "type", "text",
-    "explanation", "source", "image", "tags", "group",
+    "explanation", "source", "image", "tags", "group", "stats",
 }
 TYPE_FIELDS = {
     "single": {"options"},
@@ -302,7 +303,8 @@ def _question(node: Node, file_topic: str | None, ctx: _FileContext) -> Question
         knowledge=knowledge, text=f.text("text"),
         points=f.number("points", 1, strictly_above=True),
         explanation=f.text("explanation"), source=f.text("source"), group=f.text("group"),
-        tags=_tags(f), image=_image(f, ctx), file=ctx.display, line=node.line,
+        tags=_tags(f), image=_image(f, ctx), stats=_stats(f), file=ctx.display,
+        line=node.line,
     )
     build = _TYPE_PARSERS.get(qtype) if isinstance(qtype, str) else None
     question = build(f, common) if build else None
@@ -317,6 +319,34 @@ def _tags(f: _Fields) -> tuple[str, ...]:
         return tuple(str(t).strip() for t in tags)
     f.report("tags", "'tags' must be a list of words, e.g. [cnn, deepfakes]")
     return ()
+
+
+def _stats(f: _Fields) -> tuple[Observation, ...]:
+    """The measured statistics examgen calibrate wrote: checked, never trusted blindly."""
+    items = f.node.get("stats")
+    if items is None:
+        return ()
+    if not isinstance(items, list):
+        f.report("stats", "'stats' is the list examgen calibrate writes; remove it to "
+                          "start afresh")
+        return ()
+    out = []
+    for item in items:
+        line = getattr(item, "line", f.node.key_lines["stats"])
+        if not isinstance(item, Node) or not {"exam", "n", "facility"} <= set(item):
+            f.report(None, "every entry of 'stats' has exam, n and facility", line)
+            continue
+        n = f.number("n", 0, minimum=1, node=item, where="stats")
+        facility = f.number("facility", 0, node=item, where="stats")
+        if facility > 1:
+            f.report(None, f"stats: 'facility' is a share from 0 to 1, not {facility:g}", line)
+        discrimination = (f.number("discrimination", 0, minimum=-1, node=item, where="stats")
+                          if "discrimination" in item else None)
+        if not float(n).is_integer():
+            f.report(None, f"stats: 'n' must be a whole number, not {n:g}", line)
+        out.append(Observation(str(item["exam"]), str(item.get("date", "")), int(n),
+                               facility, discrimination))
+    return tuple(out)
 
 
 def _field_hint(key: str, allowed: set[str], qtype: object) -> str:

@@ -308,6 +308,33 @@ def grade(ctx: click.Context, /, scans: tuple[Path, ...], manifest: Path, bank_d
         ctx.exit(2)
 
 
+@main.command()
+@click.argument("responses", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--manifest", type=click.Path(path_type=Path), default=Path("out/exam.json"),
+              show_default=True, help="The exam.json of the exam the answers belong to.")
+@bank_option
+@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path),
+              default=Path("analysis"), show_default=True,
+              help="Folder for report.pdf, items.csv and analysis.json.")
+@click.option("--json", "as_json", is_flag=True, help="Print the analysis as JSON instead.")
+@click.pass_context
+def analyze(ctx: click.Context, /, responses: Path, manifest: Path, bank_dir: Path,
+            out_dir: Path, as_json: bool) -> None:
+    """Item analysis of graded answers: facility, discrimination, flags, reliability.
+
+    Example: examgen analyze results/responses.csv --manifest out/exam.json
+    """
+    from .analyze.command import run_analyze, summary
+
+    analysis = run_analyze(responses, manifest, _explicit_bank(ctx, bank_dir),
+                           None if as_json else out_dir)
+    if as_json:
+        click.echo(json.dumps(analysis.to_json(), indent=1))
+        return
+    for line in summary(analysis, out_dir):
+        click.echo(line)
+
+
 @main.group()
 def export() -> None:
     """Export the bank or an exam to other systems (Moodle XML)."""

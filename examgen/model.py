@@ -100,6 +100,17 @@ class ChoiceGap:
 Gap: TypeAlias = TextGap | ChoiceGap
 
 
+@dataclass(frozen=True)
+class Observation:
+    """What one exam measured of a question: written into the bank by examgen calibrate."""
+
+    exam: str  # the analysed exam's id
+    date: str
+    n: int  # answers
+    facility: float  # mean score / points, 0..1
+    discrimination: float | None = None  # corrected item-total correlation
+
+
 @dataclass(frozen=True, kw_only=True)
 class BaseQuestion:
     """What every question has, whatever its type: identity, cell, text and points."""
@@ -117,6 +128,7 @@ class BaseQuestion:
     image: Path | None = None
     tags: tuple[str, ...] = ()
     group: str = ""
+    stats: tuple[Observation, ...] = ()
     file: str = ""
     line: int = 0
 

@@ -1,0 +1,147 @@
+"""Item analysis against known truth: a textbook example worked out by hand, and answers
+simulated from an item response model with known difficulties, a miskeyed question and
+one that does not discriminate."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from examgen.analyze.responses import Responses
+from examgen.analyze.stats import analyse
+from examgen.cli import main
+from examgen.model import Difficulty, Knowledge, TrueFalse
+
+ITEMS = 30
+STUDENTS = 300
+MISKEYED, FLAT = "q05", "q07"
+
+
+def _run(*args: object) -> tuple[int, str]:
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), \
+        result.exception
+    return result.exit_code, result.output
+
+
+def test_a_textbook_example_by_hand():
+    """5 students x 4 right/wrong items. Totals 3, 2, 1, 4, 0: variance 2.5; item
+    variances 0.2 + 0.3 + 0.3 + 0.2 = 1.0; alpha = 4/3 (1 - 1/2.5) = 0.8 (= KR-20).
+    Item 1 against the rest (2, 1, 0, 3, 0): r = 0.24 / (0.4 * 1.1662) = 0.5145."""
+    scores = np.array([[1, 1, 1, 0], [1, 1, 0, 0], [1, 0, 0, 0], [1, 1, 1, 1], [0, 0, 0, 0]],
+                      dtype=float)
+    ids = ("i1", "i2", "i3", "i4")
+    questions = {i: TrueFalse(id=i, topic="T", difficulty=Difficulty.EASY,
+                              knowledge=Knowledge.RECALL, text=i, answer=True, file="b.yaml",
+                              line=n) for n, i in enumerate(ids, 1)}
+    responses = Responses("r.csv", tuple("abcde"), ids, scores, {i: [frozenset()] * 5
+                                                                  for i in ids})
+    analysis = analyse(responses, questions, "x", "2027-02-12")
+    assert [i.facility for i in analysis.items] == pytest.approx([0.8, 0.6, 0.4, 0.2])
+    assert analysis.mean == pytest.approx(2.0)
+    assert analysis.sd == pytest.approx(np.sqrt(2.5))
+    assert analysis.alpha == pytest.approx(0.8)
+    assert analysis.sem == pytest.approx(np.sqrt(2.5) * np.sqrt(0.2))
+    assert analysis.items[0].discrimination == pytest.approx(0.5145, abs=1e-4)
+    # upper and lower 27 % of 5 students: one each (totals 4 and 0)
+    assert analysis.items[0].upper_lower == pytest.approx(1.0)
+    assert analysis.flags == [], "5 students are too few to flag anything"
+
+
+@pytest.fixture(scope="module")
+def simulated(tmp_path_factory) -> tuple[Path, np.ndarray]:
+    """A bank of 30 single-choice questions with known difficulties, an exam of all of
+    them, and 300 students' answers drawn from a two-parameter logistic model."""
+    root = tmp_path_factory.mktemp("irt")
+    rng = np.random.default_rng(2027)
+    difficulty = np.linspace(-2.2, 2.2, ITEMS)
+    rng.shuffle(difficulty)
+    lines = ["topic: Simulated", "questions:"]
+    for i in range(ITEMS):
+        tag = "easy" if difficulty[i] < -0.7 else "hard" if difficulty[i] > 0.7 else "medium"
+        key = 1 if f"q{i:02d}" == MISKEYED else 0  # the bank marks b right; students know a
+        lines += [f"  - id: q{i:02d}", f"    difficulty: {tag}", "    knowledge: recall",
+                  "    type: single", f"    text: Question {i}?", "    options:"]
+        lines += [f"      - text: option {o}\n        correct: true" if o == key
+                  else f"      - option {o}" for o in range(4)]
+    (root / "bank").mkdir()
+    (root / "bank" / "sim.yaml").write_text("\n".join(lines) + "\n")
+    code, output = _run("build", "--bank", root / "bank", "--total", ITEMS, "--seed", 1,
+                        "--no-pdf", "-o", root / "out")
+    assert code == 0, output
+    ability = rng.normal(0, 1, STUDENTS)
+    slope = np.full(ITEMS, 1.3)
+    slope[int(FLAT[1:])] = 0.0
+    knows = rng.random((STUDENTS, ITEMS)) < 1 / (1 + np.exp(-1.7 * slope * (
+        ability[:, None] - difficulty[None, :])))
+    with (root / "responses.csv").open("w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["student", "copy", "form", "variant", "question", "number", "type",
+                         "response", "points", "max_points", "status"])
+        for s in range(STUDENTS):
+            for i in range(ITEMS):
+                chosen = 0 if knows[s, i] else int(rng.integers(1, 4))
+                key = 1 if f"q{i:02d}" == MISKEYED else 0
+                writer.writerow([f"{10000000 + s}", s + 1, "", "A", f"q{i:02d}", i + 1,
+                                 "single", "abcd"[chosen], int(chosen == key), 1, "ok"])
+    return root, difficulty
+
+
+def _spearman(a: np.ndarray, b: np.ndarray) -> float:
+    ra, rb = np.argsort(np.argsort(a)), np.argsort(np.argsort(b))
+    return float(np.corrcoef(ra, rb)[0, 1])
+
+
+def test_facility_ranks_the_true_difficulties_and_the_planted_faults_are_found(simulated):
+    root, difficulty = simulated
+    code, output = _run("analyze", root / "responses.csv", "--manifest",
+                        root / "out" / "exam.json", "-o", root / "analysis")
+    assert code == 0, output
+    analysis = json.loads((root / "analysis" / "analysis.json").read_text())
+    assert analysis["students"] == STUDENTS and analysis["questions"] == ITEMS
+    items = {i["id"]: i for i in analysis["items"]}
+    clean = [f"q{i:02d}" for i in range(ITEMS) if f"q{i:02d}" not in (MISKEYED, FLAT)]
+    facility = np.array([items[q]["facility"] for q in clean])
+    truth = np.array([difficulty[int(q[1:])] for q in clean])
+    assert _spearman(facility, -truth) > 0.9
+    kinds = {(f["question"], f["kind"]) for f in analysis["flags"]}
+    assert (MISKEYED, "miskeyed") in kinds
+    assert (FLAT, "low-discrimination") in kinds or (FLAT, "negative-discrimination") in kinds
+    assert not any(q in clean and k in ("miskeyed", "negative-discrimination")
+                   for q, k in kinds), kinds
+    assert 0.7 < analysis["alpha"] < 1
+    flag = next(f for f in analysis["flags"] if f["kind"] == "miskeyed")
+    assert flag["where"].endswith("sim.yaml:" + str(3 + 11 * int(MISKEYED[1:])))
+    assert f"sim.yaml:{3 + 11 * int(MISKEYED[1:])}: {MISKEYED}: likely miskeyed" in output
+    rows = list(csv.DictReader((root / "analysis" / "items.csv").open()))
+    assert len(rows) == ITEMS and rows[0]["question"] == "q00"
+    assert (root / "analysis" / "report.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_json_to_stdout_writes_nothing(simulated, tmp_path):
+    root, _ = simulated
+    code, output = _run("analyze", root / "responses.csv", "--manifest",
+                        root / "out" / "exam.json", "--json", "-o", tmp_path / "a")
+    assert code == 0 and json.loads(output)["students"] == STUDENTS
+    assert not (tmp_path / "a").exists()
+
+
+def test_answers_of_another_exam_are_refused_at_their_line(simulated, tmp_path):
+    root, _ = simulated
+    bad = tmp_path / "responses.csv"
+    lines = (root / "responses.csv").read_text().splitlines()
+    lines[3] = lines[3].replace(",q02,", ",gan-deepfakes,")
+    bad.write_text("\n".join(lines) + "\n")
+    code, output = _run("analyze", bad, "--manifest", root / "out" / "exam.json", "-o",
+                        tmp_path / "out")
+    assert code == 2
+    assert f"{bad}:4: question 'gan-deepfakes' is not in this exam's manifest" in output
+    assert not (tmp_path / "out").exists()
+    bad.write_text("who,what\n1,2\n")
+    code, output = _run("analyze", bad, "--manifest", root / "out" / "exam.json")
+    assert code == 2 and f"{bad}:1: missing column(s) question, points" in output
