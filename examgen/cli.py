@@ -335,6 +335,30 @@ def analyze(ctx: click.Context, /, responses: Path, manifest: Path, bank_dir: Pa
         click.echo(line)
 
 
+@main.command()
+@click.argument("analyses", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@bank_option
+@click.option("--apply", is_flag=True, help="Retag the questions whose measured difficulty "
+                                            "left their band (default: only propose).")
+@click.option("--bands", metavar="EASY:HARD", help="Facility bands: easy at least EASY, hard "
+                                                   "below HARD (default 0.7:0.4).")
+def calibrate(analyses: tuple[Path, ...], bank_dir: Path, apply: bool,
+              bands: str | None) -> None:
+    """Write measured facility and discrimination into the bank (stats: per question).
+
+    Example: examgen calibrate analysis/analysis.json --bank bank --apply
+    """
+    from .analyze.calibrate import band_settings, table
+    from .analyze.calibrate import calibrate as run
+
+    written, moves = run(list(analyses), bank_dir, apply, band_settings(bands))
+    for line in table(moves, apply):
+        click.echo(line)
+    click.echo(f"wrote stats into {len(written)} file(s)" + (
+        ": " + ", ".join(written) if written else ""))
+
+
 @main.group()
 def export() -> None:
     """Export the bank or an exam to other systems (Moodle XML)."""

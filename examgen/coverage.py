@@ -6,7 +6,17 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-from .model import CELLS, LEVELS, TYPES, Bank, Difficulty, Knowledge, Level
+from .model import (
+    CELLS,
+    LEVELS,
+    TYPES,
+    Bank,
+    Difficulty,
+    Knowledge,
+    Level,
+    band_of,
+    pooled_facility,
+)
 
 THIN = 3  # a topic's cell with fewer questions than this gets a warning
 
@@ -28,9 +38,32 @@ def coverage(bank: Bank) -> dict[str, Any]:
         "topics": {t: {c: n[c] for c in CELLS} for t, n in topics.items()},
         "types": {t: types[t] for t in TYPES},
         "points": {c: points[c] for c in CELLS},
+        "observed": _observed(bank),
     }
     report["warnings"] = _warnings(report)
     return report
+
+
+MIN_N = 30  # answers before a measured facility counts against the tag
+
+
+def _observed(bank: Bank) -> dict[str, dict[str, Any]]:
+    """Tagged versus measured difficulty per cell, from the stats calibrate wrote:
+    questions measured, their mean facility, and how many behave like another difficulty."""
+    out: dict[str, dict[str, Any]] = {}
+    for cell in CELLS:
+        facilities, off = [], []
+        for q in bank.questions:
+            facility, n = pooled_facility(q.stats)
+            if q.cell != cell or facility is None:
+                continue
+            facilities.append(facility)
+            if n >= MIN_N and band_of(facility) != q.difficulty.value:
+                off.append(f"{q.id} ({band_of(facility)})")
+        out[cell] = {"measured": len(facilities),
+                     "facility": round(sum(facilities) / len(facilities), 3)
+                     if facilities else None, "elsewhere": off}
+    return out
 
 
 def _warnings(report: dict[str, Any]) -> list[str]:
@@ -81,6 +114,14 @@ def render_text(report: dict[str, Any], paint: Paint = _plain, warnings: bool = 
     lines += ["", "Points per cell: " + ", ".join(
         f"{c} {report['points'][c]:g}" for c in CELLS)]
     lines.append("Types: " + ", ".join(f"{t} {n}" for t, n in report["types"].items()))
+    observed = {c: o for c, o in report["observed"].items() if o["measured"]}
+    if observed:
+        lines += ["", "Tagged versus measured (examgen calibrate): mean facility per cell; "
+                      "bands easy >= 0.7, medium 0.4-0.7, hard < 0.4"]
+        for cell, o in observed.items():
+            moved = f"; behave otherwise: {', '.join(o['elsewhere'])}" if o["elsewhere"] else ""
+            lines.append(f"  {cell:<20} {o['measured']:>3} measured, facility "
+                         f"{o['facility']:.2f}{moved}")
     if warnings and report["warnings"]:
         lines += ["", "Warnings:"] + [f"  - {w}" for w in report["warnings"]]
     return "\n".join(lines)

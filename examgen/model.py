@@ -52,6 +52,28 @@ LEVELS = {
 
 CELLS = tuple(f"{d.value}/{k.value}" for d in Difficulty for k in Knowledge)
 
+# What share of the points students score on a question of each difficulty (facility):
+# easy at least 0.7, medium 0.4 to 0.7, hard below 0.4. Measured facility is compared with
+# these (examgen analyze, calibrate, coverage); calibrate takes other bands.
+FACILITY_BANDS: dict[str, tuple[float, float]] = {"easy": (0.7, 1.0), "medium": (0.4, 0.7),
+                                                  "hard": (0.0, 0.4)}
+
+
+def band_of(facility: float, bands: dict[str, tuple[float, float]] = FACILITY_BANDS) -> str:
+    """The difficulty whose facility band holds ``facility``."""
+    for difficulty in ("easy", "medium", "hard"):
+        low, high = bands[difficulty]
+        if low <= facility <= high:
+            return difficulty
+    return "hard" if facility < bands["hard"][1] else "easy"
+
+
+def pooled_facility(stats: tuple[Observation, ...] | list[Observation]
+                    ) -> tuple[float | None, int]:
+    """The facility over every exam, weighted by answers, and the answers in all."""
+    n = sum(o.n for o in stats)
+    return (sum(o.facility * o.n for o in stats) / n if n else None), n
+
 # Paper sizes in points (1/72 inch), width x height, as reportlab's A4 and LETTER.
 _MM = 72.0 / 2.54 * 0.1
 PAPERS: dict[str, tuple[float, float]] = {"a4": (210 * _MM, 297 * _MM),

@@ -145,3 +145,101 @@ def test_answers_of_another_exam_are_refused_at_their_line(simulated, tmp_path):
     bad.write_text("who,what\n1,2\n")
     code, output = _run("analyze", bad, "--manifest", root / "out" / "exam.json")
     assert code == 2 and f"{bad}:1: missing column(s) question, points" in output
+
+
+BANK_WITH_COMMENTS = """\
+# Hand-written, with comments that must survive
+topic: Calibration
+questions:
+  - id: c1   # the first
+    difficulty: easy
+    knowledge: recall
+    type: truefalse
+    text: |
+      A block text
+
+      with a blank line inside.
+    answer: true
+
+  # a comment between questions
+  - id: c2
+    difficulty: "hard"   # quoted, with a comment
+    knowledge: application
+    type: short
+    text: Name it.
+    answers: [ "12:30", 010 ]
+    stats:  # an older exam's line stays
+      - {exam: "old", date: "2026-01-10", n: 40, facility: 0.8}
+  - difficulty: medium
+    id: c3
+    knowledge: recall
+    type: open
+    text: Explain.
+"""
+
+
+def _analysis(path: Path, exam: str, facilities: dict[str, float], n: int = 50) -> Path:
+    path.write_text(json.dumps({"exam": exam, "date": "2027-02-12", "items": [
+        {"id": qid, "n": n, "facility": f, "discrimination": 0.3}
+        for qid, f in facilities.items()]}))
+    return path
+
+
+def test_calibrate_adds_only_stats_lines_and_moves_only_with_apply(tmp_path):
+    import difflib
+
+    bank = tmp_path / "bank"
+    bank.mkdir()
+    (bank / "c.yaml").write_text(BANK_WITH_COMMENTS)
+    analysis = _analysis(tmp_path / "a.json", "e1", {"c1": 0.35, "c2": 0.9, "c3": 0.55})
+    code, output = _run("calibrate", analysis, "--bank", bank)
+    assert code == 0, output
+    assert "c1" in output and "easy" in output and "proposed only" in output
+    after = (bank / "c.yaml").read_text()
+    diff = [d for d in difflib.ndiff(BANK_WITH_COMMENTS.splitlines(), after.splitlines())
+            if d[:1] in "+-"]
+    assert all(d.startswith("+ ") for d in diff), diff
+    added = [d[2:].strip() for d in diff]
+    assert added == [
+        "stats:  # measured (examgen analyze, calibrate): one line per exam",
+        '- {exam: "e1", date: "2027-02-12", n: 50, facility: 0.35, discrimination: 0.3}',
+        '- {exam: "e1", date: "2027-02-12", n: 50, facility: 0.9, discrimination: 0.3}',
+        "stats:  # measured (examgen analyze, calibrate): one line per exam",
+        '- {exam: "e1", date: "2027-02-12", n: 50, facility: 0.55, discrimination: 0.3}']
+    # c2 keeps its header, its comment and its older line; the new exam's line follows
+    assert '      - {exam: "old", date: "2026-01-10", n: 40, facility: 0.8}' in after
+    again = (bank / "c.yaml").read_text()
+    _run("calibrate", analysis, "--bank", bank)
+    assert (bank / "c.yaml").read_text() == again, "the same analysis twice changes nothing"
+    code, output = _run("calibrate", analysis, "--bank", bank, "--apply")
+    assert code == 0 and "applied" in output
+    moved = (bank / "c.yaml").read_text()
+    changed = [d for d in difflib.ndiff(again.splitlines(), moved.splitlines())
+               if d[:1] in "+-"]
+    assert changed == ["-     difficulty: easy", "+     difficulty: hard",
+                       '-     difficulty: "hard"   # quoted, with a comment',
+                       "+     difficulty: easy   # quoted, with a comment"], changed
+    from examgen.bank import load_bank
+
+    loaded = load_bank(bank)
+    c2 = loaded.by_id["c2"]
+    assert [o.exam for o in c2.stats] == ["old", "e1"]
+    assert loaded.by_id["c1"].difficulty.value == "hard"
+    assert c2.answers == ("12:30", "010")  # type: ignore[attr-defined]
+    code, output = _run("coverage", "--bank", bank, "--json")
+    observed = json.loads(output)["observed"]
+    # c2 is now easy/application, measured twice: (40 * 0.8 + 50 * 0.9) / 90
+    assert observed["easy/application"]["facility"] == pytest.approx(0.856, abs=1e-3)
+    assert observed["hard/recall"] == {"measured": 1, "facility": 0.35, "elsewhere": []}
+    code, output = _run("coverage", "--bank", bank)
+    assert "Tagged versus measured" in output
+
+
+def test_calibrate_refuses_an_analysis_of_another_bank(tmp_path):
+    bank = tmp_path / "bank"
+    bank.mkdir()
+    (bank / "c.yaml").write_text(BANK_WITH_COMMENTS)
+    analysis = _analysis(tmp_path / "a.json", "e1", {"nope": 0.5})
+    code, output = _run("calibrate", analysis, "--bank", bank)
+    assert code == 2 and "question 'nope' is not in the bank" in output
+    assert (bank / "c.yaml").read_text() == BANK_WITH_COMMENTS

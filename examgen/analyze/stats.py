@@ -15,13 +15,10 @@ from typing import Any
 
 import numpy as np
 
-from ..model import LETTERS, ChoiceQuestion, Question
+from ..model import FACILITY_BANDS, LETTERS, ChoiceQuestion, Question, band_of
 from .responses import Responses
 
-# Facility bands of the tagged difficulties: easy at least 0.7, medium 0.4-0.7, hard
-# below 0.4 (configurable in calibrate).
-BANDS: dict[str, tuple[float, float]] = {"easy": (0.7, 1.0), "medium": (0.4, 0.7),
-                                         "hard": (0.0, 0.4)}
+BANDS = FACILITY_BANDS
 LOW_DISCRIMINATION = 0.1  # a corrected item-total correlation below this barely separates
 FAR_OUTSIDE = 0.1  # facility this far outside the tagged band is flagged
 MIN_N_FOR_BANDS = 30  # answers needed before facility says anything about the band
@@ -145,15 +142,6 @@ def _histogram(totals: np.ndarray, maximum: float) -> tuple[list[int], list[floa
     bins = min(20, max(1, int(np.ceil(maximum))))
     counts, edges = np.histogram(totals, bins=bins, range=(0.0, max(maximum, 1e-9)))
     return [int(c) for c in counts], [float(e) for e in edges]
-
-
-def band_of(facility: float, bands: dict[str, tuple[float, float]] = BANDS) -> str:
-    """The difficulty whose band holds this facility."""
-    for difficulty in ("easy", "medium", "hard"):
-        low, high = bands[difficulty]
-        if low <= facility <= high:
-            return difficulty
-    return "hard" if facility < bands["hard"][1] else "easy"
 
 
 def flags(analysis: Analysis) -> list[Flag]:
