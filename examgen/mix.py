@@ -28,9 +28,9 @@ FLAGS = {"total": "--total", "difficulty": "--easy/--medium/--hard",
          "knowledge": "--recall/--application", "level": "--green/--yellow/--red",
          "cells": "--cell", "topics": "--topic", "each_topic": "--each-topic",
          "points": "--points", "require": "--require", "exclude": "--exclude",
-         "exclude_used": "--exclude-used", "tags": "--tag"}
+         "exclude_used": "--exclude-used", "tags": "--tag", "facility": "--facility"}
 MIX_KEYS = ("total", *AXES, "topics", "each_topic", "points", "require", "exclude",
-            "exclude_used", "tags")
+            "exclude_used", "tags", "facility")
 
 
 def flag_for(axis: str, value: str, count: int) -> str:
@@ -47,6 +47,7 @@ class Mix:
     topics: dict[str, tuple[int, int | None]] = field(default_factory=dict)
     each_topic: int | None = None
     points: tuple[float, float | None] | None = None  # (min, max); max None: no upper bound
+    facility: tuple[float, float] | None = None  # expected mean facility of the exam
     require: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     exclude_used: tuple[str, ...] = ()
@@ -85,6 +86,14 @@ class Mix:
         points = None
         if data.get("points") is not None:
             points = parse_range(str(data["points"]), where("points"), exact=True)
+        facility = None
+        if data.get("facility") is not None:
+            low, high = parse_range(str(data["facility"]), where("facility"), exact=True)
+            high = 1.0 if high is None else high
+            if high > 1:
+                raise MixError(f"{where('facility')}: facility is a share from 0 to 1, e.g. "
+                               "0.55:0.65")
+            facility = (low, high)
 
         def count_or_none(key: str) -> int | None:
             return None if data.get(key) is None else _count(data[key], f"{where(key)}")
@@ -95,6 +104,7 @@ class Mix:
             topics=topics,
             each_topic=count_or_none("each_topic"),
             points=points,
+            facility=facility,
             **{key: _words(data.get(key), where(key))
                for key in ("require", "exclude", "exclude_used", "tags")},
         )
@@ -177,6 +187,7 @@ class ResolvedMix:
     used: dict[str, str]  # question id -> the manifest it was used in
     tags: tuple[str, ...]
     total_given: bool
+    facility: tuple[float, float] | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -189,6 +200,7 @@ class ResolvedMix:
             "exclude": list(self.exclude),
             "exclude_used": sorted(set(self.used.values())),
             "tags": list(self.tags),
+            **({"facility": list(self.facility)} if self.facility else {}),
         }
 
 
@@ -226,6 +238,7 @@ def resolve(mix: Mix, bank: Bank) -> ResolvedMix:
         topic_flags=topic_flags, each_topic=mix.each_topic or 0, points=mix.points,
         require=mix.require, exclude=mix.exclude,
         used=_used_ids(mix.exclude_used), tags=mix.tags, total_given=mix.total is not None,
+        facility=mix.facility,
     )
 
 

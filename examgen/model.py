@@ -68,6 +68,16 @@ def band_of(facility: float, bands: dict[str, tuple[float, float]] = FACILITY_BA
     return "hard" if facility < bands["hard"][1] else "easy"
 
 
+# What a question is expected to score without measurements: the middle of its band.
+TAGGED_FACILITY = {"easy": 0.85, "medium": 0.55, "hard": 0.2}
+
+
+def expected_facility(q: BaseQuestion) -> float:
+    """The measured facility when there is one, else the middle of the tagged band."""
+    facility, _ = pooled_facility(q.stats)
+    return TAGGED_FACILITY[q.difficulty.value] if facility is None else facility
+
+
 def pooled_facility(stats: tuple[Observation, ...] | list[Observation]
                     ) -> tuple[float | None, int]:
     """The facility over every exam, weighted by answers, and the answers in all."""

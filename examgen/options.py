@@ -57,6 +57,9 @@ def mix_options(func: F) -> F:
                      help="Never reuse questions of an earlier exam.json (repeatable)."),
         click.option("--tag", "tags", multiple=True, metavar="TAG",
                      help="Only questions with this tag (repeatable: any of them)."),
+        click.option("--facility", metavar="MIN:MAX",
+                     help="Expected mean facility of the exam (0-1), from measured stats "
+                          "or the tagged difficulty, e.g. 0.55:0.65."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -76,7 +79,8 @@ def flag_mix(kw: dict[str, Any]) -> dict[str, Any]:
     topics = dict(parse_assignment(t, "--topic") for t in kw["topics"])
     if topics:
         mix["topics"] = topics
-    for key in ("total", "each_topic", "points", "require", "exclude", "exclude_used", "tags"):
+    for key in ("total", "each_topic", "points", "require", "exclude", "exclude_used", "tags",
+                "facility"):
         value = kw[key]
         if value not in (None, ()):
             mix[key] = list(value) if isinstance(value, tuple) else value

@@ -17,7 +17,7 @@ import numpy as np
 
 from .errors import InfeasibleError
 from .mix import AXES, ResolvedMix, flag_for
-from .model import LEVELS, Bank, Difficulty, Knowledge, Question
+from .model import LEVELS, Bank, Difficulty, Knowledge, Question, expected_facility
 
 _AXIS_WORDS = {"difficulty": "{} questions", "knowledge": "{} questions",
                "level": "{} (level) questions", "cells": "{} questions"}
@@ -33,7 +33,7 @@ class Constraint:
     lo: float
     hi: float
     weights: np.ndarray | None = None  # None: count questions; else e.g. points
-    kind: str = "count"  # count | points | group | require | total
+    kind: str = "count"  # count | points | group | require | total | facility
     axis: str = ""  # what it partitions by (difficulty, topic, ...): rules of one axis
     flag: str = ""  # the flag behind it when several rules share one (--each-topic 2)
 
@@ -124,6 +124,8 @@ def constraints(candidates: list[Question], mix: ResolvedMix) -> list[Constraint
                                 np.inf if most is None else most,
                                 np.array([float(q.points) for q in candidates]),
                                 kind="points"))
+    if mix.facility is not None:
+        rules += _facility_rules(candidates, mix.facility)
     index = {q.id: i for i, q in enumerate(candidates)}
     for qid in mix.require:
         rules.append(Constraint(f"--require {qid}", f"'{qid}'",
@@ -138,6 +140,21 @@ def constraints(candidates: list[Question], mix: ResolvedMix) -> list[Constraint
             rules.append(Constraint(f"group '{name}'", f"questions of group '{name}' ({ids})",
                                     np.array(members), 0, 1, kind="group"))
     return rules
+
+
+def _facility_rules(candidates: list[Question], bounds: tuple[float, float]
+                    ) -> list[Constraint]:
+    """The exam's expected facility, sum(points * f) / sum(points), between the bounds:
+    linear as sum(points * (f - low)) >= 0 and sum(points * (high - f)) >= 0."""
+    low, high = bounds
+    label = f"--facility {low:g}:{high:g}"
+    points = np.array([float(q.points) for q in candidates])
+    expected = np.array([expected_facility(q) for q in candidates])
+    everyone = np.arange(len(candidates))
+    return [Constraint(label, f"expected facility at least {low:g}", everyone, 0, np.inf,
+                       points * (expected - low), kind="facility"),
+            Constraint(label, f"expected facility at most {high:g}", everyone, 0, np.inf,
+                       points * (high - expected), kind="facility")]
 
 
 def _strings(values: list[str]) -> np.ndarray:
@@ -178,7 +195,7 @@ def _check_each_alone(rules: list[Constraint], candidates: list[Question],
                 raise InfeasibleError(
                     f"{rule.label}: asked for {exactly}{rule.lo:g} {rule.what}, the bank has "
                     f"{have}{_filters(mix)}{note}", (rule.label,))
-        elif rule.weights is not None:  # points
+        elif rule.kind == "points" and rule.weights is not None:
             best = _max_points(rule.members, rule.weights, candidates)
             if rule.lo > best:
                 raise InfeasibleError(
@@ -325,12 +342,15 @@ def _interchangeable_pruned(candidates: list[Question], priority: np.ndarray,
     objective prefers leaves the optimum unchanged and feasibility intact, and turns
     100,000 variables into a few thousand.
     """
-    classes: dict[tuple[Difficulty, Knowledge, str, float, str], list[int]] = {}
+    classes: dict[tuple[Difficulty, Knowledge, str, float, str, float], list[int]] = {}
     for i, q in enumerate(candidates):
-        classes.setdefault((q.difficulty, q.knowledge, q.topic, q.points, q.group), []).append(i)
+        # with --facility, measured questions differ in what a rule sees
+        facility = expected_facility(q) if mix.facility is not None else 0.0
+        classes.setdefault((q.difficulty, q.knowledge, q.topic, q.points, q.group, facility),
+                           []).append(i)
     required = {q.id for q in candidates}.intersection(mix.require)
     keep = [i for i, q in enumerate(candidates) if q.id in required]
-    for (difficulty, knowledge, topic, _, group), members in classes.items():
+    for (difficulty, knowledge, topic, _, group, _), members in classes.items():
         limit = forms if group else forms * _per_form_cap(mix, difficulty, knowledge, topic)
         if len(members) > limit:
             order = np.argsort(-priority[members], kind="stable")[:limit]
@@ -379,6 +399,10 @@ def _describe(rule: Constraint, candidates: list[Question]) -> str:
         return f"{_amount(rule)} {rule.what} in all; {each}"
     if rule.kind == "group":
         return f"at most one of the {rule.what} (they give each other away)"
+    if rule.kind == "facility":
+        expected = [expected_facility(candidates[i]) for i in rule.members]
+        return (f"{rule.what}; the questions expect {min(expected):.2f} to "
+                f"{max(expected):.2f} (measured, or the middle of their tagged band)")
     if rule.kind == "require":
         q = candidates[int(rule.members[0])]
         return f"must include {rule.what} ({q.cell}, {q.topic}, {_points(q.points)})"

@@ -5,6 +5,7 @@ one that does not discriminate."""
 from __future__ import annotations
 
 import csv
+import shutil
 import json
 from pathlib import Path
 
@@ -243,3 +244,31 @@ def test_calibrate_refuses_an_analysis_of_another_bank(tmp_path):
     code, output = _run("calibrate", analysis, "--bank", bank)
     assert code == 2 and "question 'nope' is not in the bank" in output
     assert (bank / "c.yaml").read_text() == BANK_WITH_COMMENTS
+
+
+def test_the_solver_meets_an_expected_facility_from_measured_stats(simulated, tmp_path):
+    """After calibrate, --facility uses the measured facility; every form meets it."""
+    root, _ = simulated
+    bank = tmp_path / "bank"
+    shutil.copytree(root / "bank", bank)
+    code, output = _run("analyze", root / "responses.csv", "--manifest",
+                        root / "out" / "exam.json", "-o", tmp_path / "analysis")
+    assert code == 0, output
+    code, output = _run("calibrate", tmp_path / "analysis" / "analysis.json", "--bank", bank)
+    assert code == 0, output
+    from examgen.bank import load_bank
+    from examgen.model import expected_facility
+
+    loaded = load_bank(bank)
+    code, output = _run("build", "--bank", bank, "--total", 8, "--forms", 2, "--facility",
+                        "0.3:0.36", "--seed", 5, "--no-pdf", "-o", tmp_path / "out")
+    assert code == 0, output
+    manifest = json.loads((tmp_path / "out" / "exam.json").read_text())
+    assert manifest["mix"]["facility"] == [0.3, 0.36]
+    for form in manifest["forms"]:
+        ids = [q["id"] for q in form["questions"]]
+        mean = np.mean([expected_facility(loaded.by_id[i]) for i in ids])
+        assert 0.3 - 1e-9 <= mean <= 0.36 + 1e-9
+    code, output = _run("build", "--bank", bank, "--total", 8, "--facility", "0.99",
+                        "--no-pdf", "-o", tmp_path / "none")
+    assert code == 1 and "--facility 0.99:0.99" in output and "expect" in output
