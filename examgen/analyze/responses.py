@@ -50,40 +50,47 @@ def read_responses(path: Path, exam_ids: list[str]) -> Responses:
         raise MixError(f"{path}:1: missing column(s) {', '.join(missing)}; the file needs "
                        "student (or copy), question, points and, for choice questions, "
                        "response")
-    col = {name: header.index(name) for name in header}
+    width = len(header)
+    q_at, p_at = header.index("question"), header.index("points")
+    r_at = header.index("response") if "response" in header else None
+    s_at = header.index("student") if "student" in header else None
+    c_at = header.index("copy") if "copy" in header else None
+    st_at = header.index("status") if "status" in header else None
     known = set(exam_ids)
     students: dict[str, int] = {}
     cells: dict[tuple[int, str], tuple[float, frozenset[str]]] = {}
     for line, row in enumerate(rows[1:], start=2):
-        if not any(c.strip() for c in row):
+        if not "".join(row).strip():
             continue
-
-        def cell(name: str, row: list[str] = row) -> str:
-            i = col.get(name)
-            return row[i].strip() if i is not None and i < len(row) else ""
-
-        qid = cell("question")
+        if len(row) < width:
+            row = row + [""] * (width - len(row))
+        qid = row[q_at].strip()
         if qid not in known:
             raise MixError(f"{path}:{line}: question '{qid}' is not in this exam's manifest; "
                            "are the responses and the manifest from the same exam?")
-        person = cell("student") or (f"copy {cell('copy')}" if cell("copy") else "")
+        person = row[s_at].strip() if s_at is not None else ""
+        if not person and c_at is not None and row[c_at].strip():
+            person = f"copy {row[c_at].strip()}"
         if not person:
             raise MixError(f"{path}:{line}: no student (or copy) on this line")
         key = (students.setdefault(person, len(students)), qid)
         if key in cells:
             raise MixError(f"{path}:{line}: '{person}' answers '{qid}' a second time")
-        if cell("status") == "review" or not cell("points"):
+        points_text = row[p_at].strip()
+        if (st_at is not None and row[st_at].strip() == "review") or not points_text:
             cells[key] = (math.nan, frozenset())
             continue
         try:
-            points = parse_decimal(cell("points"))
+            points = parse_decimal(points_text)
         except ValueProblem as exc:
             raise MixError(f"{path}:{line}: points: {exc}") from None
-        letters = frozenset(p.strip() for p in cell("response").split(";") if p.strip())
+        response = row[r_at] if r_at is not None else ""
+        letters = frozenset(p.strip() for p in response.split(";") if p.strip())
         cells[key] = (float(points), letters)
     if not students:
         raise MixError(f"{path}: no answers in the file")
-    items = tuple(i for i in exam_ids if any(k[1] == i for k in cells))
+    answered = {qid for _, qid in cells}
+    items = tuple(i for i in exam_ids if i in answered)
     scores = np.full((len(students), len(items)), np.nan)
     choices: dict[str, list[frozenset[str]]] = {i: [frozenset()] * len(students)
                                                 for i in items}
