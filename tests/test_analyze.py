@@ -5,8 +5,8 @@ one that does not discriminate."""
 from __future__ import annotations
 
 import csv
-import shutil
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
