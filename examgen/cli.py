@@ -153,35 +153,35 @@ def build(ctx: click.Context, /, bank_dir: Path, blueprint: Path | None, seed: i
     header = {**header, "layout": _first(layout, plan.settings.get("layout"),
                                          header.get("layout"), "default"),
               "paper": _first(paper, plan.settings.get("paper"), header.get("paper"), "a4")}
-    earlier = _earlier_sheets(from_manifest)  # --from rebuilds the same sheets too
-    with_sheets = _first(sheet, plan.settings.get("sheet"), bool(earlier))
-    copies = _first(copies, plan.settings.get("copies"), len(earlier.get("copies", [])))
-    scoring = _first(scoring, plan.settings.get("scoring"), earlier.get("scoring"),
-                     DEFAULT_SCHEME)
-    if copies and not with_sheets:
-        raise MixError("--copies numbers answer sheets: add --sheet (or 'sheet: true' in the "
-                       "blueprint)")
-    if with_sheets:  # the exam's instructions send students to the sheet and its rules
-        header["answer_sheet"] = scoring
+    sheets = _sheet_settings(plan, from_manifest, sheet, copies, scoring)
+    if sheets:  # the exam's instructions send students to the sheet and its rules
+        header["answer_sheet"] = sheets[1]
     manifest = to_manifest(exams, bank, str(bank.path), mix, header)
-    chosen = load_layout(header["layout"], header["paper"]) if pdf or with_sheets else None
+    chosen = load_layout(header["layout"], header["paper"]) if pdf or sheets else None
     plan_of_sheets = None
-    if with_sheets:
-        assert chosen is not None
-        plan_of_sheets = plan_sheets(exams, manifest, copies, chosen.settings["sheet"][
-            "student_digits"], header["paper"], chosen.labels, scoring)
+    if sheets and chosen is not None:
+        plan_of_sheets = plan_sheets(exams, manifest, sheets[0], chosen.settings["sheet"][
+            "student_digits"], header["paper"], chosen.labels, sheets[1])
     files = render_outputs(exams, manifest, chosen if pdf else None, header["paper"],
                            plan_of_sheets)
     replaced = _write_build(out_dir, files)
     _print_summary(exams, out_dir, list(files), replaced)
 
 
-def _earlier_sheets(from_manifest: Path | None) -> dict[str, Any]:
-    """The sheets block of the manifest being rebuilt, or nothing."""
-    if from_manifest is None:
-        return {}
-    sheets = read_manifest(from_manifest).sheets
-    return sheets if isinstance(sheets, dict) else {}
+def _sheet_settings(plan: Blueprint, from_manifest: Path | None, sheet: bool | None,
+                    copies: int | None, scoring: str | None) -> tuple[int, str] | None:
+    """(copies, scoring) when the build has answer sheets, else None: flags over the
+    blueprint, and --from rebuilds the sheets the manifest had."""
+    earlier = (read_manifest(from_manifest).sheets if from_manifest else None) or {}
+    wanted = _first(sheet, plan.settings.get("sheet"), bool(earlier))
+    count = _first(copies, plan.settings.get("copies"), len(earlier.get("copies", [])))
+    if count and not wanted:
+        raise MixError("--copies numbers answer sheets: add --sheet (or 'sheet: true' in the "
+                       "blueprint)")
+    if not wanted:
+        return None
+    return count, _first(scoring, plan.settings.get("scoring"), earlier.get("scoring"),
+                         DEFAULT_SCHEME)
 
 
 def _write_build(out_dir: Path, files: dict[str, bytes | str]) -> str:
