@@ -272,3 +272,35 @@ def test_the_solver_meets_an_expected_facility_from_measured_stats(simulated, tm
     code, output = _run("build", "--bank", bank, "--total", 8, "--facility", "0.99",
                         "--no-pdf", "-o", tmp_path / "none")
     assert code == 1 and "--facility 0.99:0.99" in output and "expect" in output
+
+
+def test_a_moodle_grades_report_gives_the_same_facilities(simulated, tmp_path):
+    """The same answers as Moodle's Grades report (Q. n /points columns, one line per
+    attempt, an average line at the end) analyse to the same facilities."""
+    root, _ = simulated
+    manifest = json.loads((root / "out" / "exam.json").read_text())
+    ids = [q["id"] for q in manifest["questions"]]
+    scores: dict[str, dict[str, str]] = {}
+    for row in csv.DictReader((root / "responses.csv").open()):
+        scores.setdefault(row["student"], {})[row["question"]] = row["points"]
+    report = tmp_path / "grades.csv"
+    with report.open("w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["Surname", "First name", "ID number", "Email address", "State",
+                         "Started on", "Completed", "Time taken", f"Grade/{ITEMS}.00",
+                         *(f"Q. {n} /1.00" for n in range(1, ITEMS + 1))])
+        for student, marks in scores.items():
+            writer.writerow(["Doe", "Jo", student, f"{student}@uni.example", "Finished",
+                             "", "", "", "", *(f"{float(marks[q]):.2f}".replace(".", ",")
+                                               for q in ids)])
+        writer.writerow(["Overall average", "", "", "", "", "", "", "", "", *([""] * ITEMS)])
+    code, output = _run("analyze", report, "--manifest", root / "out" / "exam.json", "--json")
+    assert code == 0, output
+    moodle = {i["id"]: i["facility"] for i in json.loads(output)["items"]}
+    code, output = _run("analyze", root / "responses.csv", "--manifest",
+                        root / "out" / "exam.json", "--json")
+    ours = {i["id"]: i["facility"] for i in json.loads(output)["items"]}
+    assert moodle == pytest.approx(ours)
+    report.write_text("State,Q. 1 /1.00,Q. 2 /2.00\nFinished,1,1\n")
+    code, output = _run("analyze", report, "--manifest", root / "out" / "exam.json")
+    assert code == 2 and "the report has 2 question columns" in output

@@ -28,7 +28,8 @@ def run_analyze(responses: Path, manifest_path: Path, bank_dir: Path | None,
     bank = load_bank(bank_dir or Path(manifest.bank_path))
     exams = exams_from_manifest(manifest, bank)
     questions = {q.id: q for e in exams for q in e.questions}
-    table = read_responses(responses, manifest.question_ids)
+    table = read_responses(responses, manifest.question_ids,
+                           {qid: q.points for qid, q in questions.items()})
     sheets = manifest.sheets or {}
     exam = str(sheets.get("exam") or hashlib.sha256(
         manifest_path.read_bytes()).hexdigest()[:16])

@@ -1,5 +1,6 @@
 """Answers in, one score matrix out: ``responses.csv`` from ``examgen grade`` (or the
-same columns from anywhere else), checked against the exam's manifest.
+same columns from anywhere else), or a Moodle quiz's Grades report, checked against the
+exam's manifest.
 
 The file has one row per student and question with at least the columns ``student`` (or
 ``copy``), ``question`` (the bank id), ``points``, and for choice questions ``response``
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +22,8 @@ from ..errors import MixError
 from ..values import ValueProblem, parse_decimal
 
 REQUIRED = ("question", "points")
+# Moodle's Grades report: "Q. 3 /2.00" is question 3 of the quiz, worth 2 points.
+_MOODLE_QUESTION = re.compile(r"Q\. ?(\d+) ?/(\d+(?:[.,]\d+)?)")
 
 
 @dataclass(frozen=True)
@@ -33,8 +37,10 @@ class Responses:
     choices: dict[str, list[frozenset[str]]]  # item -> per student the letters chosen
 
 
-def read_responses(path: Path, exam_ids: list[str]) -> Responses:
-    """Read and check a responses file; every problem names its line."""
+def read_responses(path: Path, exam_ids: list[str],
+                   worth: dict[str, float] | None = None) -> Responses:
+    """Read and check a responses file; every problem names its line. ``worth`` (the
+    questions' points) lets a Moodle Grades report be checked against the exam."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
@@ -44,6 +50,8 @@ def read_responses(path: Path, exam_ids: list[str]) -> Responses:
         raise MixError(f"{path}:1: the file is empty; give the responses.csv that examgen "
                        "grade wrote")
     header = [h.strip() for h in rows[0]]
+    if any(_MOODLE_QUESTION.fullmatch(h) for h in header):
+        return _moodle_grades(path, rows, header, exam_ids, worth or {})
     who = "student" if "student" in header else "copy" if "copy" in header else ""
     missing = [c for c in REQUIRED if c not in header] + ([] if who else ["student"])
     if missing:
@@ -99,3 +107,46 @@ def read_responses(path: Path, exam_ids: list[str]) -> Responses:
         scores[s, index[qid]] = points
         choices[qid][s] = letters
     return Responses(str(path), tuple(students), items, scores, choices)
+
+
+def _moodle_grades(path: Path, rows: list[list[str]], header: list[str], exam_ids: list[str],
+                   worth: dict[str, float]) -> Responses:
+    """A Moodle quiz's Grades report (Results > Grades > Download, CSV). Question n of the
+    quiz is the n-th question of the manifest, the order ``examgen export moodle
+    --manifest`` writes them in; each column's maximum must be that question's points."""
+    columns = {int(m.group(1)): (i, float(m.group(2).replace(",", ".")))
+               for i, h in enumerate(header) if (m := _MOODLE_QUESTION.fullmatch(h))}
+    if sorted(columns) != list(range(1, len(exam_ids) + 1)):
+        raise MixError(f"{path}:1: the report has {len(columns)} question columns (Q. 1 ... "
+                       f"Q. {max(columns)}), the exam {len(exam_ids)}; was the quiz made from "
+                       "this manifest's export, with every question in its order?")
+    for n, (_, maximum) in columns.items():
+        qid = exam_ids[n - 1]
+        if worth and abs(worth[qid] - maximum) > 1e-6:
+            raise MixError(f"{path}:1: 'Q. {n}' is worth {maximum:g} in Moodle, but question "
+                           f"{n} of the exam ('{qid}') is worth {worth[qid]:g}: add the "
+                           "questions to the quiz in the order of the export, with their "
+                           "points")
+    who = next((header.index(h) for h in ("ID number", "Email address", "Username")
+                if h in header), None)
+    state = header.index("State") if "State" in header else None
+    students: list[str] = []
+    scores: list[list[float]] = []
+    for line, row in enumerate(rows[1:], start=2):
+        row = row + [""] * (len(header) - len(row))
+        if state is not None and row[state].strip() not in ("Finished", "Beendet"):
+            continue  # attempts in progress, and the report's "Overall average" line
+        name = row[who].strip() if who is not None else ""
+        students.append(name or f"{row[0].strip()} {row[1].strip()} (line {line})")
+        marks = []
+        for n in range(1, len(exam_ids) + 1):
+            text = row[columns[n][0]].strip().replace(",", ".")
+            try:
+                marks.append(parse_decimal(text))
+            except ValueProblem:
+                marks.append(math.nan)  # "Requires grading", "-": not scored
+        scores.append(marks)
+    if not students:
+        raise MixError(f"{path}: no finished attempts in the report")
+    return Responses(str(path), tuple(students), tuple(exam_ids), np.array(scores, dtype=float),
+                     {qid: [frozenset()] * len(students) for qid in exam_ids})
