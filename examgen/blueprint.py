@@ -68,9 +68,10 @@ def load_blueprint(path: Path) -> Blueprint:
     if problems:
         raise BankError(problems)
     mix: dict[str, Any] = dict(given)
-    used = mix.get("exclude_used")
-    if isinstance(used, list):  # relative to the blueprint, like a path in a config file
-        mix["exclude_used"] = [str(path.parent / str(p)) for p in used]
+    for key in ("exclude_used", "prefer_unused"):
+        used = mix.get(key)
+        if isinstance(used, list):  # relative to the blueprint, like a path in a config file
+            mix[key] = [str(path.parent / str(p)) for p in used]
     lines = dict(getattr(given, "key_lines", {}))
     return Blueprint(header, settings, mix, lines, str(path))
 

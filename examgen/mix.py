@@ -28,9 +28,10 @@ FLAGS = {"total": "--total", "difficulty": "--easy/--medium/--hard",
          "knowledge": "--recall/--application", "level": "--green/--yellow/--red",
          "cells": "--cell", "topics": "--topic", "each_topic": "--each-topic",
          "points": "--points", "require": "--require", "exclude": "--exclude",
-         "exclude_used": "--exclude-used", "tags": "--tag", "facility": "--facility"}
+         "exclude_used": "--exclude-used", "tags": "--tag", "facility": "--facility",
+         "prefer_unused": "--prefer-unused"}
 MIX_KEYS = ("total", *AXES, "topics", "each_topic", "points", "require", "exclude",
-            "exclude_used", "tags", "facility")
+            "exclude_used", "tags", "facility", "prefer_unused")
 
 
 def flag_for(axis: str, value: str, count: int) -> str:
@@ -52,6 +53,7 @@ class Mix:
     exclude: tuple[str, ...] = ()
     exclude_used: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    prefer_unused: tuple[str, ...] = ()
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any], where: Callable[[str], str]) -> Mix:
@@ -106,7 +108,7 @@ class Mix:
             points=points,
             facility=facility,
             **{key: _words(data.get(key), where(key))
-               for key in ("require", "exclude", "exclude_used", "tags")},
+               for key in ("require", "exclude", "exclude_used", "tags", "prefer_unused")},
         )
 
 
@@ -188,6 +190,8 @@ class ResolvedMix:
     tags: tuple[str, ...]
     total_given: bool
     facility: tuple[float, float] | None = None
+    seen: dict[str, int] = field(default_factory=dict)  # id -> earlier exams it was in
+    seen_in: tuple[str, ...] = ()  # the manifests of --prefer-unused
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -201,6 +205,7 @@ class ResolvedMix:
             "exclude_used": sorted(set(self.used.values())),
             "tags": list(self.tags),
             **({"facility": list(self.facility)} if self.facility else {}),
+            **({"prefer_unused": list(self.seen_in)} if self.seen_in else {}),
         }
 
 
@@ -238,7 +243,7 @@ def resolve(mix: Mix, bank: Bank) -> ResolvedMix:
         topic_flags=topic_flags, each_topic=mix.each_topic or 0, points=mix.points,
         require=mix.require, exclude=mix.exclude,
         used=_used_ids(mix.exclude_used), tags=mix.tags, total_given=mix.total is not None,
-        facility=mix.facility,
+        facility=mix.facility, seen=_seen(mix.prefer_unused), seen_in=mix.prefer_unused,
     )
 
 
@@ -260,6 +265,16 @@ def match_topic(name: str, topics: list[str]) -> str:
         raise MixError(f"topic '{name}' is ambiguous: it matches {', '.join(options)}")
     raise MixError(f"no topic '{name}' in the bank{suggest(name, topics)}; "
                    f"topics: {', '.join(topics)}")
+
+
+def _seen(manifests: tuple[str, ...]) -> dict[str, int]:
+    """Question id -> in how many of the earlier exam.json files it appeared
+    (--prefer-unused): a preference, unlike --exclude-used."""
+    seen: dict[str, int] = {}
+    for name in manifests:
+        for qid in set(read_manifest(Path(name)).question_ids):
+            seen[qid] = seen.get(qid, 0) + 1
+    return seen
 
 
 def _used_ids(manifests: tuple[str, ...]) -> dict[str, str]:

@@ -57,6 +57,9 @@ def mix_options(func: F) -> F:
                      help="Never reuse questions of an earlier exam.json (repeatable)."),
         click.option("--tag", "tags", multiple=True, metavar="TAG",
                      help="Only questions with this tag (repeatable: any of them)."),
+        click.option("--prefer-unused", multiple=True, metavar="MANIFEST",
+                     help="Prefer questions not in earlier exam.json files, the least used "
+                          "first (repeatable; unlike --exclude-used, never infeasible)."),
         click.option("--facility", metavar="MIN:MAX",
                      help="Expected mean facility of the exam (0-1), from measured stats "
                           "or the tagged difficulty, e.g. 0.55:0.65."),
@@ -80,7 +83,7 @@ def flag_mix(kw: dict[str, Any]) -> dict[str, Any]:
     if topics:
         mix["topics"] = topics
     for key in ("total", "each_topic", "points", "require", "exclude", "exclude_used", "tags",
-                "facility"):
+                "facility", "prefer_unused"):
         value = kw[key]
         if value not in (None, ()):
             mix[key] = list(value) if isinstance(value, tuple) else value

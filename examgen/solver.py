@@ -223,6 +223,8 @@ class _Model:
         self.candidates, self.rules = candidates, rules
         self.forms, self.overlap = forms, overlap
         self.weights = np.random.default_rng(seed).random((forms, len(candidates)))
+        if mix.seen:  # --prefer-unused: an earlier use costs more than any random draw
+            self.weights -= np.array([mix.seen.get(q.id, 0) for q in candidates], dtype=float)
         # The search for a conflict drops rules one by one, so it must see every question.
         self.kept = (_interchangeable_pruned(candidates, self.weights.max(axis=0), mix, forms)
                      if prune else np.arange(len(candidates)))

@@ -111,3 +111,24 @@ def test_from_refuses_each_flag_that_would_change_the_exam(tmp_path, flag):
     assert "--from rebuilds the exam exactly as it was; drop" in result.output
     assert flag[0] in result.output.split("drop", 1)[1]
     assert (tmp_path / "out" / "exam.json").read_bytes() == before
+
+
+def test_prefer_unused_takes_the_least_used_questions_but_never_fails(tmp_path):
+    bank = _bank(tmp_path / "bank", FOUR)
+    assert _build(bank, tmp_path / "one", "--total", "2", "--seed", "1").exit_code == 0
+    first = _chosen(tmp_path / "one")
+    for seed in range(5):
+        out = tmp_path / f"two{seed}"
+        result = _build(bank, out, "--total", "2", "--seed", str(seed), "--prefer-unused",
+                        str(tmp_path / "one" / "exam.json"))
+        assert result.exit_code == 0, result.output
+        assert _chosen(out) == {"a", "b", "c", "d"} - first
+    third = tmp_path / "three"
+    result = _build(bank, third, "--total", "3", "--seed", "1", "--prefer-unused",
+                    str(tmp_path / "one" / "exam.json"), "--prefer-unused",
+                    str(tmp_path / "two0" / "exam.json"))
+    assert result.exit_code == 0, "a preference, not a filter: 3 of 4 used ones are fine"
+    assert len(_chosen(third)) == 3
+    data = json.loads((third / "exam.json").read_text())
+    assert data["mix"]["prefer_unused"] == [str(tmp_path / "one" / "exam.json"),
+                                            str(tmp_path / "two0" / "exam.json")]
