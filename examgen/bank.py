@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from .errors import BankError, Problem, suggest
+from .formulas import formula_problem, formulas_in
 from .gcpause import gc_paused
+from .glyphs import unprintable
 from .images import image_problem
 from .limits import MAX_TEXT
 from .model import (
@@ -308,6 +310,7 @@ def _question(node: Node, file_topic: str | None, ctx: _FileContext) -> Question
     )
     build = _TYPE_PARSERS.get(qtype) if isinstance(qtype, str) else None
     question = build(f, common) if build else None
+    _check_markup(f, node)
     if len(ctx.problems) > before:
         return None
     return question
@@ -319,6 +322,32 @@ def _tags(f: _Fields) -> tuple[str, ...]:
         return tuple(str(t).strip() for t in tags)
     f.report("tags", "'tags' must be a list of words, e.g. [cnn, deepfakes]")
     return ()
+
+
+# Fields in the light markup, where formulas may stand (literal fields never hold one).
+MARKUP_FIELDS = ("text", "explanation", "model_answer")
+
+
+def _check_markup(f: _Fields, node: Node) -> None:
+    """Every formula must parse, and every character must have a glyph to print with."""
+    texts: list[Value | None] = [node[k] for k in MARKUP_FIELDS if k in node]
+    for holder in [node, *[g for g in node.get("gaps") or [] if isinstance(g, Node)]]:
+        options = holder.get("options") if isinstance(holder, Node) else None
+        if isinstance(options, list):
+            texts += [o.get("text") if isinstance(o, Node) else o for o in options]
+    for value in texts:
+        if not isinstance(value, Scalar):
+            continue
+        start = value.line + (1 if getattr(value, "block", False) else 0)
+        for offset, latex in formulas_in(value):
+            problem = formula_problem(latex)
+            if problem:
+                line = start + value.count("\n", 0, offset)
+                f.report(None, f"formula ${latex}$: {problem}", line)
+        for char, where in unprintable(value):
+            line = start + value.count("\n", 0, value.find(char))
+            f.ctx.warn(line, f"{f.label}: '{char}' (U+{ord(char):04X}) in {where} has no glyph "
+                             "in examgen's fonts and would print as an empty box")
 
 
 def _stats(f: _Fields) -> tuple[Observation, ...]:

@@ -1,7 +1,8 @@
 """The bank's light inline markup, translated once for every output format.
 
-Only ``**bold**``, ``*italic*``, ```code``` and line breaks are markup; everything else
-is literal text, so a ``<`` or ``&`` in a question is printed as that character.
+Only ``**bold**``, ``*italic*``, ```code```, line breaks and LaTeX formulas (``$...$``,
+``$$...$$``, see ``formulas``) are markup; everything else is literal text, so a ``<``
+or ``&`` in a question is printed as that character.
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from html import escape
+
+from .formulas import split_math
 
 _INLINE = re.compile(
     r"`(?P<code>[^`\n]+)`"
@@ -18,9 +21,22 @@ _INLINE = re.compile(
 
 
 def segments(text: str) -> list[tuple[str, str]]:
-    """Split text into (kind, text) pairs; kind is text, bold, italic, code or br."""
+    """Split text into (kind, text) pairs; kind is text, bold, italic, code, br, math
+    (an inline formula's LaTeX) or display (a display formula's)."""
     out: list[tuple[str, str]] = []
-    for i, line in enumerate(text.strip("\n").split("\n")):
+    for kind, piece in split_math(text.strip("\n")):
+        if kind == "inline":
+            out.append(("math", piece))
+        elif kind == "display":
+            out.append(("display", piece))
+        else:
+            out += _text_segments(piece)
+    return out
+
+
+def _text_segments(text: str) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for i, line in enumerate(text.split("\n")):
         if i:
             out.append(("br", ""))
         pos = 0
@@ -35,11 +51,18 @@ def segments(text: str) -> list[tuple[str, str]]:
     return out
 
 
-def _render(text: str, tags: dict[str, tuple[str, str]], esc: Callable[[str], str]) -> str:
+# How a formula is written out: (LaTeX, display?) -> markup of the output format.
+Formula = Callable[[str, bool], str]
+
+
+def _render(text: str, tags: dict[str, tuple[str, str]], esc: Callable[[str], str],
+            formula: Formula) -> str:
     parts = []
     for kind, chunk in segments(text):
         if kind == "br":
             parts.append(tags["br"][0])
+        elif kind in ("math", "display"):
+            parts.append(formula(chunk, kind == "display"))
         else:
             start, end = tags[kind]
             parts.append(f"{start}{esc(chunk)}{end}")
@@ -50,8 +73,14 @@ def _escape(chunk: str) -> str:
     return escape(chunk, quote=False)
 
 
+def _mathjax(latex: str, display: bool) -> str:
+    """A formula for Moodle's MathJax filter: \\(...\\) or \\[...\\], escaped for HTML."""
+    return (r"\[" if display else r"\(") + _escape(latex) + (r"\]" if display else r"\)")
+
+
 def to_html(text: str) -> str:
-    """HTML for Moodle: markup translated, every other character escaped."""
+    """HTML for Moodle: markup translated, formulas for MathJax, every other character
+    escaped."""
     tags = {
         "text": ("", ""),
         "bold": ("<strong>", "</strong>"),
@@ -59,11 +88,17 @@ def to_html(text: str) -> str:
         "code": ("<code>", "</code>"),
         "br": ("<br>", ""),
     }
-    return _render(text, tags, _escape)
+    return _render(text, tags, _escape, _mathjax)
 
 
-def to_reportlab(text: str, mono_font: str) -> str:
-    """Markup for reportlab's Paragraph, with everything from the bank escaped."""
+def _source(latex: str, display: bool) -> str:
+    """A formula as its LaTeX source, where nothing typesets it."""
+    return f"$${latex}$$" if display else f"${latex}$"
+
+
+def to_reportlab(text: str, mono_font: str, formula: Formula | None = None) -> str:
+    """Markup for reportlab's Paragraph, with everything from the bank escaped; formulas
+    by ``formula`` (the PDF's typesetter), else as their escaped source."""
     tags = {
         "text": ("", ""),
         "bold": ("<b>", "</b>"),
@@ -71,9 +106,11 @@ def to_reportlab(text: str, mono_font: str) -> str:
         "code": (f'<font face="{mono_font}">', "</font>"),
         "br": ("<br/>", ""),
     }
-    return _render(text, tags, _escape)
+    return _render(text, tags, _escape, formula or (lambda t, d: _escape(_source(t, d))))
 
 
 def to_plain(text: str) -> str:
-    """The text as a reader sees it, markup characters removed (names, summaries)."""
-    return "".join(" " if kind == "br" else chunk for kind, chunk in segments(text))
+    """The text as a reader sees it, markup characters removed (names, summaries);
+    formulas as their LaTeX source."""
+    return "".join(" " if kind == "br" else _source(chunk, kind == "display")
+                   if kind in ("math", "display") else chunk for kind, chunk in segments(text))

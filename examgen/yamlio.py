@@ -34,6 +34,7 @@ class Scalar(str):
 
     plain: bool
     line: int
+    block: bool  # a | or > block: its text starts on the line after ``line``
 
 
 class Node(dict[str, "Value"]):
@@ -115,6 +116,7 @@ class _Builder:
             scalar = Scalar(node.value)
             scalar.plain = not node.style  # None (Python parser) or "" (C parser)
             scalar.line = node.start_mark.line + 1
+            scalar.block = node.style in ("|", ">")
             return scalar
         if isinstance(node, MappingNode):
             return self._mapping(node)

@@ -11,6 +11,7 @@ from reportlab.pdfgen import canvas as pdfcanvas
 from reportlab.platypus import Flowable, Paragraph
 
 from ..model import Question
+from .formulas import register
 from .page import GUTTER, LABEL_INSET, OPTION_INDENT, POINTS_WIDTH, Page, level_colours
 
 
@@ -211,6 +212,7 @@ def numbered_canvas(page: Page, left: str, right: str) -> type[pdfcanvas.Canvas]
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._pages: list[dict[str, Any]] = []
+            register(self)  # formulas in paragraphs draw themselves
 
         def showPage(self) -> None:  # noqa: N802 - reportlab's name
             self._pages.append(dict(self.__dict__))

@@ -19,6 +19,7 @@ from reportlab.platypus import Paragraph
 from ..markup import to_reportlab
 from ..model import PAPERS
 from .fonts import register_fonts
+from .formulas import formula_markup
 from .layout import Layout
 
 GUTTER, OPTION_INDENT, LABEL_INSET, POINTS_WIDTH = 8 * mm, 19 * mm, 8 * mm, 22 * mm
@@ -55,8 +56,11 @@ class Page:
     cache: dict[tuple[str, str], Paragraph] = field(default_factory=dict, compare=False)
 
     def text(self, text: str) -> str:
-        """Bank text in the light markup (**bold**, *italic*, `code`)."""
-        return to_reportlab(text, self.mono)
+        """Bank text in the light markup (**bold**, *italic*, `code`, $formulas$)."""
+        return to_reportlab(text, self.mono, self._formula)
+
+    def _formula(self, latex: str, display: bool) -> str:
+        return formula_markup(latex, display, float(self.body.fontSize))
 
     def literal(self, text: str) -> str:
         """Text printed exactly as written: answers a student's writing is compared with."""
