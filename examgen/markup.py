@@ -55,15 +55,27 @@ def _text_segments(text: str) -> list[tuple[str, str]]:
 Formula = Callable[[str, bool], str]
 
 
+_PUNCTUATION = re.compile(r"[.,;:!?)]+(?=\s|$)")
+
+
 def _render(text: str, tags: dict[str, tuple[str, str]], esc: Callable[[str], str],
-            formula: Formula) -> str:
+            formula: Formula, glue: bool = False) -> str:
+    """With ``glue``, punctuation right after an inline formula is typeset with it, so a
+    line never breaks between a formula and its full stop."""
     parts = []
-    for kind, chunk in segments(text):
+    pieces = segments(text)
+    for i, (kind, chunk) in enumerate(pieces):
         if kind == "br":
             parts.append(tags["br"][0])
         elif kind in ("math", "display"):
+            follow = pieces[i + 1] if i + 1 < len(pieces) else ("", "")
+            stop = _PUNCTUATION.match(follow[1]) if glue and kind == "math" and \
+                follow[0] == "text" else None
+            if stop:
+                chunk += r"\text{" + stop.group(0) + "}"
+                pieces[i + 1] = ("text", follow[1][stop.end():])
             parts.append(formula(chunk, kind == "display"))
-        else:
+        elif chunk or kind != "text":
             start, end = tags[kind]
             parts.append(f"{start}{esc(chunk)}{end}")
     return "".join(parts)
@@ -106,7 +118,9 @@ def to_reportlab(text: str, mono_font: str, formula: Formula | None = None) -> s
         "code": (f'<font face="{mono_font}">', "</font>"),
         "br": ("<br/>", ""),
     }
-    return _render(text, tags, _escape, formula or (lambda t, d: _escape(_source(t, d))))
+    if formula is None:
+        return _render(text, tags, _escape, lambda t, d: _escape(_source(t, d)))
+    return _render(text, tags, _escape, formula, glue=True)
 
 
 def to_plain(text: str) -> str:

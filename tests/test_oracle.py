@@ -32,11 +32,12 @@ from .oracle import (
     key_grid,
     key_questions,
     labels,
+    mathjax,
     number,
     pdf_lines,
-    plain,
     read_bank,
 )
+from .oracle import printed as printed_text
 
 TYPES = ("single", "multiple", "truefalse", "short", "numeric", "open", "cloze")
 
@@ -75,7 +76,7 @@ def check_build(bank: Path, out: Path, manifest: dict, layout: str = "default") 
 def _same_question(e: Expected, printed: Printed, solution: Printed, names: dict[str, str],
                    where: str) -> None:
     """The exam and the key show this question at this number, with its points."""
-    first = plain(re.split(r"\{\{\d+\}\}", e.text)[0])[:30]
+    first = printed_text(re.split(r"\{\{\d+\}\}", e.text)[0])[:30]
     assert first in fold(" ".join(printed.lines)), where
     assert first in fold(" ".join(solution.lines)), where
     points = f"{number(e.points):g} {names['point_abbr']}"
@@ -87,14 +88,14 @@ def _check_answer(e: Expected, printed: Printed, solution: Printed, names: dict[
                   where: str) -> dict:
     """Assert the key's solution; return what the grid and the manifest must then say."""
     if e.type in ("single", "multiple"):
-        texts = sorted(plain(t) for t, _ in e.options)
-        assert sorted(t for _, t, _ in printed.options) == texts, where
+        texts = sorted(printed_text(t) for t, _ in e.options)
+        assert sorted(fold(t) for _, t, _ in printed.options) == texts, where
         assert [(letter, t) for letter, t, _ in solution.options] == \
             [(letter, t) for letter, t, _ in printed.options], f"{where}: exam and key differ"
         assert [letter for letter, _, _ in printed.options] == \
             [chr(97 + i) for i in range(len(texts))], where
-        right = {plain(t) for t in correct_texts(e.options)}
-        letters = [letter for letter, t, _ in printed.options if t in right]
+        right = {printed_text(t) for t in correct_texts(e.options)}
+        letters = [letter for letter, t, _ in printed.options if fold(t) in right]
         assert [letter for letter, _, ticked in solution.options if ticked] == letters, where
         if e.type == "single":
             return {"grid": letters[0], "manifest": letters[0]}
@@ -116,15 +117,15 @@ def _check_answer(e: Expected, printed: Printed, solution: Printed, names: dict[
         assert (m.group(3) or "") == e.unit.strip(), where
         return {"grid": value, "manifest": value}
     if e.type == "open":
-        assert solution.notes["model_answer"] == [plain(e.model_answer) or "-"], where
+        assert solution.notes["model_answer"] == [printed_text(e.model_answer) or "-"], where
         return {"grid": names["see_below"], "manifest": e.model_answer}
     assert e.type == "cloze", e.type
     solutions = [g["answers"][0] if "answers" in g else correct_texts(g["options"])[0]
                  for g in e.gaps]
-    shown = [" | ".join(g["answers"]) if "answers" in g else plain(correct_texts(g["options"])[0])
-             for g in e.gaps]
+    shown = [" | ".join(g["answers"]) if "answers" in g
+             else printed_text(correct_texts(g["options"])[0]) for g in e.gaps]
     assert solution.notes["gap"] == [fold(f"({n}) {s}") for n, s in enumerate(shown, 1)], where
-    grid = "  ".join(f"({n}) {s if 'answers' in g else plain(s)}"
+    grid = "  ".join(f"({n}) {s if 'answers' in g else printed_text(s)}"
                      for n, (g, s) in enumerate(zip(e.gaps, solutions, strict=True), 1))
     return {"grid": grid, "manifest": solutions}
 
@@ -172,7 +173,7 @@ def check_moodle(bank: Path, xml_file: Path, root: str) -> set[str]:
             assert len(answers) == len(e.options), e.id
             for (fraction, text), (option, _), grade in zip(answers, e.options, grades,
                                                             strict=True):
-                assert _html_text(text) == plain(option), e.id
+                assert _html_text(text) == mathjax(option), e.id
                 assert fraction == pytest.approx(grade, abs=1e-6), (e.id, option)
         elif e.type == "truefalse":
             assert dict((t, f) for f, t in answers) == {"true": 100 * e.answer,
@@ -190,7 +191,7 @@ def check_moodle(bank: Path, xml_file: Path, root: str) -> set[str]:
                 assert [element.findtext(t) for t in UNIT_ELEMENTS[1:]] == ["0", "0.1", "0", "0"]
         elif e.type == "open":
             graderinfo = element.findtext("graderinfo/text")
-            assert _html_text(graderinfo) == plain(e.model_answer), e.id
+            assert _html_text(graderinfo) == mathjax(e.model_answer), e.id
             lines = min(40, max(5, 5 * ((e.answer_lines + 4) // 5)))  # Moodle offers 5..40
             assert [element.findtext(t) for t in MOODLE_ELEMENTS["essay"][:5]] == [
                 "editor", "1", str(lines), "0", "0"], e.id
@@ -201,7 +202,7 @@ def check_moodle(bank: Path, xml_file: Path, root: str) -> set[str]:
             assert [[(f, t if "answers" in g else _html_text(t)) for f, t in stored]
                     for g, stored in zip(e.gaps, _cloze_gaps(text), strict=True)] == [
                 [(100, a) for a in g["answers"]] if "answers" in g
-                else [(100 * right, plain(t)) for t, right in g["options"]] for g in e.gaps], e.id
+                else [(100 * right, mathjax(t)) for t, right in g["options"]] for g in e.gaps], e.id
             share = number(e.points) / len(e.gaps)
             weights = [int(m) for m in re.findall(r"\{(\d+):[A-Z_]+:", text)]
             assert weights == [number(g["points"]) if g["points"] else share

@@ -49,8 +49,9 @@ def text_blocks(page: Page, text: str, first_is_title: bool = False) -> list[Flo
     paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
     out: list[Flowable] = []
     for i, para in enumerate(paragraphs):
-        style = page.title if first_is_title and i == 0 else page.body
-        out.append(Paragraph(page.text(para), style))
+        markup = page.text(para)
+        style = page.style("title" if first_is_title and i == 0 else "body", markup)
+        out.append(Paragraph(markup, style))
     return out
 
 

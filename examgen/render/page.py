@@ -19,6 +19,7 @@ from reportlab.platypus import Paragraph
 from ..markup import to_reportlab
 from ..model import PAPERS
 from .fonts import register_fonts
+from .formulas import CALLBACK as FORMULA_MARK
 from .formulas import formula_markup
 from .layout import Layout
 
@@ -38,6 +39,14 @@ class StableParagraph(Paragraph):
         self._wrapped = (available_width, self.width, self.height, self.blPara)
         return size
 
+    def split(self, available_width: float, available_height: float) -> list[Any]:
+        """The pieces are new paragraphs: they must not inherit the whole one's lines."""
+        pieces = super().split(available_width, available_height)
+        for piece in pieces:
+            if isinstance(piece, StableParagraph):
+                piece._wrapped = None
+        return pieces
+
 
 @dataclass(frozen=True, eq=False)
 class Page:
@@ -54,6 +63,7 @@ class Page:
     right: ParagraphStyle
     centre: ParagraphStyle
     cache: dict[tuple[str, str], Paragraph] = field(default_factory=dict, compare=False)
+    tall: dict[str, ParagraphStyle] = field(default_factory=dict, compare=False)
 
     def text(self, text: str) -> str:
         """Bank text in the light markup (**bold**, *italic*, `code`, $formulas$)."""
@@ -74,8 +84,19 @@ class Page:
         if cached is None:
             if len(self.cache) > 20_000:
                 self.cache.clear()
-            cached = self.cache[key] = StableParagraph(markup, getattr(self, style))
+            cached = self.cache[key] = StableParagraph(markup, self.style(style, markup))
         return cached
+
+    def style(self, name: str, markup: str = "") -> ParagraphStyle:
+        """The named style; for markup with a formula, one whose lines grow to fit it."""
+        base: ParagraphStyle = getattr(self, name)
+        if FORMULA_MARK not in markup:
+            return base
+        tall = self.tall.get(name)
+        if tall is None:
+            tall = self.tall[name] = ParagraphStyle(f"{name}-math", parent=base,
+                                                    autoLeading="max")
+        return tall
 
     def label_text(self, text: str) -> str:
         """A layout's own words (labels), in the light markup like every label."""

@@ -109,7 +109,8 @@ def _choice_gaps(page: Page, q: Cloze) -> list[Flowable]:
     for n, gap in enumerate(q.gaps, 1):
         if isinstance(gap, ChoiceGap):
             choices = "\u2003".join(f"{EMPTY_BOX}\u00a0{page.text(o.text)}" for o in gap.options)
-            out.append(Indented(Paragraph(f"<b>({n})</b>\u2003{choices}", page.body), GUTTER))
+            markup = f"<b>({n})</b>\u2003{choices}"
+            out.append(Indented(Paragraph(markup, page.style("body", markup)), GUTTER))
     return out
 
 
@@ -123,8 +124,8 @@ def _key_notes(page: Page, q: Question) -> list[Flowable]:
     colour = page.layout.colour("correct")
 
     def note(label: str, text: str) -> None:
-        notes.append(Paragraph(f'<b>{page.label(label)}:</b> <font color="{colour}">'
-                               f"{text}</font>", page.body))
+        markup = f'<b>{page.label(label)}:</b> <font color="{colour}">{text}</font>'
+        notes.append(Paragraph(markup, page.style("body", markup)))
 
     match q:
         case SingleChoice() | MultipleChoice() | TrueFalse():
@@ -141,8 +142,8 @@ def _key_notes(page: Page, q: Question) -> list[Flowable]:
         case _:
             assert_never(q)
     if q.explanation:
-        notes.append(Paragraph(f"<b>{page.label('explanation')}:</b> {page.text(q.explanation)}",
-                               page.small))
+        markup = f"<b>{page.label('explanation')}:</b> {page.text(q.explanation)}"
+        notes.append(Paragraph(markup, page.style("small", markup)))
     if q.source:
         notes.append(Paragraph(f"<b>{page.label('source')}:</b> {page.literal(q.source)}",
                                page.small))

@@ -1,0 +1,146 @@
+"""Formulas: where the bank's texts hold one, that a malformed one is an error at its line,
+that every supported construct typesets inside the page in exam and key, and that Moodle
+gets it for MathJax."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from examgen.cli import main
+from examgen.export.moodle import to_moodle_xml
+from examgen.formulas import formula_problem, split_math
+from examgen.markup import to_html, to_plain
+
+CONSTRUCTS = {
+    "fraction": r"\frac{a}{b}",
+    "sum with limits": r"\sum_{k=1}^{10} k^2",
+    "sub and superscripts": r"x_i^2 + e^{-\lambda t}",
+    "blackboard bold": r"\mathbb{E}_{x \sim p}[x] \in \mathbb{R}",
+    "hat and bar": r"\hat{y} - \bar{x}",
+    "matrix": r"\begin{pmatrix} 1 & 0 \\ 0 & 1 \end{pmatrix}",
+    "cases": r"f(x) = \begin{cases} 1 & x > 0 \\ 0 & \text{otherwise} \end{cases}",
+    "greek": r"\alpha \beta \gamma \Delta \Omega",
+    "operators": r"\log \exp \max_{a'} \min_G \nabla_w L \cdot \le \ge \ne \approx",
+    "gan objective": r"\min_G \max_D \mathbb{E}[\log D(x)] + \mathbb{E}[\log(1 - D(G(z)))]",
+}
+
+
+@pytest.mark.parametrize("text, pieces", [
+    ("costs 5 $ or 6 $", [("text", "costs 5 $ or 6 $")]),
+    ("$5 and $6", [("text", "$5 and $6")]),
+    (r"a \$ b", [("text", "a $ b")]),
+    ("loss $L$ here", [("text", "loss "), ("inline", "L"), ("text", " here")]),
+    ("$$x^2$$", [("display", "x^2")]),
+    (r"\(x\) and \[y\]", [("inline", "x"), ("text", " and "), ("display", "y")]),
+    ("x$2$3", [("text", "x$2$3")]),
+])
+def test_where_a_formula_is(text, pieces):
+    assert split_math(text) == pieces
+
+
+@pytest.mark.parametrize("latex, problem", [
+    (r"\frac{a}{", "1 '{' not closed"),
+    (r"a}", "a '}' closes no '{'"),
+    (r"\foo{x}", r"unknown command \foo"),
+    (r"\begin{cases} a", r"\begin{cases} has no \end"),
+    (" ", "the formula is empty"),
+    *((latex, None) for latex in CONSTRUCTS.values()),
+])
+def test_what_is_wrong_with_a_formula(latex, problem):
+    assert formula_problem(latex) == problem
+
+
+def _bank(folder: Path, text: str, extra: str = "") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "m.yaml").write_text(
+        "topic: Math\nquestions:\n  - id: m1\n    difficulty: easy\n    knowledge: recall\n"
+        "    type: open\n    text: |\n" + "".join(f"      {line}\n" for line in text.split("\n"))
+        + "    model_answer: The key shows $\\frac{1}{2}$ too.\n" + extra, encoding="utf-8")
+    return folder
+
+
+def test_check_names_a_bad_formula_at_its_line_and_warns_of_missing_glyphs(tmp_path):
+    bank = _bank(tmp_path / "bank", "First line.\nSecond line with $\\frac{a}{$ in it.")
+    result = CliRunner().invoke(main, ["check", "--bank", str(bank)])
+    assert result.exit_code == 2
+    assert f"{bank / 'm.yaml'}:9: question 'm1': formula $\\frac{{a}}{{$: 1 '{{' not closed" \
+        in result.output
+    bank = _bank(tmp_path / "glyphs", "A join `a ⋈ b` and 中.")
+    result = CliRunner().invoke(main, ["check", "--bank", str(bank)])
+    assert result.exit_code == 0, result.output
+    assert "m.yaml:8: warning: question 'm1': '⋈' (U+22C8) in code has no glyph" in result.output
+    assert "'中' (U+4E2D) in text has no glyph" in result.output
+
+
+def test_every_construct_typesets_inside_the_page_in_exam_and_key(tmp_path, monkeypatch):
+    from examgen.render import formulas
+
+    drawn: list[tuple[float, float, float, float]] = []
+    original = formulas.renderPDF.draw
+
+    def record(drawing, canvas, x, y):  # type: ignore[no-untyped-def]
+        a, b, c, d, e, f = canvas._currentMatrix  # where the flowable stands on the page
+        drawn.append((a * x + c * y + e, b * x + d * y + f, drawing.width, drawing.height))
+        original(drawing, canvas, x, y)
+
+    monkeypatch.setattr(formulas.renderPDF, "draw", record)
+    text = "\n".join(f"{name} before ${latex}$ after, and shown:\n$${latex}$$"
+                     for name, latex in CONSTRUCTS.items())
+    bank = _bank(tmp_path / "bank", text)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", "--bank", str(bank), "--total", "1",
+                                       "--seed", "1", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    # every formula twice (inline, display) in the exam and the key, the model answer once
+    assert len(drawn) == 4 * len(CONSTRUCTS) + 1
+    width, height = 595.27, 841.89
+    left, right = 20 * 72 / 25.4, width - 20 * 72 / 25.4
+    for x, y, w, h in drawn:
+        assert left - 0.5 <= x and x + w <= right + 0.5, (x, w)
+        assert 18 * 72 / 25.4 - 0.5 <= y and y + h <= height - 18 * 72 / 25.4 + 0.5, (y, h)
+    for name in ("exam.pdf", "key.pdf"):
+        pages = " ".join(" ".join(p.extract_text().split())
+                         for p in PdfReader(out / name).pages)
+        for construct in CONSTRUCTS:
+            assert f"{construct} before after" in pages or \
+                f"{construct} before  after" in pages, (name, construct)
+    manifest = json.loads((out / "exam.json").read_text())
+    assert manifest["variants"][0]["answers"]["m1"] == r"The key shows $\frac{1}{2}$ too."
+
+
+def test_a_formula_is_typeset_once_per_process(tmp_path):
+    from examgen.render.formulas import typeset
+
+    bank = _bank(tmp_path / "bank", "The same $\\frac{x}{y}$ again.")
+    typeset.cache_clear()
+    for out in ("a", "b"):
+        result = CliRunner().invoke(main, ["build", "--bank", str(bank), "--total", "1",
+                                           "--seed", "1", "-o", str(tmp_path / out)])
+        assert result.exit_code == 0, result.output
+    info = typeset.cache_info()
+    assert info.misses == 2  # the formula and the model answer's
+    assert info.hits >= 2
+
+
+def test_moodle_gets_formulas_for_mathjax_escaped_in_xml_and_gaps(tmp_path):
+    assert to_html(r"if $a < b$ then $$\frac{a}{b}$$") == \
+        r"if \(a &lt; b\) then \[\frac{a}{b}\]"
+    assert to_plain(r"the loss $L$") == "the loss $L$"
+    from examgen.bank import load_bank
+
+    bank = _bank(tmp_path / "bank", "Loss $L = \\sum_i (x_i - \\hat{x}_i)^2$.", extra=(
+        "  - id: c1\n    difficulty: easy\n    knowledge: recall\n    type: cloze\n"
+        "    text: 'Here $\\alpha$ is the {{1}}.'\n    gaps:\n      - options:\n"
+        "          - text: 'rate $\\eta_{t}$'\n            correct: true\n"
+        "          - 'factor $\\gamma$'\n"))
+    xml = to_moodle_xml(list(load_bank(bank).questions), "Root")
+    assert r"\(L = \sum_i (x_i - \hat{x}_i)^2\)" in xml
+    # in a gap, every character Moodle's cloze parser reads is an entity, braces included
+    gap = re.search(r"\{1:MULTICHOICE_S:(.*?)\}", xml)
+    assert gap and "&#92;(&#92;eta_&#123;t&#125;&#92;)" in gap.group(1)
