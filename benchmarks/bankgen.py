@@ -40,6 +40,7 @@ def _question(rng: random.Random, n: int, groups: int) -> dict:
         q["model_answer"] = "A model answer with several words."
     else:
         q["text"] = f"Fill {{{{1}}}} and {{{{2}}}} for {n}."
+        q["points"] = 2  # a point per gap: Moodle weighs cloze gaps in whole points
         q["gaps"] = [{"answers": ["first"]},
                      {"options": [{"text": "yes", "correct": True}, "no", "maybe"]}]
     return q

@@ -16,11 +16,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bankgen import write_bank  # noqa: E402
 
 from examgen.bank import load_bank  # noqa: E402
+from examgen.export.gift import to_gift  # noqa: E402
 from examgen.export.moodle import to_moodle_xml  # noqa: E402
 
 
 def main() -> None:
-    print(f"{'questions':>10} {'export s':>9} {'examgen export moodle s':>24} {'MB':>6}")
+    print(f"{'questions':>10} {'export s':>9} {'examgen export moodle s':>24} {'MB':>6} "
+          f"{'gift s':>7}")
     with tempfile.TemporaryDirectory() as tmp:
         for count in (40, 1_200, 10_000):
             folder = write_bank(Path(tmp) / f"bank{count}", count)
@@ -33,7 +35,11 @@ def main() -> None:
             subprocess.run([sys.executable, "-m", "examgen", "export", "moodle", "--bank",
                             str(folder), "-o", str(out)], check=True, stdout=subprocess.DEVNULL)
             whole = time.perf_counter() - start
-            print(f"{count:>10} {export:>9.3f} {whole:>24.2f} {len(xml) / 1e6:>6.1f}")
+            start = time.perf_counter()
+            to_gift(list(bank.questions), "bench")
+            gift = time.perf_counter() - start
+            print(f"{count:>10} {export:>9.3f} {whole:>24.2f} {len(xml) / 1e6:>6.1f} "
+                  f"{gift:>7.3f}")
 
 
 if __name__ == "__main__":

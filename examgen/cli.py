@@ -19,7 +19,7 @@ from .files import write_atomic, write_set
 from .limits import SETTINGS
 from .manifest import exams_from_manifest, read_manifest, to_manifest
 from .mix import FLAGS, Mix, ResolvedMix, merge, resolve
-from .model import PAPERS, Bank, Exam, Level
+from .model import PAPERS, Bank, Exam, Level, Question
 from .options import bank_option, flag_mix, mix_options, out_option, seed_option
 from .outputs import MANIFEST, PDF_NAME, render_outputs
 from .render.layout import load_layout
@@ -379,14 +379,50 @@ def export_moodle(ctx: click.Context, bank_dir: Path, manifest: Path | None, out
 
     Example: examgen export moodle --bank bank/ -o out/moodle.xml
     """
-    if manifest:
-        bank, exams, _, _ = _rebuild(manifest, _explicit_bank(ctx, bank_dir))
-        questions = list({q.id: q for e in exams for q in e.questions}.values())
-    else:
-        bank = load_bank(bank_dir)
-        questions = list(bank.questions)
+    bank, questions = _exported(ctx, bank_dir, manifest)
     root = category_root or bank.path.resolve().name
     write_atomic(output, EXPORTERS["moodle"](questions, root))
     topics = len({q.topic for q in questions})
     click.echo(f"wrote {output}: {len(questions)} questions in {topics} categories under "
                f"$course$/top/{root}")
+
+
+@export.command("gift")
+@bank_option
+@click.option("--manifest", type=click.Path(path_type=Path),
+              help="Export only the questions of this exam.json.")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              default=Path("out/questions.gift"), show_default=True,
+              help="The GIFT file to write.")
+@click.option("--category-root", metavar="NAME",
+              help="Top of the category tree (default: the bank folder's name).")
+@click.pass_context
+def export_gift(ctx: click.Context, bank_dir: Path, manifest: Path | None, output: Path,
+                category_root: str | None) -> None:
+    """Write GIFT, Moodle's text format: one category per topic, tags and ids kept.
+
+    Example: examgen export gift --bank bank/ -o out/questions.gift
+    """
+    from .export.gift import to_gift
+
+    bank, questions = _exported(ctx, bank_dir, manifest)
+    root = category_root or bank.path.resolve().name
+    result = to_gift(questions, root)
+    write_atomic(output, result.text)
+    for line in result.skipped:
+        click.echo(f"Left out: {line}", err=True)
+    for line in result.notes:
+        click.echo(f"Note: {line}", err=True)
+    written = len(questions) - len(result.skipped)
+    click.echo(f"wrote {output}: {written} of {len(questions)} questions under "
+               f"$course$/top/{root}")
+
+
+def _exported(ctx: click.Context, bank_dir: Path, manifest: Path | None
+              ) -> tuple[Bank, list[Question]]:
+    """The bank, and its questions or those of one exam (--manifest)."""
+    if manifest:
+        bank, exams, _, _ = _rebuild(manifest, _explicit_bank(ctx, bank_dir))
+        return bank, list({q.id: q for e in exams for q in e.questions}.values())
+    bank = load_bank(bank_dir)
+    return bank, list(bank.questions)

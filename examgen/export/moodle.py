@@ -15,9 +15,8 @@ from xml.etree import ElementTree
 
 from ..errors import ExportError
 from ..gcpause import gc_paused
-from ..markup import to_html, to_plain
+from ..markup import to_html
 from ..model import (
-    GAP_MARK,
     BaseQuestion,
     ChoiceGap,
     ChoiceQuestion,
@@ -33,6 +32,7 @@ from ..model import (
     assert_never,
     format_number,
 )
+from ..portable import display_name, tag_words
 from ..scoring import GRADES, moodle_grades
 
 # In a cloze gap every character Moodle's parser gives meaning to is written as an entity;
@@ -78,16 +78,11 @@ def _category(root: str, topic: str) -> str:
 
 
 def _name(q: Question) -> str:
-    text = " ".join(GAP_MARK.sub("___", to_plain(q.text)).split())
-    if len(text) > 60:
-        text = text[:60].rsplit(" ", 1)[0] + "…"
-    return f"{q.id}: {text}"
+    return display_name(q)
 
 
 def _tags(q: Question) -> str:
-    words = [f"difficulty-{q.difficulty.value}", f"knowledge-{q.knowledge.value}",
-             f"level-{q.level.value}", *q.tags]
-    tags = "".join(f"<tag>{_plain(w.replace(',', ' '))}</tag>" for w in dict.fromkeys(words))
+    tags = "".join(f"<tag>{_plain(w)}</tag>" for w in tag_words(q))
     return f"    <tags>{tags}</tags>\n"
 
 
