@@ -61,11 +61,11 @@ FACILITY_BANDS: dict[str, tuple[float, float]] = {"easy": (0.7, 1.0), "medium": 
 
 def band_of(facility: float, bands: dict[str, tuple[float, float]] = FACILITY_BANDS) -> str:
     """The difficulty whose facility band holds ``facility``."""
-    for difficulty in ("easy", "medium", "hard"):
+    def distance(difficulty: str) -> float:
         low, high = bands[difficulty]
-        if low <= facility <= high:
-            return difficulty
-    return "hard" if facility < bands["hard"][1] else "easy"
+        return max(low - facility, 0.0, facility - high)
+
+    return min(("easy", "medium", "hard"), key=distance)  # in a gap: the nearest band
 
 
 # What a question is expected to score without measurements: the middle of its band.

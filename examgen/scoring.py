@@ -37,7 +37,8 @@ def share(count: int) -> float:
 def penalty_share(count: int) -> float:
     """What a wrong option costs: 100 % spread over the wrong ones, in Moodle's steps."""
     exact = 100 / count
-    return max(g for g in GRADES if g <= exact + 1e-9)
+    # the steps are written with 5 decimals: 16.66667 is a sixth, though a hair above it
+    return max(g for g in GRADES if g <= exact + 1e-4)
 
 
 def moodle_grades(q: ChoiceQuestion) -> list[float]:

@@ -21,6 +21,7 @@ from tests.oracle import read_bank
 from tests.scansim import PHONE, SCANNER, Truth, encode, load_plan, simulate
 
 ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.scans  # slow: mutation runs leave them out (unit tests in test_scoring)
 
 
 def _run(*args: str) -> tuple[int, str]:

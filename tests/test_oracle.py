@@ -244,7 +244,7 @@ def _moodle_grades(e: Expected) -> list[float]:
     right = sum(r for _, r in e.options)
     wrong = len(e.options) - right
     gain = next(g for g in MOODLE_GRADES if abs(g - 100 / right) < 1e-3)
-    loss = -max(g for g in MOODLE_GRADES if g <= 100 / wrong + 1e-9) if wrong else 0
+    loss = -max(g for g in MOODLE_GRADES if g <= 100 / wrong + 1e-4) if wrong else 0
     return [gain if r else loss for _, r in e.options]
 
 
