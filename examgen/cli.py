@@ -19,7 +19,7 @@ from .files import write_atomic, write_set
 from .limits import SETTINGS
 from .manifest import exams_from_manifest, read_manifest, to_manifest
 from .mix import FLAGS, Mix, ResolvedMix, merge, resolve
-from .model import PAPERS, Bank, Exam, Level, Question
+from .model import PAPERS, Bank, Difficulty, Exam, Knowledge, Level, Question
 from .options import bank_option, flag_mix, mix_options, out_option, seed_option
 from .outputs import MANIFEST, PDF_NAME, render_outputs
 from .render.layout import load_layout
@@ -426,3 +426,51 @@ def _exported(ctx: click.Context, bank_dir: Path, manifest: Path | None
         return bank, list({q.id: q for e in exams for q in e.questions}.values())
     bank = load_bank(bank_dir)
     return bank, list(bank.questions)
+
+
+@main.group("import")
+def import_() -> None:
+    """Read questions from other systems into bank YAML files."""
+
+
+@import_.command("moodle")
+@click.argument("xml_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), required=True,
+              help="Bank folder to write (one YAML file per category; must not exist yet "
+                   "or hold none of the files).")
+@click.option("--topic-from", type=int, default=-1, show_default=True, metavar="LEVEL",
+              help="Which level of the category path names the topic (-1: the last).")
+@click.option("--difficulty", type=click.Choice([d.value for d in Difficulty]),
+              help="For questions without a difficulty-* tag.")
+@click.option("--knowledge", type=click.Choice([k.value for k in Knowledge]),
+              help="For questions without a knowledge-* tag.")
+def import_moodle_cmd(xml_file: Path, out_dir: Path, topic_from: int, difficulty: str | None,
+                      knowledge: str | None) -> None:
+    """Turn a Moodle XML export into bank YAML (images written next to it).
+
+    Example: examgen import moodle moodle.xml -o bank/imported --difficulty medium
+    """
+    import tempfile
+
+    from .export.moodle_import import import_moodle
+
+    result = import_moodle(xml_file.read_bytes(), str(xml_file), topic_from, difficulty,
+                           knowledge)
+    if not result.files:
+        raise MixError(f"{xml_file}: no question could be imported"
+                       + "".join(f"\n  {line}" for line in result.report))
+    existing = [name for name in result.files if (out_dir / name).exists()]
+    if existing:
+        raise MixError(f"{out_dir / existing[0]} exists; import into a new folder (-o) so "
+                       "that nothing is overwritten")
+    with tempfile.TemporaryDirectory() as tmp:  # the files must load as a bank first
+        for name, data in result.files.items():
+            (Path(tmp) / name).parent.mkdir(parents=True, exist_ok=True)
+            (Path(tmp) / name).write_bytes(data.encode() if isinstance(data, str) else data)
+        load_bank(tmp)
+    write_set(out_dir, result.files, last=next(iter(result.files)))
+    for line in result.report:
+        click.echo(f"Note: {line}", err=True)
+    click.echo(f"wrote {result.questions} questions into {out_dir} "
+               f"({sum(1 for n in result.files if n.endswith('.yaml'))} files)"
+               + (f"; {result.skipped} left out (see the notes)" if result.skipped else ""))

@@ -1,0 +1,111 @@
+"""examgen import moodle: the sample bank and the test banks go out to Moodle XML and come
+back as a bank that exports to the very same XML; a file written by R/exams imports; what
+the bank cannot hold is reported, and bad XML is refused at its line with nothing
+written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from examgen.bank import load_bank
+from examgen.cli import main
+from examgen.markup import to_html
+
+ROOT = Path(__file__).resolve().parent.parent
+REXAMS = ROOT.parent / "shared" / "reference" / "rexams-moodle-sample.xml"
+
+
+def _run(*args: object):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+@pytest.mark.parametrize("bank", [ROOT / "bank", ROOT / "tests" / "banks" / "moodle"])
+def test_export_import_export_gives_the_same_xml(bank, tmp_path):
+    first, second = tmp_path / "first.xml", tmp_path / "second.xml"
+    assert _run("export", "moodle", "--bank", bank, "-o", first, "--category-root",
+                "R").exit_code == 0
+    result = _run("import", "moodle", first, "-o", tmp_path / "bank")
+    assert result.exit_code == 0, result.output
+    result = _run("export", "moodle", "--bank", tmp_path / "bank", "-o", second,
+                  "--category-root", "R")
+    assert result.exit_code == 0, result.output
+    assert second.read_text(encoding="utf-8") == first.read_text(encoding="utf-8")
+    original, imported = load_bank(bank), load_bank(tmp_path / "bank")
+    for q in original.questions:
+        back = imported.by_id[q.id]
+        # what Moodle carries: a tag's comma is a space there, a formula $x$ is \(x\)
+        assert (back.type, back.topic, back.difficulty, back.knowledge, back.points,
+                back.tags, to_html(back.explanation), to_html(back.text)) == (
+            q.type, q.topic, q.difficulty, q.knowledge, q.points,
+            tuple(t.replace(",", " ") for t in q.tags), to_html(q.explanation),
+            to_html(q.text)), q.id
+        for name in ("answer", "answers", "value", "tolerance", "unit", "case_sensitive"):
+            assert getattr(back, name, None) == getattr(q, name, None), (q.id, name)
+        if hasattr(q, "options"):
+            assert [(o.correct) for o in back.options] == [o.correct for o in q.options]
+        if q.image is not None:
+            assert back.image is not None and back.image.read_bytes() == q.image.read_bytes()
+
+
+def test_a_file_written_by_rexams_imports_with_defaults_for_the_matrix(tmp_path):
+    if not REXAMS.is_file():
+        pytest.skip("the shared reference file is not beside the project")
+    result = _run("import", "moodle", REXAMS, "-o", tmp_path / "none")
+    assert result.exit_code == 2
+    assert "no difficulty-* or knowledge-* tag; give --difficulty and --knowledge" \
+        in result.output
+    assert not (tmp_path / "none").exists()
+    result = _run("import", "moodle", REXAMS, "-o", tmp_path / "bank", "--difficulty",
+                  "medium", "--knowledge", "recall")
+    assert result.exit_code == 0, result.output
+    assert "'Q5 : s_cloze': a cloze gap of kind NUMERICAL" in result.output
+    assert "left out a <style> block" in result.output
+    assert "per-answer feedback is not kept" in result.output
+    bank = load_bank(tmp_path / "bank")
+    assert [q.type for q in bank.questions] == ["single", "multiple", "numeric", "short"]
+    q1 = bank.by_id["q1"]
+    assert q1.text == "What is the capital of France?"  # type: ignore[union-attr]
+    assert [o.text for o in q1.options if o.correct] == ["Paris"]  # type: ignore[union-attr]
+    assert bank.by_id["q4"].answers == ("Au",)  # type: ignore[union-attr]
+    assert bank.by_id["q3"].explanation == r"\(5 \cdot 17 = 85\)."
+    assert [t for t in bank.topics] == [f"Exercise {n}" for n in (1, 2, 3, 4)]
+
+
+def test_bad_xml_is_refused_at_its_line_and_nothing_is_written(tmp_path):
+    bad = tmp_path / "bad.xml"
+    bad.write_text('<?xml version="1.0"?>\n<quiz>\n<question type="truefalse">\n</quiz>\n')
+    result = _run("import", "moodle", bad, "-o", tmp_path / "bank")
+    assert result.exit_code == 2
+    assert f"{bad}:4: not well-formed XML" in result.output
+    assert "Traceback" not in result.output and not (tmp_path / "bank").exists()
+    other = tmp_path / "other.xml"
+    other.write_text("<html></html>")
+    result = _run("import", "moodle", other, "-o", tmp_path / "bank")
+    assert result.exit_code == 2 and "not a Moodle XML file" in result.output
+
+
+def test_types_the_bank_cannot_hold_are_named_and_existing_files_kept(tmp_path):
+    xml = tmp_path / "m.xml"
+    xml.write_text(
+        '<quiz><question type="category"><category><text>$course$/top/A/B</text></category>'
+        '</question><question type="matching"><name><text>Pairs</text></name></question>'
+        '<question type="truefalse"><name><text>T1</text></name><questiontext format="html">'
+        '<text><![CDATA[<p>Is <b>this</b> <span>true</span>? <table><tr><td>x</td></tr>'
+        '</table></p>]]></text></questiontext><defaultgrade>2</defaultgrade>'
+        '<answer fraction="100"><text>true</text></answer>'
+        '<answer fraction="0"><text>false</text></answer>'
+        "<tags><tag><text>difficulty-hard</text></tag><tag><text>knowledge-recall</text>"
+        "</tag><tag><text>week3</text></tag></tags></question></quiz>")
+    result = _run("import", "moodle", xml, "-o", tmp_path / "bank")
+    assert result.exit_code == 0, result.output
+    assert "'Pairs': type matching cannot be held by the bank; left out" in result.output
+    assert "kept only the text of <span>, <table>, <td>" in result.output
+    (q,) = load_bank(tmp_path / "bank").questions
+    assert (q.id, q.topic, q.difficulty.value, q.points, q.tags) == ("t1", "B", "hard", 2,
+                                                                      ("week3",))
+    assert q.text == "Is **this** true?\nx"
+    result = _run("import", "moodle", xml, "-o", tmp_path / "bank")
+    assert result.exit_code == 2 and "exists; import into a new folder" in result.output
