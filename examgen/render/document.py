@@ -59,7 +59,7 @@ def build_document(story: list[Flowable], page: Page, pagesize: tuple[float, flo
            header: dict[str, Any], variant: Variant, exam: Exam, key: bool = False) -> bytes:
     margins = page.layout.settings["margins"]
     buffer = io.BytesIO()
-    title = header.get("title") or "Exam"
+    title = header.get("title") or page.layout.labels["exam"]
     if key:
         title = f"{page.layout.labels['answer_key']}: {title}"
     footer_left = to_plain(" · ".join(filter(None, [header.get("course"), title])))

@@ -40,7 +40,7 @@ def render_sheets(copies: list[Copy], layouts: dict[str, SheetLayout], exams: li
     """sheets.pdf: for each copy in order, its answer sheet's pages."""
     page, _ = page_for(layout, paper)
     buffer = io.BytesIO()
-    title = header.get("title") or "Exam"
+    title = header.get("title") or layout.labels["exam"]
     first = next(iter(layouts.values())).pages[0]
     canvas = Canvas(buffer, pagesize=(first.width, first.height), invariant=1)
     canvas.setTitle(f"{layout.labels['sheet_title']}: {to_plain(title)}")
