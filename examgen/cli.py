@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -237,6 +238,7 @@ def _explicit_bank(ctx: click.Context, bank_dir: Path) -> Path | None:
 
 
 T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _first(*values: T | None) -> T:
@@ -361,26 +363,37 @@ def calibrate(analyses: tuple[Path, ...], bank_dir: Path, apply: bool,
 
 @main.group()
 def export() -> None:
-    """Export the bank or an exam to other systems (Moodle XML)."""
+    """Export the bank or an exam to other systems (Moodle XML, GIFT)."""
+
+
+def _export_options(default: str, what: str) -> Callable[[F], F]:
+    """--bank, --manifest, -o and --category-root, as every export takes them."""
+    def decorate(func: F) -> F:
+        options: list[Callable[[Any], Any]] = [
+                bank_option,
+                click.option("--manifest", type=click.Path(path_type=Path),
+                             help="Export only the questions of this exam.json."),
+                click.option("-o", "--output", type=click.Path(path_type=Path),
+                             default=Path(default), show_default=True, help=what),
+                click.option("--category-root", metavar="NAME",
+                             help="Top of the category tree (default: the bank folder's "
+                                  "name)."),
+                click.pass_context]
+        for option in reversed(options):
+            func = option(func)
+        return func  # the same command function, its options added
+    return decorate
 
 
 @export.command("moodle")
-@bank_option
-@click.option("--manifest", type=click.Path(path_type=Path),
-              help="Export only the questions of this exam.json.")
-@click.option("-o", "--output", type=click.Path(path_type=Path),
-              default=Path("out/moodle.xml"), show_default=True, help="The XML file to write.")
-@click.option("--category-root", metavar="NAME",
-              help="Top of the category tree (default: the bank folder's name).")
-@click.pass_context
+@_export_options("out/moodle.xml", "The XML file to write.")
 def export_moodle(ctx: click.Context, bank_dir: Path, manifest: Path | None, output: Path,
                   category_root: str | None) -> None:
     """Write Moodle XML: one category per topic, questions tagged by cell and level.
 
     Example: examgen export moodle --bank bank/ -o out/moodle.xml
     """
-    bank, questions = _exported(ctx, bank_dir, manifest)
-    root = category_root or bank.path.resolve().name
+    questions, root = _exported(ctx, bank_dir, manifest, category_root)
     write_atomic(output, EXPORTERS["moodle"](questions, root))
     topics = len({q.topic for q in questions})
     click.echo(f"wrote {output}: {len(questions)} questions in {topics} categories under "
@@ -388,15 +401,7 @@ def export_moodle(ctx: click.Context, bank_dir: Path, manifest: Path | None, out
 
 
 @export.command("gift")
-@bank_option
-@click.option("--manifest", type=click.Path(path_type=Path),
-              help="Export only the questions of this exam.json.")
-@click.option("-o", "--output", type=click.Path(path_type=Path),
-              default=Path("out/questions.gift"), show_default=True,
-              help="The GIFT file to write.")
-@click.option("--category-root", metavar="NAME",
-              help="Top of the category tree (default: the bank folder's name).")
-@click.pass_context
+@_export_options("out/questions.gift", "The GIFT file to write.")
 def export_gift(ctx: click.Context, bank_dir: Path, manifest: Path | None, output: Path,
                 category_root: str | None) -> None:
     """Write GIFT, Moodle's text format: one category per topic, tags and ids kept.
@@ -405,8 +410,7 @@ def export_gift(ctx: click.Context, bank_dir: Path, manifest: Path | None, outpu
     """
     from .export.gift import to_gift
 
-    bank, questions = _exported(ctx, bank_dir, manifest)
-    root = category_root or bank.path.resolve().name
+    questions, root = _exported(ctx, bank_dir, manifest, category_root)
     result = to_gift(questions, root)
     write_atomic(output, result.text)
     for line in result.skipped:
@@ -418,14 +422,16 @@ def export_gift(ctx: click.Context, bank_dir: Path, manifest: Path | None, outpu
                f"$course$/top/{root}")
 
 
-def _exported(ctx: click.Context, bank_dir: Path, manifest: Path | None
-              ) -> tuple[Bank, list[Question]]:
-    """The bank, and its questions or those of one exam (--manifest)."""
+def _exported(ctx: click.Context, bank_dir: Path, manifest: Path | None,
+              category_root: str | None) -> tuple[list[Question], str]:
+    """The bank's questions or those of one exam (--manifest), and the category root."""
     if manifest:
         bank, exams, _, _ = _rebuild(manifest, _explicit_bank(ctx, bank_dir))
-        return bank, list({q.id: q for e in exams for q in e.questions}.values())
-    bank = load_bank(bank_dir)
-    return bank, list(bank.questions)
+        questions = list({q.id: q for e in exams for q in e.questions}.values())
+    else:
+        bank = load_bank(bank_dir)
+        questions = list(bank.questions)
+    return questions, category_root or bank.path.resolve().name
 
 
 @main.group("import")
