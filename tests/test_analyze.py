@@ -269,9 +269,25 @@ def test_the_solver_meets_an_expected_facility_from_measured_stats(simulated, tm
         ids = [q["id"] for q in form["questions"]]
         mean = np.mean([expected_facility(loaded.by_id[i]) for i in ids])
         assert 0.3 - 1e-9 <= mean <= 0.36 + 1e-9
+    for low in (0.8, 0.85):  # a lower bound alone: every exam at least that easy
+        code, output = _run("build", "--bank", bank, "--total", 5, "--facility", f"{low}:1",
+                            "--seed", 2, "--no-pdf", "-o", tmp_path / f"easy{low}")
+        assert code == 0, output
+        ids = [q["id"] for q in json.loads((tmp_path / f"easy{low}" / "exam.json")
+                                           .read_text())["questions"]]
+        assert np.mean([expected_facility(loaded.by_id[i]) for i in ids]) >= low - 1e-9
     code, output = _run("build", "--bank", bank, "--total", 8, "--facility", "0.99",
                         "--no-pdf", "-o", tmp_path / "none")
-    assert code == 1 and "--facility 0.99:0.99" in output and "expect" in output
+    facilities = [expected_facility(q) for q in loaded.questions]
+    assert code == 1
+    assert (f"  - --facility 0.99:0.99: expected facility at least 0.99; the questions "
+            f"expect {min(facilities):.2f} to {max(facilities):.2f} (measured, or the middle "
+            "of their tagged band)") in output, output
+    code, output = _run("build", "--bank", bank, "--total", 8, "--facility", "0:0.01",
+                        "--no-pdf", "-o", tmp_path / "none")
+    assert code == 1
+    assert (f"  - --facility 0:0.01: expected facility at most 0.01; the questions expect "
+            f"{min(facilities):.2f} to {max(facilities):.2f}") in output, output
 
 
 def test_a_moodle_grades_report_gives_the_same_facilities(simulated, tmp_path):
