@@ -74,17 +74,18 @@ def calibrate(analyses: list[Path], bank_dir: Path, apply: bool,
             merged[qid][observation.exam] = observation
     moves = proposals(bank, merged, bands)
     moving = {m.question: m for m in moves} if apply else {}
-    written = []
+    edited: dict[str, tuple[Path, str]] = {}
     for file, questions in _by_file(bank).items():
         path = Path(file).resolve()  # a symlinked file is edited where it lives
         text = path.read_text(encoding="utf-8")
         new = _edit(text, path, questions, merged, moving)
         if new != text:
             _check(new, path)
-            written.append(file)
-            write_atomic(path, new)
+            edited[file] = (path, new)
+    for path, new in edited.values():  # every file checked first: all are written, or none
+        write_atomic(path, new)
     load_bank(bank_dir)  # the bank still loads, stats and all
-    return written, moves
+    return list(edited), moves
 
 
 def _by_file(bank: Bank) -> dict[str, list[Question]]:
