@@ -21,7 +21,15 @@ from .limits import SETTINGS
 from .manifest import exams_from_manifest, read_manifest, to_manifest
 from .mix import FLAGS, Mix, ResolvedMix, merge, resolve
 from .model import PAPERS, Bank, Difficulty, Exam, Knowledge, Level, Question
-from .options import bank_option, flag_mix, mix_options, out_option, seed_option
+from .options import (
+    HEADER_FLAGS,
+    bank_option,
+    flag_mix,
+    header_options,
+    mix_options,
+    out_option,
+    seed_option,
+)
 from .outputs import MANIFEST, PDF_NAME, render_outputs
 from .render.layout import load_layout
 from .scoring import DEFAULT_SCHEME, SCHEMES
@@ -123,6 +131,7 @@ def _paint(text: str, level: Level | None) -> str:
               help="Layout for the PDFs: default, de, or a layout folder.")
 @click.option("--paper", type=click.Choice(sorted(PAPERS)), help="Paper size (default a4).")
 @click.option("--pdf/--no-pdf", default=True, help="Write the PDFs (default) or only exam.json.")
+@header_options
 @click.option("--sheet", is_flag=True, default=None,
               help="Add machine-readable answer sheets (sheets.pdf) for examgen grade.")
 @click.option("--copies", type=click.IntRange(*SETTINGS["copies"]),
@@ -144,6 +153,9 @@ def build(ctx: click.Context, /, bank_dir: Path, blueprint: Path | None, seed: i
 
     For paper grading: examgen build --easy 5 --hard 2 --variants 2 --sheet --copies 120
     """
+    texts = {key: flags.pop(key) for key in HEADER_FLAGS if flags.get(key) is not None}
+    for key in HEADER_FLAGS:
+        flags.pop(key, None)
     plan = load_blueprint(blueprint) if blueprint else Blueprint()
     if from_manifest:
         _refuse_with_from(blueprint, seed, variants, forms, overlap, flags)
@@ -151,7 +163,7 @@ def build(ctx: click.Context, /, bank_dir: Path, blueprint: Path | None, seed: i
     else:
         bank, exams, mix, header = _select(plan, load_bank(bank_dir), flags, seed, variants,
                                            forms, overlap)
-    header = {**header, "layout": _first(layout, plan.settings.get("layout"),
+    header = {**header, **texts, "layout": _first(layout, plan.settings.get("layout"),
                                          header.get("layout"), "default"),
               "paper": _first(paper, plan.settings.get("paper"), header.get("paper"), "a4")}
     sheets = _sheet_settings(plan, from_manifest, sheet, copies, scoring)

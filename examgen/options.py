@@ -94,3 +94,17 @@ def _int(text: str, what: str) -> int:
     if not text.isdigit():
         raise MixError(f"{what}: expected a whole number")
     return int(text)
+
+
+HEADER_FLAGS = ("title", "course", "date", "duration")
+
+
+def header_options(func: F) -> F:
+    """--title, --course, --date, --duration: the exam's header, over a blueprint's."""
+    helps = {"title": "Title of the exam (default: Exam, or the layout's word).",
+             "course": "Course name in the header and footer.",
+             "date": "Date as it should be printed, e.g. 2027-02-12.",
+             "duration": "Working time as printed, e.g. '90 minutes'."}
+    for key in reversed(HEADER_FLAGS):
+        func = click.option(f"--{key}", metavar="TEXT", help=helps[key])(func)
+    return func

@@ -216,3 +216,19 @@ def test_a_smaller_rebuild_removes_the_earlier_builds_extra_pdfs(tmp_path):
     result, _ = build(tmp_path, "--total", "3", "--seed", "2", "--no-pdf")
     assert sorted(p.name for p in out.iterdir()) == ["exam.json", "notes.pdf"]
     assert not list(tmp_path.glob(".out.*")), "no staging folder is left behind"
+
+
+def test_header_flags_print_and_override_the_blueprint(tmp_path):
+    from pypdf import PdfReader
+
+    blueprint = tmp_path / "bp.yaml"
+    blueprint.write_text("title: From the blueprint\ncourse: ML III\nmix: {total: 3}\n")
+    result, out = build(tmp_path, "--blueprint", str(blueprint), "--title", "Final exam",
+                        "--date", "2027-02-12", "--duration", "90 minutes", "--seed", "1")
+    assert result.exit_code == 0, result.output
+    text = " ".join(PdfReader(out / "exam.pdf").pages[0].extract_text().split())
+    assert text.startswith("Final exam ML III · 2027-02-12 · 90 minutes")
+    assert "you have 90 minutes" in text
+    header = json.loads((out / "exam.json").read_text())["header"]
+    assert (header["title"], header["course"], header["date"]) == (
+        "Final exam", "ML III", "2027-02-12")
