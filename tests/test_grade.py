@@ -359,3 +359,17 @@ def test_a_page_of_mostly_ticked_boxes_is_not_taken_for_blank(exam):
     located = locate(image, page)
     assert not isinstance(located, str)
     assert {r.state for r in measure(located, page)} == {State.TICKED}
+
+
+def test_a_multi_page_tiff_is_read_page_by_page(exam, scans, tmp_path):
+    from PIL import Image
+
+    folder, truths = scans
+    pages = [Image.open(next(folder.glob(f"copy-000{n}-p1.*"))).convert("L") for n in (1, 2)]
+    tiff = tmp_path / "pile.tiff"
+    pages[0].save(tiff, save_all=True, append_images=pages[1:])
+    code, output = _run("grade", tiff, "--manifest", exam / "exam.json", "-o", tmp_path / "o")
+    assert code == 0, output
+    rows = {r["copy"]: r for r in _rows(tmp_path / "o" / "results.csv")}
+    assert {c: r["student"] for c, r in rows.items()} == {"1": truths[1].student,
+                                                          "2": truths[2].student}

@@ -25,6 +25,7 @@ class PageRef:
 
     file: str
     page: int  # 1-based within the file
+    kind: str = "image"  # pdf | tiff | image, told once from the file's start
 
     def __str__(self) -> str:
         return f"{self.file}, page {self.page}"
@@ -41,7 +42,8 @@ def page_refs(path: Path) -> list[PageRef] | ScanProblem:
     suffix = path.suffix.lower()
     ref = PageRef(str(path), 1)
     try:
-        head = path.read_bytes()[:8]
+        with path.open("rb") as f:
+            head = f.read(8)
     except OSError as exc:
         return ScanProblem(ref, f"cannot read the file ({exc.strerror})")
     if suffix == ".pdf" or head.startswith(b"%PDF"):
@@ -51,12 +53,15 @@ def page_refs(path: Path) -> list[PageRef] | ScanProblem:
             return ScanProblem(ref, f"not a readable PDF ({exc})")
         if count == 0:
             return ScanProblem(ref, "the PDF has no pages")
-        return [PageRef(str(path), n + 1) for n in range(count)]
+        return [PageRef(str(path), n + 1, "pdf") for n in range(count)]
     if suffix in (".tif", ".tiff"):
-        ok, pages = cv2.imreadmulti(str(path), flags=cv2.IMREAD_GRAYSCALE)
-        if not ok or not pages:
+        try:
+            count = cv2.imcount(str(path))
+        except cv2.error:
+            count = 0
+        if count < 1:
             return ScanProblem(ref, "not a readable TIFF image")
-        return [PageRef(str(path), n + 1) for n in range(len(pages))]
+        return [PageRef(str(path), n + 1, "tiff") for n in range(count)]
     if suffix in IMAGE_SUFFIXES:
         return [ref]
     return ScanProblem(ref, f"not a scan examgen reads (PDF, {', '.join(IMAGE_SUFFIXES)})")
@@ -77,8 +82,7 @@ def _pdf(path: str):  # type: ignore[no-untyped-def]  # pypdfium2 has no stubs
 
 def load_page(ref: PageRef) -> np.ndarray | str:
     """The page as an 8-bit grey image, or what went wrong."""
-    path = Path(ref.file)
-    if path.suffix.lower() == ".pdf" or path.read_bytes()[:4] == b"%PDF":
+    if ref.kind == "pdf":
         try:
             page = _pdf(ref.file)[ref.page - 1]
             width, height = page.get_size()
@@ -89,11 +93,12 @@ def load_page(ref: PageRef) -> np.ndarray | str:
         except Exception as exc:  # pdfium's errors are plain Exceptions
             return f"cannot rasterize the page ({exc})"
         return np.ascontiguousarray(image if image.ndim == 2 else image[:, :, 0])
-    if path.suffix.lower() in (".tif", ".tiff"):
-        ok, pages = cv2.imreadmulti(ref.file, flags=cv2.IMREAD_GRAYSCALE)
-        if not ok or len(pages) < ref.page:
+    if ref.kind == "tiff":  # one page, not the whole file, for each page
+        ok, pages = cv2.imreadmulti(ref.file, start=ref.page - 1, count=1,
+                                    flags=cv2.IMREAD_GRAYSCALE)
+        if not ok or not pages:
             return "not a readable TIFF page"
-        return np.asarray(pages[ref.page - 1])
+        return np.asarray(pages[0])
     data = np.fromfile(ref.file, dtype=np.uint8)
     image = cv2.imdecode(data, cv2.IMREAD_GRAYSCALE)
     if image is None:
