@@ -153,9 +153,8 @@ def build(ctx: click.Context, /, bank_dir: Path, blueprint: Path | None, seed: i
 
     For paper grading: examgen build --easy 5 --hard 2 --variants 2 --sheet --copies 120
     """
-    texts = {key: flags.pop(key) for key in HEADER_FLAGS if flags.get(key) is not None}
-    for key in HEADER_FLAGS:
-        flags.pop(key, None)
+    given = {key: flags.pop(key) for key in HEADER_FLAGS}  # the header's, not the mix's
+    texts = {key: text for key, text in given.items() if text is not None}
     plan = load_blueprint(blueprint) if blueprint else Blueprint()
     if from_manifest:
         _refuse_with_from(blueprint, seed, variants, forms, overlap, flags)

@@ -9,6 +9,7 @@ from typing import Any
 from .model import (
     CELLS,
     LEVELS,
+    MIN_ANSWERS,
     TYPES,
     Bank,
     Difficulty,
@@ -44,9 +45,6 @@ def coverage(bank: Bank) -> dict[str, Any]:
     return report
 
 
-MIN_N = 30  # answers before a measured facility counts against the tag
-
-
 def _observed(bank: Bank) -> dict[str, dict[str, Any]]:
     """Tagged versus measured difficulty per cell, from the stats calibrate wrote:
     questions measured, their mean facility, and how many behave like another difficulty."""
@@ -58,7 +56,7 @@ def _observed(bank: Bank) -> dict[str, dict[str, Any]]:
             if q.cell != cell or facility is None:
                 continue
             facilities.append(facility)
-            if n >= MIN_N and band_of(facility) != q.difficulty.value:
+            if n >= MIN_ANSWERS and band_of(facility) != q.difficulty.value:
                 off.append(f"{q.id} ({band_of(facility)})")
         out[cell] = {"measured": len(facilities),
                      "facility": round(sum(facilities) / len(facilities), 3)

@@ -81,9 +81,9 @@ def formula_problem(latex: str) -> str | None:
         return f"{depth} '{{' not closed"
     begins = re.findall(r"\\begin\{(\w+\*?)\}", latex)
     ends = re.findall(r"\\end\{(\w+\*?)\}", latex)
-    if begins != list(reversed(ends)) and sorted(begins) != sorted(ends):
+    if sorted(begins) != sorted(ends):
         return (f"\\begin{{{begins[0]}}} has no \\end" if len(begins) > len(ends) else
-                "an \\end has no \\begin") if begins or ends else None
+                "an \\end has no \\begin")
     import latex2mathml.converter  # the parser ziamath typesets with
 
     try:

@@ -59,6 +59,11 @@ FACILITY_BANDS: dict[str, tuple[float, float]] = {"easy": (0.7, 1.0), "medium": 
                                                   "hard": (0.0, 0.4)}
 
 
+# Answers a question needs before its measured facility counts against its tag
+# (analyze's off-band flag, calibrate's moves, coverage's "behave otherwise").
+MIN_ANSWERS = 30
+
+
 def band_of(facility: float, bands: dict[str, tuple[float, float]] = FACILITY_BANDS) -> str:
     """The difficulty whose facility band holds ``facility``."""
     def distance(difficulty: str) -> float:

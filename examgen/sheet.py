@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from .model import (
@@ -269,6 +270,11 @@ class SheetPlan:
     digits: int  # student-number positions
     copies: tuple[Copy, ...]
     layouts: dict[str, SheetLayout]  # by Copy.key
+
+    @cached_property
+    def by_number(self) -> dict[int, Copy]:
+        """The copies by their printed number (what a page's QR code names)."""
+        return {c.number: c for c in self.copies}
 
     def to_json(self) -> dict[str, Any]:
         return {"format": FORMAT, "exam": self.exam, "scoring": self.scoring,

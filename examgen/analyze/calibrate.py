@@ -4,7 +4,7 @@ Every analysed question gets a ``stats:`` block (one line per exam: exam id, dat
 facility, discrimination). The files are edited as text at the lines the loader reports,
 so comments, order, quoting and line breaks of everything else stay exactly as they were
 and ``git diff`` shows only the new lines. A difficulty move is proposed where the
-evidence is enough (at least ``MIN_N`` answers in all and a pooled facility outside the
+evidence is enough (at least ``MIN_ANSWERS`` answers in all and a pooled facility outside the
 tagged band) and written only with ``--apply``.
 """
 
@@ -14,16 +14,21 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from ..bank import load_bank
 from ..errors import MixError
 from ..files import write_atomic
-from ..model import Bank, Observation, Question, band_of, format_number, pooled_facility
+from ..model import (
+    FACILITY_BANDS,
+    MIN_ANSWERS,
+    Bank,
+    Observation,
+    Question,
+    band_of,
+    format_number,
+    pooled_facility,
+)
 from ..yamlio import Node, read_yaml
-from .stats import BANDS
-
-MIN_N = 30
 
 
 @dataclass(frozen=True)
@@ -59,7 +64,8 @@ def read_analysis(path: Path) -> tuple[str, str, dict[str, Observation]]:
 
 
 def calibrate(analyses: list[Path], bank_dir: Path, apply: bool,
-              bands: dict[str, tuple[float, float]] = BANDS) -> tuple[list[str], list[Move]]:
+              bands: dict[str, tuple[float, float]] = FACILITY_BANDS
+              ) -> tuple[list[str], list[Move]]:
     """Merge the analyses into the bank's files; returns the files written and the moves."""
     bank = load_bank(bank_dir)
     merged: dict[str, dict[str, Observation]] = {q.id: {o.exam: o for o in q.stats}
@@ -100,7 +106,7 @@ def proposals(bank: Bank, merged: dict[str, dict[str, Observation]],
     moves = []
     for q in bank.questions:
         facility, n = pooled_facility(list(merged[q.id].values()))
-        if facility is None or n < MIN_N:
+        if facility is None or n < MIN_ANSWERS:
             continue
         observed = band_of(facility, bands)
         if observed != q.difficulty.value:
@@ -209,7 +215,7 @@ def _check(text: str, path: Path) -> None:
 
 def table(moves: list[Move], applied: bool) -> list[str]:
     if not moves:
-        return [f"no difficulty moves: every question with at least {MIN_N} answers is "
+        return [f"no difficulty moves: every question with at least {MIN_ANSWERS} answers is "
                 "inside its band"]
     rows = [f"{'question':<28} {'tagged':<7} {'observed':<8} {'facility':>8} {'n':>5}  where"]
     rows += [f"{m.question:<28} {m.tagged:<7} {m.observed:<8} {m.facility:>8.2f} {m.n:>5}  "
@@ -218,10 +224,10 @@ def table(moves: list[Move], applied: bool) -> list[str]:
     return rows
 
 
-def band_settings(text: str | None) -> dict[str, Any]:
+def band_settings(text: str | None) -> dict[str, tuple[float, float]]:
     """--bands EASY:HARD, e.g. 0.7:0.4 (easy at least 0.7, hard below 0.4)."""
     if not text:
-        return BANDS
+        return FACILITY_BANDS
     try:
         easy, hard = (float(p) for p in text.split(":"))
     except ValueError:

@@ -15,13 +15,11 @@ from typing import Any
 
 import numpy as np
 
-from ..model import FACILITY_BANDS, LETTERS, ChoiceQuestion, Question, band_of
+from ..model import FACILITY_BANDS, LETTERS, MIN_ANSWERS, ChoiceQuestion, Question, band_of
 from .responses import Responses
 
-BANDS = FACILITY_BANDS
 LOW_DISCRIMINATION = 0.1  # a corrected item-total correlation below this barely separates
 FAR_OUTSIDE = 0.1  # facility this far outside the tagged band is flagged
-MIN_N_FOR_BANDS = 30  # answers needed before facility says anything about the band
 MIN_N_FOR_FLAGS = 20  # below this, correlations are noise: no flags at all
 UPPER_LOWER = 0.27
 
@@ -107,13 +105,12 @@ def analyse(responses: Responses, questions: dict[str, Question], exam: str,
             float((x[upper].mean() - x[lower].mean()) / q.points) if n >= 2 else None)
         if isinstance(q, ChoiceQuestion):
             picks = [responses.choices[qid][s] for s in chosen_rows]
-            upper_set = set(upper.tolist())
             for i, option in enumerate(q.options):
                 letter = LETTERS[i]
                 chose = np.array([letter in p for p in picks], dtype=float)
                 item.options.append(OptionStats(
                     letter, option.correct, float(chose.mean()) if n else 0.0,
-                    float(np.mean([chose[s] for s in upper_set])) if upper_set else 0.0,
+                    float(chose[upper].mean()) if n else 0.0,
                     _correlation(chose, rest)))
         items.append(item)
     variance_items = scores.var(axis=0, ddof=1).sum() if n > 1 else 0.0
@@ -179,8 +176,8 @@ def flags(analysis: Analysis) -> list[Flag]:
         elif r is not None and r < LOW_DISCRIMINATION:
             out.append(Flag(item.id, where, "low-discrimination",
                             f"barely separates strong from weak students (r = {r:.2f})"))
-        if item.n >= MIN_N_FOR_BANDS:
-            low, high = BANDS[item.difficulty]
+        if item.n >= MIN_ANSWERS:
+            low, high = FACILITY_BANDS[item.difficulty]
             if item.facility > high + FAR_OUTSIDE or item.facility < low - FAR_OUTSIDE:
                 easier = item.facility > high
                 out.append(Flag(item.id, where,

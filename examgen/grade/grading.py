@@ -126,7 +126,7 @@ def _read_page(ref: PageRef) -> PageRead:
     if exam != plan.exam:
         return PageRead(ref, problem=f"belongs to another exam (its code {exam}, this "
                                      f"manifest's {plan.exam}): refused", picture=picture)
-    copies = {c.number: c for c in plan.copies}
+    copies = plan.by_number
     if copy not in copies or copies[copy].key != key or \
             not 1 <= page <= len(plan.layouts[key].pages):
         return PageRead(ref, problem=f"copy {copy}, variant {key}, page {page} is not in "

@@ -106,7 +106,7 @@ def _crop(grading: Grading, plan: SheetPlan, review: Review) -> bytes:
     """The row of the question (or the student-number grid) from the mapped page."""
     if review.item == "page" or not review.copy:
         return review.picture
-    copy = next(c for c in plan.copies if c.number == review.copy)
+    copy = plan.by_number[review.copy]
     for page in plan.layouts[copy.key].pages:
         read = grading.pages.get((copy.number, page.number))
         boxes = [b for b in page.boxes if b.item == review.item or (

@@ -15,8 +15,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from ..analyze.stats import BANDS, Analysis
-from ..model import LEVELS, Difficulty, Knowledge
+from ..analyze.stats import Analysis
+from ..model import FACILITY_BANDS, LEVELS, Difficulty, Knowledge
 from .layout import Layout
 from .page import Page, level_colours, page_for
 
@@ -111,7 +111,7 @@ def _matrix(analysis: Analysis, page: Page) -> Table:
     style: list[Any] = [("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
              ("FONTSIZE", (0, 0), (-1, -1), 8), ("ALIGN", (1, 1), (-1, -1), "CENTER")]
     for r, d in enumerate(Difficulty, start=1):
-        low, high = BANDS[d.value]
+        low, high = FACILITY_BANDS[d.value]
         row = [f"{d.value} ({low:g}-{high:g})"]
         for c, k in enumerate(Knowledge, start=1):
             facilities = cells.get((d.value, k.value), [])
