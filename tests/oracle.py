@@ -37,6 +37,7 @@ class Expected:
     difficulty: str = ""
     knowledge: str = ""
     tags: list[str] = field(default_factory=list)
+    explanation: str = ""
     fixed_order: bool = False  # any option keeps its place
     answer_lines: int = 6  # open
     options: list[tuple[str, bool]] = field(default_factory=list)  # single, multiple
@@ -58,7 +59,8 @@ def read_bank(folder: Path) -> dict[str, Expected]:
         for q in data["questions"]:
             e = Expected(q["id"], q["type"], q["text"].strip(), q.get("points", "1"),
                          q.get("topic", data.get("topic", "")).strip(), q["difficulty"],
-                         q["knowledge"], [t.strip() for t in q.get("tags", [])])
+                         q["knowledge"], [t.strip() for t in q.get("tags", [])],
+                         q.get("explanation", "").strip())
             if e.type in ("single", "multiple"):
                 e.options = _options(q["options"])
                 e.fixed_order = any(isinstance(o, dict) and o.get("fixed_order") == "true"

@@ -74,7 +74,7 @@ def choose_truth(plan: SheetPlan, copy_number: int, exams: dict[str, object],
                  rng: np.random.Generator) -> Truth:
     """A plausible student: one digit per column, answers for most questions, a change of
     mind now and then."""
-    copy = next(c for c in plan.copies if c.number == copy_number)
+    copy = plan.by_number[copy_number]
     layout = plan.layouts[copy.key]
     truth = Truth(copy_number, "".join(str(d) for d in rng.integers(0, 10, plan.digits)))
     for pos, digit in enumerate(truth.student):
@@ -278,7 +278,7 @@ def evaluate(grading: object, plan: SheetPlan, truths: dict[int, Truth]) -> Tall
     tally = Tally()
     pages = grading.pages  # type: ignore[attr-defined]
     for number, truth in truths.items():
-        copy = next(c for c in plan.copies if c.number == number)
+        copy = plan.by_number[number]
         for page in plan.layouts[copy.key].pages:
             read = pages.get((number, page.number))
             if read is None:
