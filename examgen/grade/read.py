@@ -20,7 +20,7 @@ from ..sheet import BOX, QR_SIZE, SheetPage, parse_qr
 
 SCALE = 200 / 72  # pixels per point of the mapped page: 200 dpi
 _DETECT_WIDTH = 900  # markers are found on a copy about this wide (12 mm = 50 px at A4)
-_INSET = 0.9 * 72 / 25.4  # measured inside a box: clear of its border and a slight shift
+_INSET = 0.6 * 72 / 25.4  # measured inside a box: clear of its border and a slight shift
 
 # Thresholds on a box's ink, above the page's blank boxes (0 = paper, 1 = black).
 EMPTY_BELOW = 0.05  # mean ink: less is empty (blank boxes measure below 0.02)
