@@ -374,7 +374,7 @@ def calibrate(analyses: tuple[Path, ...], bank_dir: Path, apply: bool,
 
 @main.group()
 def export() -> None:
-    """Export the bank or an exam to other systems (Moodle XML, GIFT)."""
+    """Export the bank or an exam to other systems (Moodle XML, GIFT, QTI 2.1)."""
 
 
 def _export_options(default: str, what: str) -> Callable[[F], F]:
@@ -431,6 +431,35 @@ def export_gift(ctx: click.Context, bank_dir: Path, manifest: Path | None, outpu
     written = len(questions) - len(result.skipped)
     click.echo(f"wrote {output}: {written} of {len(questions)} questions under "
                f"$course$/top/{root}")
+
+
+@export.command("qti")
+@_export_options("out/exam-qti.zip", "The QTI content package (zip) to write.")
+def export_qti(ctx: click.Context, bank_dir: Path, manifest: Path | None, output: Path,
+               category_root: str | None) -> None:
+    """Write an IMS QTI 2.1 content package: an item per question, a test per exam.
+
+    With --manifest, each exam (each form) becomes an assessmentTest with its questions
+    in printed order; with --bank, the package holds the items alone.
+
+    Example: examgen export qti --manifest out/exam.json -o out/exam-qti.zip
+    """
+    from .export.qti import QtiTest, identifier, to_qti
+
+    questions, root = _exported(ctx, bank_dir, manifest, category_root)
+    tests = []
+    if manifest:
+        _, exams, _, header = _rebuild(manifest, _explicit_bank(ctx, bank_dir))
+        title = str(header.get("title") or "Exam")
+        for exam in exams:
+            by_id = {q.id: q for q in exam.questions}
+            name = f"{title}, form {exam.name}" if exam.name else title
+            tests.append(QtiTest(identifier(f"exam-{exam.name}" if exam.name else "exam"),
+                                 name, tuple(by_id[i] for i in exam.variants[0].order)))
+    package = to_qti(questions, tests)
+    write_atomic(output, package.zip_bytes())
+    click.echo(f"wrote {output}: {package.items} items"
+               + (f", {package.tests} test(s)" if package.tests else ""))
 
 
 def _exported(ctx: click.Context, bank_dir: Path, manifest: Path | None,

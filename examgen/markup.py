@@ -103,6 +103,26 @@ def to_html(text: str) -> str:
     return _render(text, tags, _escape, _mathjax)
 
 
+def _mathml(latex: str, display: bool) -> str:
+    """A formula as MathML, which QTI carries in its own namespace."""
+    import latex2mathml.converter  # only the QTI export needs it
+
+    return latex2mathml.converter.convert(latex, display="block" if display else "inline")
+
+
+def to_xhtml(text: str) -> str:
+    """XHTML for QTI items: as ``to_html``, with empty elements closed and formulas as
+    MathML."""
+    tags = {
+        "text": ("", ""),
+        "bold": ("<strong>", "</strong>"),
+        "italic": ("<em>", "</em>"),
+        "code": ("<code>", "</code>"),
+        "br": ("<br/>", ""),
+    }
+    return _render(text, tags, _escape, _mathml)
+
+
 def _source(latex: str, display: bool) -> str:
     """A formula as its LaTeX source, where nothing typesets it."""
     return f"$${latex}$$" if display else f"${latex}$"
