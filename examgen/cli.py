@@ -12,7 +12,6 @@ import click
 
 from .bank import check_bank, load_bank
 from .blueprint import Blueprint, load_blueprint
-from .build import build_exams
 from .coverage import coverage, render_text
 from .errors import BankError, ExamgenError, MixError
 from .export import EXPORTERS
@@ -30,10 +29,7 @@ from .options import (
     out_option,
     seed_option,
 )
-from .outputs import MANIFEST, PDF_NAME, render_outputs
-from .render.layout import load_layout
 from .scoring import DEFAULT_SCHEME, SCHEMES
-from .sheet import plan_sheets
 
 BUG_EXIT = 70  # EX_SOFTWARE: examgen itself failed, whatever the input
 
@@ -168,6 +164,10 @@ def build(ctx: click.Context, /, bank_dir: Path, blueprint: Path | None, seed: i
     sheets = _sheet_settings(plan, from_manifest, sheet, copies, scoring)
     if sheets:  # the exam's instructions send students to the sheet and its rules
         header["answer_sheet"] = sheets[1]
+    from .outputs import render_outputs  # reportlab: only for the commands that draw
+    from .render.layout import load_layout
+    from .sheet import plan_sheets
+
     manifest = to_manifest(exams, bank, str(bank.path), mix, header)
     chosen = load_layout(header["layout"], header["paper"]) if pdf or sheets else None
     plan_of_sheets = None
@@ -202,6 +202,8 @@ def _write_build(out_dir: Path, files: dict[str, bytes | str]) -> str:
     Returns a line naming the earlier manifest that was replaced, so that a lecturer who
     keeps exam.json files for --exclude-used notices; or nothing.
     """
+    from .outputs import MANIFEST, PDF_NAME
+
     before = ""
     old = out_dir / MANIFEST
     if old.is_file():
@@ -224,6 +226,8 @@ def _select(plan: Blueprint, bank: Bank, flags: dict[str, Any], seed: int | None
     settings = plan.settings
     mix = _resolve_mix(plan, flags, bank)
     seed = _first(seed, settings.get("seed"), secrets.randbelow(10**9))
+    from .build import build_exams  # HiGHS and NumPy: only for the commands that solve
+
     exams = build_exams(bank, mix, seed, _first(variants, settings.get("variants"), 1),
                         _first(forms, settings.get("forms"), 1),
                         _first(overlap, settings.get("overlap"), 0))

@@ -6,13 +6,13 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
-from PIL import Image, UnidentifiedImageError
-
 from .limits import MAX_IMAGE_PIXELS
 
 
 def image_problem(path: Path) -> str | None:
     """What is wrong with the image at ``path``, or None when it can be printed."""
+    from PIL import Image, UnidentifiedImageError  # only banks with pictures pay for it
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
