@@ -14,7 +14,7 @@ from typing import Any
 
 from .errors import MixError, suggest
 from .manifest import read_manifest
-from .model import CELLS, Bank, Difficulty, Knowledge, Level
+from .model import CELLS, TYPES, Bank, Difficulty, Knowledge, Level
 from .values import ValueProblem, as_number, as_whole
 
 AXES: dict[str, tuple[str, ...]] = {
@@ -26,11 +26,12 @@ AXES: dict[str, tuple[str, ...]] = {
 # How the command line spells each key of a blueprint's mix, for messages.
 FLAGS = {"total": "--total", "difficulty": "--easy/--medium/--hard",
          "knowledge": "--recall/--application", "level": "--green/--yellow/--red",
-         "cells": "--cell", "topics": "--topic", "each_topic": "--each-topic",
+         "cells": "--cell", "topics": "--topic", "types": "--type",
+         "each_topic": "--each-topic",
          "points": "--points", "require": "--require", "exclude": "--exclude",
          "exclude_used": "--exclude-used", "tags": "--tag", "facility": "--facility",
          "prefer_unused": "--prefer-unused"}
-MIX_KEYS = ("total", *AXES, "topics", "each_topic", "points", "require", "exclude",
+MIX_KEYS = ("total", *AXES, "topics", "types", "each_topic", "points", "require", "exclude",
             "exclude_used", "tags", "facility", "prefer_unused")
 
 
@@ -46,6 +47,7 @@ class Mix:
     total: int | None = None
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     topics: dict[str, tuple[int, int | None]] = field(default_factory=dict)
+    types: dict[str, tuple[int, int | None]] = field(default_factory=dict)
     each_topic: int | None = None
     points: tuple[float, float | None] | None = None  # (min, max); max None: no upper bound
     facility: tuple[float, float] | None = None  # expected mean facility of the exam
@@ -85,6 +87,16 @@ class Mix:
         for name, spec in (data.get("topics") or {}).items():
             low, high = parse_range(str(spec), f"{where('topics')}: topic '{name}'", whole=True)
             topics[str(name)] = (int(low), None if high is None else int(high))
+        types = {}
+        if not isinstance(data.get("types") or {}, dict):
+            raise MixError(f"{where('types')}: types map a question type to MIN or MIN:MAX, "
+                           "e.g. types: {open: '0:2'}")
+        for name, spec in (data.get("types") or {}).items():
+            if name not in TYPES:
+                raise MixError(f"{where('types')}: unknown type '{name}'"
+                               f"{suggest(str(name), TYPES)}; valid: {', '.join(TYPES)}")
+            low, high = parse_range(str(spec), f"{where('types')}: type '{name}'", whole=True)
+            types[str(name)] = (int(low), None if high is None else int(high))
         points = None
         if data.get("points") is not None:
             points = parse_range(str(data["points"]), where("points"), exact=True)
@@ -104,6 +116,7 @@ class Mix:
             total=count_or_none("total"),
             counts=counts,
             topics=topics,
+            types=types,
             each_topic=count_or_none("each_topic"),
             points=points,
             facility=facility,
@@ -192,12 +205,15 @@ class ResolvedMix:
     facility: tuple[float, float] | None = None
     seen: dict[str, int] = field(default_factory=dict)  # id -> earlier exams it was in
     seen_in: tuple[str, ...] = ()  # the manifests of --prefer-unused
+    types: dict[str, tuple[int, int | None]] = field(default_factory=dict)  # type -> (min, max)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "total": self.total,
             **{axis: self.counts.get(axis, {}) for axis in AXES},
             "topics": {t: {"min": lo, "max": hi} for t, (lo, hi) in self.topics.items()},
+            **({"types": {t: {"min": lo, "max": hi} for t, (lo, hi) in self.types.items()}}
+               if self.types else {}),
             "each_topic": self.each_topic,
             "points": None if self.points is None else list(self.points),
             "require": list(self.require),
@@ -244,6 +260,7 @@ def resolve(mix: Mix, bank: Bank) -> ResolvedMix:
         require=mix.require, exclude=mix.exclude,
         used=_used_ids(mix.exclude_used), tags=mix.tags, total_given=mix.total is not None,
         facility=mix.facility, seen=_seen(mix.prefer_unused), seen_in=mix.prefer_unused,
+        types=mix.types,
     )
 
 

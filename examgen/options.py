@@ -48,6 +48,9 @@ def mix_options(func: F) -> F:
                      help="Exam size; counts not given are then free."),
         click.option("--topic", "topics", multiple=True, metavar="NAME=MIN[:MAX]",
                      help="Questions from a topic (name or unique prefix; repeatable)."),
+        click.option("--type", "types", multiple=True, metavar="TYPE=MIN[:MAX]",
+                     help="Questions of a type, e.g. open=0:2 (single, multiple, truefalse, "
+                          "short, numeric, open, cloze; repeatable)."),
         click.option("--each-topic", type=click.IntRange(0), metavar="MIN",
                      help="Every topic at least MIN questions."),
         click.option("--points", metavar="P|MIN:MAX", help="Total points, exact or a range."),
@@ -82,6 +85,9 @@ def flag_mix(kw: dict[str, Any]) -> dict[str, Any]:
     topics = dict(parse_assignment(t, "--topic") for t in kw["topics"])
     if topics:
         mix["topics"] = topics
+    types = dict(parse_assignment(t, "--type") for t in kw["types"])
+    if types:
+        mix["types"] = types
     for key in ("total", "each_topic", "points", "require", "exclude", "exclude_used", "tags",
                 "facility", "prefer_unused"):
         value = kw[key]

@@ -116,6 +116,12 @@ def constraints(candidates: list[Question], mix: ResolvedMix) -> list[Constraint
             rules.append(Constraint(f"--each-topic {mix.each_topic} ('{topic}')",
                                     f"questions from '{topic}'", members, mix.each_topic,
                                     np.inf, axis="topic", flag=f"--each-topic {mix.each_topic}"))
+    type_of = _strings([q.type for q in candidates])
+    for qtype, (lo, hi) in mix.types.items():
+        spec = f"{lo}" if hi is None else f"{lo}:{hi}"
+        rules.append(Constraint(f'--type "{qtype}={spec}"', f"{qtype} questions",
+                                everyone[type_of == qtype], lo, np.inf if hi is None else hi,
+                                axis="type"))
     if mix.points is not None:
         least, most = mix.points
         upper = "" if most is None else f"{most:g}"
@@ -344,16 +350,18 @@ def _interchangeable_pruned(candidates: list[Question], priority: np.ndarray,
     objective prefers leaves the optimum unchanged and feasibility intact, and turns
     100,000 variables into a few thousand.
     """
-    classes: dict[tuple[Difficulty, Knowledge, str, float, str, float], list[int]] = {}
+    classes: dict[tuple[Difficulty, Knowledge, str, float, str, float, str], list[int]] = {}
     for i, q in enumerate(candidates):
-        # with --facility, measured questions differ in what a rule sees
+        # with --facility or --type, questions differ in what those rules see
         facility = expected_facility(q) if mix.facility is not None else 0.0
-        classes.setdefault((q.difficulty, q.knowledge, q.topic, q.points, q.group, facility),
-                           []).append(i)
+        qtype = q.type if mix.types else ""
+        classes.setdefault((q.difficulty, q.knowledge, q.topic, q.points, q.group, facility,
+                            qtype), []).append(i)
     required = {q.id for q in candidates}.intersection(mix.require)
     keep = [i for i, q in enumerate(candidates) if q.id in required]
-    for (difficulty, knowledge, topic, _, group, _), members in classes.items():
-        limit = forms if group else forms * _per_form_cap(mix, difficulty, knowledge, topic)
+    for (difficulty, knowledge, topic, _, group, _, qtype), members in classes.items():
+        limit = forms if group else forms * _per_form_cap(mix, difficulty, knowledge, topic,
+                                                          qtype)
         if len(members) > limit:
             order = np.argsort(-priority[members], kind="stable")[:limit]
             members = [members[j] for j in order]
@@ -362,7 +370,7 @@ def _interchangeable_pruned(candidates: list[Question], priority: np.ndarray,
 
 
 def _per_form_cap(mix: ResolvedMix, difficulty: Difficulty, knowledge: Knowledge,
-                  topic: str) -> int:
+                  topic: str, qtype: str = "") -> int:
     """The most questions of one class a single form can take under the mix's counts."""
     level = LEVELS[(difficulty, knowledge)].value
     values = {"difficulty": difficulty.value, "knowledge": knowledge.value, "level": level,
@@ -371,8 +379,9 @@ def _per_form_cap(mix: ResolvedMix, difficulty: Difficulty, knowledge: Knowledge
     for axis, counts in mix.counts.items():
         if values[axis] in counts:
             cap = min(cap, counts[values[axis]])
-    high = mix.topics.get(topic, (0, None))[1]
-    return cap if high is None else min(cap, high)
+    for high in (mix.topics.get(topic, (0, None))[1], mix.types.get(qtype, (0, None))[1]):
+        cap = cap if high is None else min(cap, high)
+    return cap
 
 
 def _quiet_highs() -> highspy.Highs:

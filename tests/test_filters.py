@@ -132,3 +132,34 @@ def test_prefer_unused_takes_the_least_used_questions_but_never_fails(tmp_path):
     data = json.loads((third / "exam.json").read_text())
     assert data["mix"]["prefer_unused"] == [str(tmp_path / "one" / "exam.json"),
                                             str(tmp_path / "two0" / "exam.json")]
+
+
+def _types_of(out: Path) -> list[str]:
+    data = json.loads((out / "exam.json").read_text(encoding="utf-8"))
+    return [q["type"] for form in data.get("forms") or [data] for q in form["questions"]]
+
+
+@pytest.mark.parametrize("seed", ["1", "2", "3", "4", "5"])
+def test_type_limits_hold_on_the_sample_bank(tmp_path, seed):
+    root = Path(__file__).resolve().parent.parent
+    result = _build(root / "bank", tmp_path / "out", "--total", "12", "--type", "open=0:1",
+                    "--type", "numeric=2:2", "--type", "cloze=1", "--seed", seed)
+    assert result.exit_code == 0, result.output
+    types = _types_of(tmp_path / "out")
+    assert types.count("open") <= 1 and types.count("numeric") == 2
+    assert types.count("cloze") >= 1
+
+
+def test_type_limits_come_from_a_blueprint_and_name_themselves_when_they_conflict(tmp_path):
+    root = Path(__file__).resolve().parent.parent
+    blueprint = tmp_path / "final.yaml"
+    blueprint.write_text("mix:\n  total: 6\n  types:\n    open: 0\n    truefalse: '6'\n",
+                         encoding="utf-8")
+    result = _build(root / "bank", tmp_path / "out", "--blueprint", str(blueprint),
+                    "--seed", "1")
+    assert result.exit_code == 0, result.output
+    assert _types_of(tmp_path / "out") == ["truefalse"] * 6
+    result = _build(root / "bank", tmp_path / "out2", "--total", "4", "--type", "open=3",
+                    "--type", "numeric=2", "--seed", "1")
+    assert result.exit_code == 1
+    assert '--type "open=3"' in result.output and '--type "numeric=2"' in result.output
