@@ -12,11 +12,12 @@ from .limits import SETTINGS, check_setting
 from .model import PAPERS
 from .scoring import SCHEMES
 from .values import ValueProblem, as_bool, as_whole
+from .variants import ORDERS
 from .yamlio import Node, Scalar, read_yaml
 
 HEADER_KEYS = ("title", "course", "date", "duration", "instructions")
 SETTING_KEYS = ("layout", "paper", "variants", "forms", "overlap", "seed", "copies", "sheet",
-                "scoring")
+                "scoring", "order")
 BLUEPRINT_KEYS = (*HEADER_KEYS, *SETTING_KEYS, "mix")
 
 
@@ -78,7 +79,7 @@ def load_blueprint(path: Path) -> Blueprint:
 
 def _settings(data: Node, report: Callable[[int, str], None]) -> dict[str, Any]:
     """variants, forms, overlap, seed, copies (whole numbers in the shared limits), layout,
-    paper, sheet and scoring."""
+    paper, sheet, scoring and order."""
     settings: dict[str, Any] = {}
     for key in SETTINGS:
         if key in data:
@@ -96,6 +97,12 @@ def _settings(data: Node, report: Callable[[int, str], None]) -> dict[str, Any]:
             settings["sheet"] = as_bool(data["sheet"])
         except ValueProblem as exc:
             report(data.key_lines["sheet"], f"'sheet': {exc}")
+    order = data.get("order")
+    if order is not None:
+        if order in ORDERS:
+            settings["order"] = str(order)
+        else:
+            report(data.key_lines["order"], f"'order' must be one of {', '.join(ORDERS)}")
     scoring = data.get("scoring")
     if scoring is not None:
         if scoring in SCHEMES:

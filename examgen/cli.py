@@ -30,6 +30,7 @@ from .options import (
     seed_option,
 )
 from .scoring import DEFAULT_SCHEME, SCHEMES
+from .variants import DEFAULT_ORDER, ORDERS
 
 BUG_EXIT = 70  # EX_SOFTWARE: examgen itself failed, whatever the input
 
@@ -121,6 +122,9 @@ def _paint(text: str, level: Level | None) -> str:
               help="Parallel exams with different questions (default 1).")
 @click.option("--overlap", type=click.IntRange(*SETTINGS["overlap"]),
               help="With --forms: questions two forms may share at most (default 0).")
+@click.option("--order", type=click.Choice(ORDERS),
+              help="Question order in every variant: random (default), difficulty (easy "
+                   "first), topic (grouped), bank (the bank's order).")
 @click.option("--from", "from_manifest", type=click.Path(path_type=Path),
               help="Rebuild exactly the exam of an earlier exam.json.")
 @click.option("--layout", metavar="NAME|PATH",
@@ -139,7 +143,7 @@ def _paint(text: str, level: Level | None) -> str:
 @out_option
 @click.pass_context
 def build(ctx: click.Context, /, bank_dir: Path, blueprint: Path | None, seed: int | None,
-          variants: int | None, forms: int | None, overlap: int | None,
+          variants: int | None, forms: int | None, overlap: int | None, order: str | None,
           from_manifest: Path | None, layout: str | None, paper: str | None, pdf: bool,
           sheet: bool | None, copies: int | None, scoring: str | None,
           out_dir: Path, **flags: Any) -> None:
@@ -153,11 +157,11 @@ def build(ctx: click.Context, /, bank_dir: Path, blueprint: Path | None, seed: i
     texts = {key: text for key, text in given.items() if text is not None}
     plan = load_blueprint(blueprint) if blueprint else Blueprint()
     if from_manifest:
-        _refuse_with_from(blueprint, seed, variants, forms, overlap, flags)
+        _refuse_with_from(blueprint, seed, variants, forms, overlap, flags, order)
         bank, exams, mix, header = _rebuild(from_manifest, _explicit_bank(ctx, bank_dir))
     else:
         bank, exams, mix, header = _select(plan, load_bank(bank_dir), flags, seed, variants,
-                                           forms, overlap)
+                                           forms, overlap, order)
     header = {**header, **texts, "layout": _first(layout, plan.settings.get("layout"),
                                          header.get("layout"), "default"),
               "paper": _first(paper, plan.settings.get("paper"), header.get("paper"), "a4")}
@@ -220,8 +224,8 @@ def _write_build(out_dir: Path, files: dict[str, bytes | str]) -> str:
 
 
 def _select(plan: Blueprint, bank: Bank, flags: dict[str, Any], seed: int | None,
-            variants: int | None, forms: int | None,
-            overlap: int | None) -> tuple[Bank, list[Exam], dict[str, Any], dict[str, Any]]:
+            variants: int | None, forms: int | None, overlap: int | None,
+            order: str | None) -> tuple[Bank, list[Exam], dict[str, Any], dict[str, Any]]:
     """Solve the mix: flags over the blueprint, the blueprint over the defaults."""
     settings = plan.settings
     mix = _resolve_mix(plan, flags, bank)
@@ -230,16 +234,19 @@ def _select(plan: Blueprint, bank: Bank, flags: dict[str, Any], seed: int | None
 
     exams = build_exams(bank, mix, seed, _first(variants, settings.get("variants"), 1),
                         _first(forms, settings.get("forms"), 1),
-                        _first(overlap, settings.get("overlap"), 0))
+                        _first(overlap, settings.get("overlap"), 0),
+                        _first(order, settings.get("order"), DEFAULT_ORDER))
     return bank, exams, mix.to_json(), plan.header
 
 
 def _refuse_with_from(blueprint: Path | None, seed: int | None, variants: int | None,
-                      forms: int | None, overlap: int | None, flags: dict[str, Any]) -> None:
+                      forms: int | None, overlap: int | None, flags: dict[str, Any],
+                      order: str | None = None) -> None:
     """--from rebuilds an exam as it was; anything that would change it is a mistake."""
     changed = [name for name, value in (("--blueprint", blueprint), ("--seed", seed),
                                         ("--variants", variants), ("--forms", forms),
-                                        ("--overlap", overlap)) if value is not None]
+                                        ("--overlap", overlap), ("--order", order))
+               if value is not None]
     changed += [FLAGS[key] for key in flag_mix(flags)]
     if changed:
         raise MixError(f"--from rebuilds the exam exactly as it was; drop {', '.join(changed)} "

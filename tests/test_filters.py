@@ -163,3 +163,31 @@ def test_type_limits_come_from_a_blueprint_and_name_themselves_when_they_conflic
                     "--type", "numeric=2", "--seed", "1")
     assert result.exit_code == 1
     assert '--type "open=3"' in result.output and '--type "numeric=2"' in result.output
+
+
+def test_order_from_the_command_line_and_from_a_blueprint(tmp_path):
+    root = Path(__file__).resolve().parent.parent
+    result = _build(root / "bank", tmp_path / "out", "--total", "9", "--variants", "3",
+                    "--order", "difficulty", "--seed", "2")
+    assert result.exit_code == 0, result.output
+    data = json.loads((tmp_path / "out" / "exam.json").read_text(encoding="utf-8"))
+    level = {q["id"]: ["easy", "medium", "hard"].index(q["difficulty"])
+             for q in data["questions"]}
+    orders = [v["order"] for v in data["variants"]]
+    for order in orders:
+        assert [level[i] for i in order] == sorted(level[i] for i in order)
+    blueprint = tmp_path / "final.yaml"
+    blueprint.write_text("order: topic\nmix:\n  total: 9\n", encoding="utf-8")
+    result = _build(root / "bank", tmp_path / "out2", "--blueprint", str(blueprint),
+                    "--variants", "2", "--seed", "2")
+    assert result.exit_code == 0, result.output
+    data = json.loads((tmp_path / "out2" / "exam.json").read_text(encoding="utf-8"))
+    topic = {q["id"]: q["topic"] for q in data["questions"]}
+    for variant in data["variants"]:
+        seen = [topic[i] for i in variant["order"]]
+        runs = [t for k, t in enumerate(seen) if k == 0 or seen[k - 1] != t]
+        assert len(runs) == len(set(runs)), seen  # each topic in one run
+    blueprint.write_text("order: alphabetical\nmix:\n  total: 9\n", encoding="utf-8")
+    result = _build(root / "bank", tmp_path / "out3", "--blueprint", str(blueprint))
+    assert result.exit_code == 2 and "final.yaml:1" in result.output
+    assert "'order' must be one of random, difficulty, topic, bank" in result.output
