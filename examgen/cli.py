@@ -19,7 +19,7 @@ from .files import write_atomic, write_set
 from .limits import SETTINGS
 from .manifest import exams_from_manifest, read_manifest, to_manifest
 from .mix import FLAGS, Mix, ResolvedMix, merge, resolve
-from .model import PAPERS, Bank, Difficulty, Exam, Knowledge, Level, Question
+from .model import CELLS, PAPERS, TYPES, Bank, Difficulty, Exam, Knowledge, Level, Question
 from .options import (
     HEADER_FLAGS,
     bank_option,
@@ -287,9 +287,10 @@ def _rebuild(path: Path, bank_dir: Path | None
 
 def _print_summary(exams: list[Exam], out_dir: Path, names: list[str], replaced: str) -> None:
     written = out_dir / "exam.json"
-    for exam in exams:
-        title = f"Form {exam.name}: " if exam.name else ""
-        click.echo(f"{title}{len(exam.questions)} questions, {exam.total_points:g} points, "
+    if len(exams) > 1:
+        click.echo(_forms_side_by_side(exams) + "\n")
+    for exam in exams if len(exams) == 1 else ():
+        click.echo(f"{len(exam.questions)} questions, {exam.total_points:g} points, "
                    f"variants {', '.join(v.name for v in exam.variants)}")
         report = coverage(Bank(Path("."), exam.questions, ""))
         click.echo(render_text(report, _paint, warnings=False))
@@ -299,6 +300,51 @@ def _print_summary(exams: list[Exam], out_dir: Path, names: list[str], replaced:
     click.echo(f"wrote {', '.join(str(out_dir / n) for n in names)}")
     if replaced:
         click.echo(replaced)
+
+
+def _cell_of(q: Question) -> str:
+    return q.cell
+
+
+def _type_of(q: Question) -> str:
+    return q.type
+
+
+def _topic_of(q: Question) -> str:
+    return q.topic
+
+
+def _forms_side_by_side(exams: list[Exam]) -> str:
+    """Parallel forms in columns: questions, points, and the count per cell, type and
+    topic, with a note on every row where they differ."""
+    def count(exam: Exam, key: Callable[[Question], str], value: str) -> float:
+        return sum(1 for q in exam.questions if key(q) == value)
+
+    rows: list[tuple[str, list[float]]] = [
+        ("questions", [len(e.questions) for e in exams]),
+        ("points", [e.total_points for e in exams])]
+    keys: list[tuple[str, Callable[[Question], str], tuple[str, ...]]] = [
+        ("", _cell_of, CELLS), ("type ", _type_of, TYPES), ("", _topic_of, ())]
+    for label, key, order in keys:
+        seen = {key(q) for e in exams for q in e.questions}
+        values = [v for v in order if v in seen] or list(
+            dict.fromkeys(key(q) for e in exams for q in e.questions))
+        rows += [(f"{label}{v}", [count(e, key, v) for e in exams]) for v in values]
+    width = max(len(name) for name, _ in rows) + 2
+    lines = [f"{'':<{width}}" + "".join(f"{'Form ' + e.name:>9}" for e in exams)]
+    unequal = []
+    for name, numbers in rows:
+        mark = "" if len(set(numbers)) == 1 else "  <- differs"
+        if mark:
+            unequal.append(name)
+        lines.append(f"{name:<{width}}" + "".join(f"{n:>9g}" for n in numbers) + mark)
+    variants = ", ".join(v.name for v in exams[0].variants)
+    lines.append(f"variants {variants} of each form")
+    if unequal:
+        lines.append(f"Note: the bank cannot make the forms alike in {', '.join(unequal)}; "
+                     "give those counts in the mix (--cell, --type, --topic) or add "
+                     "questions to balance them.")
+    return "\n".join(lines)
 
 
 @main.command()

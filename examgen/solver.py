@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import highspy
@@ -33,7 +34,7 @@ class Constraint:
     lo: float
     hi: float
     weights: np.ndarray | None = None  # None: count questions; else e.g. points
-    kind: str = "count"  # count | points | group | require | total | facility
+    kind: str = "count"  # count | points | group | require | total | facility | balance
     axis: str = ""  # what it partitions by (difficulty, topic, ...): rules of one axis
     flag: str = ""  # the flag behind it when several rules share one (--each-topic 2)
 
@@ -48,8 +49,11 @@ def select(bank: Bank, mix: ResolvedMix, seed: int, forms: int = 1,
     candidates = eligible(bank, mix)
     rules = constraints(candidates, mix)
     _check_each_alone(rules, candidates, mix)
-    model = _Model(candidates, rules, forms, overlap, seed, mix)
-    picked = model.solve()
+    if forms > 1:
+        balanced = _balanced_forms(candidates, rules, forms, overlap, seed, mix)
+        if balanced is not None:
+            return [tuple(candidates[i] for i in form) for form in balanced]
+    picked = _Model(candidates, rules, forms, overlap, seed, mix).solve()
     if picked is not None:
         return [tuple(candidates[i] for i in form) for form in picked]
     if forms > 1:
@@ -59,6 +63,95 @@ def select(bank: Bank, mix: ResolvedMix, seed: int, forms: int = 1,
     conflict = _Model(candidates, rules, 1, 0, seed, mix, prune=False).conflict()
     raise InfeasibleError(_explain(conflict, candidates),
                           tuple(dict.fromkeys(r.source for r in conflict)))
+
+
+# What parallel forms are made alike in, from all of it down to the cells alone: the
+# first set the bank can give for every form is used.
+# "topic~": each topic's count within one of the first form's.
+BALANCES = (("cell", "type", "topic", "points"), ("cell", "type", "topic~", "points"),
+            ("cell", "type", "points"), ("cell", "points"), ("cell",))
+
+
+def _balanced_forms(candidates: list[Question], rules: list[Constraint], forms: int,
+                    overlap: int, seed: int, mix: ResolvedMix) -> list[list[int]] | None:
+    """Parallel forms alike in cell, type, topic and points, as far as the bank allows.
+
+    One joint program with "form k has as many as form 1" rows is symmetric and can take
+    HiGHS minutes to decide. Instead the first form is chosen alone, then the others
+    together with the first one's counts as fixed numbers, which is quick either way.
+    The first form is chosen so that the others surely exist when the bank allows: at
+    most 1/forms of each class of questions alike in everything balanced; else, a few
+    draws under 1/forms of each cell, type and topic separately.
+    """
+    for balance in BALANCES:
+        chosen = _balanced(candidates, rules, forms, overlap, seed, mix, balance)
+        if chosen is not None:
+            return chosen
+    return None
+
+
+def _balanced(candidates: list[Question], rules: list[Constraint], forms: int,
+              overlap: int, seed: int, mix: ResolvedMix,
+              balance: tuple[str, ...]) -> list[list[int]] | None:
+    exact = [_KEYS[name] for name in balance if name in _KEYS]
+    near = [_KEYS[name[:-1]] for name in balance if name.endswith("~")]
+    points = np.array([float(q.points) for q in candidates])
+    alike: dict[tuple[object, ...], list[int]] = {}
+    for i, q in enumerate(candidates):
+        alike.setdefault((*(key(q) for key in exact), q.points if "points" in balance else 0),
+                         []).append(i)
+    groups = _groups(candidates, exact)
+    loose = _groups(candidates, near)
+    attempts = [[np.array(m, dtype=np.int64) for m in alike.values()]] + [groups + loose] * 3
+    for stream, caps in enumerate(attempts):
+        limits = [Constraint("balanced forms", "", members, 0, len(members) // forms,
+                             kind="balance") for members in caps]
+        first = _Model(candidates, rules + limits, 1, 0, seed, mix, stream=stream).solve()
+        if first is None:
+            continue
+        chosen = first[0]
+        profile = [Constraint("balanced forms", "", members, n - slack, n + slack,
+                              kind="balance")
+                   for slack, sets in ((0, groups), (1, loose)) for members in sets
+                   for n in [len(np.intersect1d(members, chosen))]]
+        if "points" in balance:
+            total = float(points[chosen].sum())
+            profile.append(Constraint("balanced forms", "", np.arange(len(candidates)),
+                                      total, total, points, kind="balance"))
+        apart = Constraint("forms apart", "", np.array(chosen, dtype=np.int64), 0, overlap,
+                           kind="balance")
+        others = _Model(candidates, rules + profile + [apart], forms - 1, overlap, seed, mix,
+                        stream=forms + stream, avoid=list(chosen)).solve()
+        if others is not None:
+            return [chosen, *others]
+    return None
+
+
+def _groups(candidates: list[Question], keys: list[Callable[[Question], str]]
+            ) -> list[np.ndarray]:
+    """The candidates by each key (cell, type, topic): what forms share counts of."""
+    out = []
+    for key in keys:
+        members: dict[str, list[int]] = {}
+        for i, q in enumerate(candidates):
+            members.setdefault(key(q), []).append(i)
+        out += [np.array(m, dtype=np.int64) for m in members.values()]
+    return out
+
+
+def _cell(q: Question) -> str:
+    return q.cell
+
+
+def _type(q: Question) -> str:
+    return q.type
+
+
+def _topic(q: Question) -> str:
+    return q.topic
+
+
+_KEYS: dict[str, Callable[[Question], str]] = {"cell": _cell, "type": _type, "topic": _topic}
 
 
 def eligible(bank: Bank, mix: ResolvedMix) -> list[Question]:
@@ -225,14 +318,20 @@ class _Model:
     """The 0-1 program for ``forms`` exams over the candidates, built from sparse rows."""
 
     def __init__(self, candidates: list[Question], rules: list[Constraint], forms: int,
-                 overlap: int, seed: int, mix: ResolvedMix, prune: bool = True):
+                 overlap: int, seed: int, mix: ResolvedMix, prune: bool = True,
+                 stream: int = 0, avoid: list[int] | None = None):
         self.candidates, self.rules = candidates, rules
         self.forms, self.overlap = forms, overlap
-        self.weights = np.random.default_rng(seed).random((forms, len(candidates)))
+        # stream k > 0: the k-th of forms chosen one after another, each its own draw
+        rng = np.random.default_rng(seed if stream == 0 else [seed, stream])
+        self.weights = rng.random((forms, len(candidates)))
         if mix.seen:  # --prefer-unused: an earlier use costs more than any random draw
             self.weights -= np.array([mix.seen.get(q.id, 0) for q in candidates], dtype=float)
+        if avoid:  # an earlier form's questions: shared only where nothing else fits
+            self.weights[:, avoid] -= 1
         # The search for a conflict drops rules one by one, so it must see every question.
-        self.kept = (_interchangeable_pruned(candidates, self.weights.max(axis=0), mix, forms)
+        self.kept = (_interchangeable_pruned(candidates, self.weights.max(axis=0), mix, forms,
+                                             by_type=stream > 0 or forms > 1)
                      if prune else np.arange(len(candidates)))
 
     def solve(self, subset: list[int] | None = None) -> list[list[int]] | None:
@@ -341,7 +440,7 @@ class _Model:
 
 
 def _interchangeable_pruned(candidates: list[Question], priority: np.ndarray,
-                            mix: ResolvedMix, forms: int) -> np.ndarray:
+                            mix: ResolvedMix, forms: int, by_type: bool = False) -> np.ndarray:
     """The candidates worth a variable: an exact reduction of the program.
 
     Questions alike in everything a rule can see (cell, topic, points, group) are
@@ -354,7 +453,7 @@ def _interchangeable_pruned(candidates: list[Question], priority: np.ndarray,
     for i, q in enumerate(candidates):
         # with --facility or --type, questions differ in what those rules see
         facility = expected_facility(q) if mix.facility is not None else 0.0
-        qtype = q.type if mix.types else ""
+        qtype = q.type if mix.types or by_type else ""
         classes.setdefault((q.difficulty, q.knowledge, q.topic, q.points, q.group, facility,
                             qtype), []).append(i)
     required = {q.id for q in candidates}.intersection(mix.require)

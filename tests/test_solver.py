@@ -238,11 +238,13 @@ PINNED = [  # recorded from examgen 0.1.0 on tests/banks/pinned, and checked aga
     [["alpha-01", "alpha-05", "beta-01", "beta-04", "beta-12", "delta-08", "delta-11",
       "delta-13", "gamma-04", "gamma-13"]],
     [["alpha-02", "alpha-08", "alpha-14", "beta-00", "beta-06", "delta-03"]],
-    [["alpha-09", "alpha-13", "alpha-14", "beta-12", "gamma-04"],
-     ["beta-00", "beta-01", "beta-10", "delta-01", "delta-04"],
-     ["beta-02", "beta-08", "beta-14", "gamma-08", "gamma-10"]],
-    [["alpha-14", "beta-07", "beta-08", "beta-13", "delta-07", "delta-14"],
-     ["alpha-11", "delta-00", "delta-03", "gamma-09", "gamma-12", "gamma-14"]],
+    # parallel forms changed once, on purpose (issue 14): they are now alike in every cell,
+    # type, topic and point total; exams built before are rebuilt exactly with --from
+    [["alpha-09", "alpha-11", "delta-00", "delta-01", "gamma-00"],
+     ["alpha-03", "alpha-04", "delta-03", "delta-14", "gamma-03"],
+     ["alpha-05", "alpha-06", "delta-06", "delta-12", "gamma-04"]],
+    [["alpha-00", "alpha-13", "alpha-14", "beta-00", "beta-13", "delta-14"],
+     ["alpha-02", "alpha-03", "alpha-12", "beta-01", "beta-14", "delta-10"]],
 ]
 
 
@@ -260,3 +262,19 @@ def test_a_seed_selects_the_same_exam_in_every_version():
                                                        overlap)]
               for seed, mix, forms, overlap in runs]
     assert picked == PINNED
+
+
+def test_parallel_forms_are_alike_in_cells_types_topics_and_points(sample_bank):
+    """Issue 14: --total 10 --forms 3 gave 5/4/1, 3/7/0 and 6/1/3 easy/medium/hard."""
+    from collections import Counter
+
+    for seed in range(4):
+        forms = select(sample_bank, _sample_mix(sample_bank, total=10), seed=seed, forms=3)
+        for key in (lambda q: q.cell, lambda q: q.type):
+            assert len({tuple(sorted(Counter(map(key, f)).items())) for f in forms}) == 1
+        assert len({sum(q.points for q in f) for f in forms}) == 1
+        topics = [Counter(q.topic for q in f) for f in forms]
+        for topic in set().union(*topics):  # the sample bank is too small for exact topics
+            assert all(abs(t[topic] - topics[0][topic]) <= 1 for t in topics)
+    two = select(sample_bank, _sample_mix(sample_bank, total=8), seed=1, forms=2)
+    assert Counter(q.topic for q in two[0]) == Counter(q.topic for q in two[1])
