@@ -15,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bankgen import make_bank  # noqa: E402
 
+from examgen.capacity import capacity  # noqa: E402
 from examgen.mix import Mix, resolve  # noqa: E402
 from examgen.solver import select  # noqa: E402
 
@@ -44,6 +45,14 @@ def main() -> None:
         bank = make_bank(count)
         elapsed, _ = timed(bank, forms)
         print(f"{count:>10} {forms:>6} {elapsed:>8.3f}", flush=True)
+    print(f"\n{'questions':>10} {'capacity':>9} {'bound':>6} {'s':>7}  (target: 10,000 < 10 s)")
+    for count in (1_000, 10_000):
+        bank = make_bank(count)
+        mix = resolve(Mix.from_mapping(dict(MIX), str), bank)
+        start = time.perf_counter()
+        result = capacity(bank, mix)
+        elapsed = time.perf_counter() - start
+        print(f"{count:>10} {result.exams:>9} {result.bound:>6} {elapsed:>7.2f}", flush=True)
 
 
 if __name__ == "__main__":

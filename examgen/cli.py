@@ -18,11 +18,12 @@ from .export import EXPORTERS
 from .files import write_atomic, write_set
 from .limits import SETTINGS
 from .manifest import exams_from_manifest, read_manifest, to_manifest
-from .mix import FLAGS, Mix, ResolvedMix, merge, resolve
+from .mix import FLAGS, Mix, ResolvedMix, merge, resolve, used_ids
 from .model import CELLS, PAPERS, TYPES, Bank, Difficulty, Exam, Knowledge, Level, Question
 from .options import (
     HEADER_FLAGS,
     bank_option,
+    complete_layout,
     flag_mix,
     header_options,
     mix_options,
@@ -68,7 +69,13 @@ class _Group(click.Group):
 @click.option("--debug", is_flag=True, envvar="EXAMGEN_DEBUG",
               help="Show the full traceback of an internal error.")
 def main(debug: bool) -> None:
-    """Turn a tagged question bank into exams, answer keys and Moodle XML."""
+    """Turn a tagged question bank into exams, answer keys and Moodle XML.
+
+    Example: examgen build --easy 5 --hard 2 --seed 7
+
+    Start with examgen check, see the bank with examgen coverage, and ask any command
+    for --help. Shell completion (bash): eval "$(_EXAMGEN_COMPLETE=bash_source examgen)"
+    """
 
 
 @main.command()
@@ -94,16 +101,94 @@ def check(bank_dir: Path) -> None:
 @main.command("coverage")
 @bank_option
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead.")
-def coverage_cmd(bank_dir: Path, as_json: bool) -> None:
+@click.option("--min", "least", type=click.IntRange(1), metavar="N",
+              help="Warn where a topic's cell has fewer than N questions.")
+@click.option("--blueprint", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A blueprint: how many exams of its mix the bank can still give.")
+@mix_options
+@click.option("--stress", type=click.IntRange(1, 10_000), metavar="RUNS",
+              help="Build the mix with seeds 1..RUNS and name the questions never or "
+                   "rarely drawn, with the rule that keeps them out.")
+@click.option("--pdf", type=click.Path(path_type=Path),
+              help="Also draw the report as a PDF (coloured matrix, one per topic).")
+@click.option("--layout", metavar="NAME|PATH", default="default", show_default=True,
+              shell_complete=complete_layout, help="Layout whose colours and fonts the PDF uses.")
+def coverage_cmd(bank_dir: Path, as_json: bool, least: int | None, blueprint: Path | None,
+                 stress: int | None, pdf: Path | None, layout: str, **flags: Any) -> None:
     """Show the bank against the difficulty x knowledge matrix and where it is thin.
 
-    Example: examgen coverage --bank bank/ --json
+    With a blueprint or mix flags, also how many exams of that mix the bank can still
+    give with no question repeated, and which rule runs out first.
+
+    Example: examgen coverage --bank bank/ --min 2
+
+    Capacity: examgen coverage --blueprint final.yaml --exclude-used out/exam.json
+
+    Picture and stress test: examgen coverage --easy 5 --hard 2 --pdf cov.pdf --stress 200
     """
-    report = coverage(load_bank(bank_dir))
+    bank = load_bank(bank_dir)
+    plan = load_blueprint(blueprint) if blueprint else Blueprint()
+    given = flag_mix(flags)
+    merged = merge(plan.mix, given)
+    used = used_ids(tuple(str(m) for m in merged.get("exclude_used") or ()))
+    remaining = Bank(bank.path, tuple(q for q in bank.questions if q.id not in used),
+                     bank.digest) if used else bank
+    report = coverage(remaining, least)
+    if used:
+        report["excluded"] = {"questions": len(used.keys() & bank.by_id.keys()),
+                              "manifests": sorted(set(used.values()))}
+    lines: list[str] = []
+    if set(merged) - {"exclude_used", "prefer_unused"}:
+        from .capacity import capacity, capacity_json, render_capacity
+
+        mix = _resolve_mix(plan, flags, bank)
+        result = capacity(bank, mix)
+        report["capacity"] = capacity_json(result)
+        lines = render_capacity(result, str(blueprint) if blueprint else "this mix")
+        if stress:
+            from .stress import stress as run_stress
+
+            report["stress"], stress_lines = _stress_report(run_stress(bank, mix, stress))
+            lines += stress_lines
+    elif stress:
+        raise MixError("--stress builds a mix: give a blueprint or mix flags, e.g. "
+                       "--easy 5 --hard 2 --stress 200")
+    if pdf:
+        from .render.coverage import render_coverage
+        from .render.layout import load_layout
+
+        title = f"Coverage of {bank.path.resolve().name}"
+        write_atomic(pdf, render_coverage(report, load_layout(layout, "a4"), title,
+                                          [line for line in lines if line]))
     if as_json:
         click.echo(json.dumps(report, indent=2, ensure_ascii=False))
-    else:
-        click.echo(render_text(report, _paint))
+        return
+    click.echo(render_text(report, _paint))
+    if used:
+        click.echo(f"\n(without the {report['excluded']['questions']} questions used in "
+                   f"{', '.join(report['excluded']['manifests'])})")
+    if lines:
+        click.echo("\n" + "\n".join(lines))
+    if pdf:
+        click.echo(f"\nwrote {pdf}")
+
+
+def _stress_report(result: Any) -> tuple[dict[str, Any], list[str]]:
+    """The stress test as JSON and as lines."""
+    def entry(d: Any) -> dict[str, Any]:
+        return {"id": d.question.id, "where": f"{d.question.file}:{d.question.line}",
+                "drawn": d.times, "expected": round(d.expected, 1), "why": d.why}
+
+    data = {"runs": result.runs, "never": [entry(d) for d in result.never],
+            "rarely": [entry(d) for d in result.rarely]}
+    lines = ["", f"Stress test: {result.runs} seeds",
+             f"  never drawn: {len(result.never)}, rarely (under half their share): "
+             f"{len(result.rarely)}"]
+    lines += [f"  - never  {d.question.id} ({d.question.file}:{d.question.line}): {d.why}"
+              for d in result.never]
+    lines += [f"  - rarely {d.question.id}: {d.times} of {result.runs}, its share "
+              f"{d.expected:.0f}; {d.why}" for d in result.rarely]
+    return data, lines
 
 
 def _paint(text: str, level: Level | None) -> str:
@@ -127,7 +212,7 @@ def _paint(text: str, level: Level | None) -> str:
                    "first), topic (grouped), bank (the bank's order).")
 @click.option("--from", "from_manifest", type=click.Path(path_type=Path),
               help="Rebuild exactly the exam of an earlier exam.json.")
-@click.option("--layout", metavar="NAME|PATH",
+@click.option("--layout", metavar="NAME|PATH", shell_complete=complete_layout,
               help="Layout for the PDFs: default, de, or a layout folder.")
 @click.option("--paper", type=click.Choice(sorted(PAPERS)), help="Paper size (default a4).")
 @click.option("--pdf/--no-pdf", default=True, help="Write the PDFs (default) or only exam.json.")
@@ -272,7 +357,21 @@ def _resolve_mix(plan: Blueprint, flags: dict[str, Any], bank: Bank) -> Resolved
     given = flag_mix(flags)
     merged = merge(plan.mix, given)
     mix = Mix.from_mapping(merged, lambda key: FLAGS[key] if key in given else plan.where(key))
-    return resolve(mix, bank)
+    return resolve(mix, bank, _origins(plan, given))
+
+
+def _origins(plan: Blueprint, given: dict[str, Any]) -> dict[str, str]:
+    """Which rules came from the blueprint, and from which line: a flag overrides a whole
+    key, or one value of a mapping (--easy over difficulty: {easy: ...})."""
+    out = {}
+    for key, value in plan.mix.items():
+        if isinstance(value, dict):
+            flagged = given.get(key)
+            flagged = flagged if isinstance(flagged, dict) else {}
+            out.update({f"{key}.{v}": plan.where(key) for v in value if v not in flagged})
+        elif key not in given:
+            out[key] = plan.where(key)
+    return out
 
 
 def _rebuild(path: Path, bank_dir: Path | None
@@ -431,7 +530,10 @@ def calibrate(analyses: tuple[Path, ...], bank_dir: Path, apply: bool,
 
 @main.group()
 def export() -> None:
-    """Export the bank or an exam to other systems (Moodle XML, GIFT, QTI 2.1)."""
+    """Export the bank or an exam to other systems (Moodle XML, GIFT, QTI 2.1).
+
+    Example: examgen export moodle --manifest out/exam.json -o out/exam-moodle.xml
+    """
 
 
 def _export_options(default: str, what: str) -> Callable[[F], F]:
@@ -533,7 +635,10 @@ def _exported(ctx: click.Context, bank_dir: Path, manifest: Path | None,
 
 @main.group("import")
 def import_() -> None:
-    """Read questions from other systems into bank YAML files."""
+    """Read questions from other systems into bank YAML files.
+
+    Example: examgen import moodle moodle.xml -o bank/imported --difficulty medium
+    """
 
 
 @import_.command("moodle")

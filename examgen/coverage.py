@@ -19,11 +19,14 @@ from .model import (
     pooled_facility,
 )
 
-THIN = 3  # a topic's cell with fewer questions than this gets a warning
 
+def coverage(bank: Bank, least: int | None = None) -> dict[str, Any]:
+    """Counts per cell, level, topic and type: the data behind ``examgen coverage --json``.
 
-def coverage(bank: Bank) -> dict[str, Any]:
-    """Counts per cell, level, topic and type: the data behind ``examgen coverage --json``."""
+    A cell the whole bank lacks is always a warning; with ``least`` (``--min N``), so is
+    every topic's cell with fewer than N questions. What a blueprint needs is judged by
+    ``examgen.capacity``, which knows the mix.
+    """
     cells = Counter(q.cell for q in bank.questions)
     points: dict[str, float] = dict.fromkeys(CELLS, 0)
     topics: dict[str, Counter[str]] = {t: Counter() for t in bank.topics}
@@ -32,6 +35,11 @@ def coverage(bank: Bank) -> dict[str, Any]:
         topics[q.topic][q.cell] += 1
     levels = Counter(q.level.value for q in bank.questions)
     types = Counter(q.type for q in bank.questions)
+    topic_points: dict[str, float] = dict.fromkeys(bank.topics, 0)
+    topic_types: dict[str, Counter[str]] = {t: Counter() for t in bank.topics}
+    for q in bank.questions:
+        topic_points[q.topic] += q.points
+        topic_types[q.topic][q.type] += 1
     report = {
         "total": len(bank.questions),
         "cells": {c: cells[c] for c in CELLS},
@@ -39,9 +47,12 @@ def coverage(bank: Bank) -> dict[str, Any]:
         "topics": {t: {c: n[c] for c in CELLS} for t, n in topics.items()},
         "types": {t: types[t] for t in TYPES},
         "points": {c: points[c] for c in CELLS},
+        "topic_points": topic_points,
+        "topic_types": {t: {k: n[k] for k in TYPES if n[k]} for t, n in topic_types.items()},
         "observed": _observed(bank),
     }
-    report["warnings"] = _warnings(report)
+    report["thin"] = _thin(report, least)
+    report["warnings"] = _warnings(report, least)
     return report
 
 
@@ -64,15 +75,24 @@ def _observed(bank: Bank) -> dict[str, dict[str, Any]]:
     return out
 
 
-def _warnings(report: dict[str, Any]) -> list[str]:
+def _thin(report: dict[str, Any], least: int | None) -> list[dict[str, Any]]:
+    """Every place with fewer questions than asked for, as objects for scripts."""
+    out: list[dict[str, Any]] = [{"topic": None, "cell": c, "have": 0, "need": 1}
+                                 for c, n in report["cells"].items() if n == 0]
+    if least:
+        out += [{"topic": topic, "cell": c, "have": n, "need": least}
+                for topic, cells in report["topics"].items()
+                for c, n in cells.items() if n < least]
+    return out
+
+
+def _warnings(report: dict[str, Any], least: int | None) -> list[str]:
     out = [f"the whole bank has no {c} question" for c, n in report["cells"].items() if n == 0]
-    for topic, cells in report["topics"].items():
-        empty = [c for c, n in cells.items() if n == 0]
-        thin = [f"{c} ({n})" for c, n in cells.items() if 0 < n < THIN]
-        parts = ([f"empty: {', '.join(empty)}"] if empty else []) + (
-            [f"thin (<{THIN}): {', '.join(thin)}"] if thin else [])
-        if parts:
-            out.append(f"{topic}: {'; '.join(parts)}")
+    if least:
+        for topic, cells in report["topics"].items():
+            thin = [f"{c} ({n})" for c, n in cells.items() if n < least]
+            if thin:
+                out.append(f"{topic}: fewer than {least}: {', '.join(thin)}")
     return out
 
 
@@ -104,11 +124,14 @@ def render_text(report: dict[str, Any], paint: Paint = _plain, warnings: bool = 
     short = [c.replace("easy", "E").replace("medium", "M").replace("hard", "H")
              .replace("/recall", "/rec").replace("/application", "/app") for c in CELLS]
     width = max((len(t) for t in report["topics"]), default=5) + 2
-    lines.append(f"{'topic':<{width}}" + "".join(f"{s:>7}" for s in short) + f"{'total':>7}")
+    lines.append(f"{'topic':<{width}}" + "".join(f"{s:>7}" for s in short) + f"{'total':>7}"
+                 + f"{'points':>8}  types")
     for topic, cells in report["topics"].items():
         counts = [cells[c] for c in CELLS]
         shown = "".join(paint(f"{n:>7}", Level.RED) if n == 0 else f"{n:>7}" for n in counts)
-        lines.append(f"{topic:<{width}}{shown}{sum(counts):>7}")
+        mixed = ", ".join(f"{n} {t}" for t, n in report["topic_types"][topic].items())
+        lines.append(f"{topic:<{width}}{shown}{sum(counts):>7}"
+                     f"{report['topic_points'][topic]:>8g}  {mixed}")
     lines += ["", "Points per cell: " + ", ".join(
         f"{c} {report['points'][c]:g}" for c in CELLS)]
     lines.append("Types: " + ", ".join(f"{t} {n}" for t, n in report["types"].items()))

@@ -86,7 +86,7 @@ class Mix:
                            "e.g. topics: {GAN: 2}")
         for name, spec in (data.get("topics") or {}).items():
             low, high = parse_range(str(spec), f"{where('topics')}: topic '{name}'", whole=True)
-            topics[str(name)] = (int(low), None if high is None else int(high))
+            topics[str(name)] = _at_least(low, high)
         types = {}
         if not isinstance(data.get("types") or {}, dict):
             raise MixError(f"{where('types')}: types map a question type to MIN or MIN:MAX, "
@@ -96,7 +96,7 @@ class Mix:
                 raise MixError(f"{where('types')}: unknown type '{name}'"
                                f"{suggest(str(name), TYPES)}; valid: {', '.join(TYPES)}")
             low, high = parse_range(str(spec), f"{where('types')}: type '{name}'", whole=True)
-            types[str(name)] = (int(low), None if high is None else int(high))
+            types[str(name)] = _at_least(low, high)
         points = None
         if data.get("points") is not None:
             points = parse_range(str(data["points"]), where("points"), exact=True)
@@ -134,6 +134,14 @@ def merge(base: Mapping[str, Any], overrides: Mapping[str, Any]) -> dict[str, An
         else:
             merged[key] = value
     return merged
+
+
+def _at_least(low: float, high: float | None) -> tuple[int, int | None]:
+    """MIN or MIN:MAX of a topic or type; a bare 0 means none (at least 0 would say
+    nothing)."""
+    if high is None and low == 0:
+        return 0, 0
+    return int(low), None if high is None else int(high)
 
 
 def _count(value: object, what: str) -> int:
@@ -206,6 +214,14 @@ class ResolvedMix:
     seen: dict[str, int] = field(default_factory=dict)  # id -> earlier exams it was in
     seen_in: tuple[str, ...] = ()  # the manifests of --prefer-unused
     types: dict[str, tuple[int, int | None]] = field(default_factory=dict)  # type -> (min, max)
+    # where a rule came from when not from a flag: "difficulty.easy" or "total" ->
+    # "final.yaml:12", so that messages name the line the lecturer wrote
+    origins: dict[str, str] = field(default_factory=dict)
+
+    def written(self, key: str, value: str, flag: str, text: str) -> str:
+        """A rule as the lecturer wrote it: the flag, or FILE:LINE (key: value)."""
+        where = self.origins.get(f"{key}.{value}") or self.origins.get(key)
+        return f"{where} ({text})" if where else flag
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -225,7 +241,7 @@ class ResolvedMix:
         }
 
 
-def resolve(mix: Mix, bank: Bank) -> ResolvedMix:
+def resolve(mix: Mix, bank: Bank, origins: Mapping[str, str] | None = None) -> ResolvedMix:
     """Check the mix against the bank and apply the rule for counts that were not given."""
     sums = {axis: sum(c.values()) for axis, c in mix.counts.items()}
     total = mix.total
@@ -258,9 +274,9 @@ def resolve(mix: Mix, bank: Bank) -> ResolvedMix:
         total=total, counts=counts, implied_zero=implied, topics=topics,
         topic_flags=topic_flags, each_topic=mix.each_topic or 0, points=mix.points,
         require=mix.require, exclude=mix.exclude,
-        used=_used_ids(mix.exclude_used), tags=mix.tags, total_given=mix.total is not None,
+        used=used_ids(mix.exclude_used), tags=mix.tags, total_given=mix.total is not None,
         facility=mix.facility, seen=_seen(mix.prefer_unused), seen_in=mix.prefer_unused,
-        types=mix.types,
+        types=mix.types, origins=dict(origins or {}),
     )
 
 
@@ -294,7 +310,7 @@ def _seen(manifests: tuple[str, ...]) -> dict[str, int]:
     return seen
 
 
-def _used_ids(manifests: tuple[str, ...]) -> dict[str, str]:
+def used_ids(manifests: tuple[str, ...]) -> dict[str, str]:
     """Question id -> the earlier exam.json it appeared in (--exclude-used)."""
     used: dict[str, str] = {}
     for name in manifests:

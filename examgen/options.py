@@ -15,6 +15,35 @@ from .mix import AXES, parse_assignment
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def complete_layout(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    """Shell completion of --layout: the built-in layout names, then folders."""
+    from click.shell_completion import CompletionItem
+
+    from .render.layout import builtin_layouts
+
+    names = sorted(p.name for p in builtin_layouts().iterdir() if (p / "layout.yaml").is_file())
+    return [CompletionItem(n) for n in names if n.startswith(incomplete)] + [
+        CompletionItem(incomplete, type="dir")]
+
+
+def complete_topic(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    """Shell completion of --topic: the bank's topics, each by its first word where that
+    word names it alone (the way --topic matches), ready for "=N"."""
+    from click.shell_completion import CompletionItem
+
+    from .bank import load_bank
+    from .errors import ExamgenError
+
+    try:
+        topics = load_bank(ctx.params.get("bank_dir") or Path("bank")).topics
+    except (ExamgenError, OSError):
+        return []
+    firsts = [t.split()[0] for t in topics]
+    names = [f if firsts.count(f) == 1 else t for f, t in zip(firsts, topics, strict=True)]
+    return [CompletionItem(f"{n}=", help=t) for n, t in zip(names, topics, strict=True)
+            if n.casefold().startswith(incomplete.casefold())]
+
+
 def bank_option(func: F) -> F:
     return click.option(
         "--bank", "bank_dir", type=click.Path(path_type=Path), default=Path("bank"),
@@ -47,10 +76,12 @@ def mix_options(func: F) -> F:
         click.option("--total", type=click.IntRange(0), metavar="N",
                      help="Exam size; counts not given are then free."),
         click.option("--topic", "topics", multiple=True, metavar="NAME=MIN[:MAX]",
-                     help="Questions from a topic (name or unique prefix; repeatable)."),
+                     shell_complete=complete_topic,
+                     help="Questions from a topic (name or unique prefix; repeatable); "
+                          "NAME=0: none."),
         click.option("--type", "types", multiple=True, metavar="TYPE=MIN[:MAX]",
-                     help="Questions of a type, e.g. open=0:2 (single, multiple, truefalse, "
-                          "short, numeric, open, cloze; repeatable)."),
+                     help="Questions of a type, e.g. open=0:2; open=0: none (single, "
+                          "multiple, truefalse, short, numeric, open, cloze; repeatable)."),
         click.option("--each-topic", type=click.IntRange(0), metavar="MIN",
                      help="Every topic at least MIN questions."),
         click.option("--points", metavar="P|MIN:MAX", help="Total points, exact or a range."),

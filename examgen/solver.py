@@ -180,7 +180,8 @@ def constraints(candidates: list[Question], mix: ResolvedMix) -> list[Constraint
     """Every rule of the mix as a sparse row over the candidates."""
     n = len(candidates)
     everyone = np.arange(n)
-    total_label = f"--total {mix.total}" if mix.total_given else _implied_total_label(mix)
+    total_label = (mix.written("total", "", f"--total {mix.total}", f"total: {mix.total}")
+                   if mix.total_given else _implied_total_label(mix))
     rules = [Constraint(total_label, "questions in all", everyone, mix.total, mix.total,
                         kind="total")]
     attrs = {
@@ -191,7 +192,7 @@ def constraints(candidates: list[Question], mix: ResolvedMix) -> list[Constraint
     }
     for axis in AXES:
         for value, count in mix.counts.get(axis, {}).items():
-            label = flag_for(axis, value, count)
+            label = mix.written(axis, value, flag_for(axis, value, count), f"{value}: {count}")
             if value in mix.implied_zero.get(axis, ()):
                 label = f"no {value} questions (not asked for, and no --total)"
             rules.append(Constraint(label, _AXIS_WORDS[axis].format(value),
@@ -203,31 +204,37 @@ def constraints(candidates: list[Question], mix: ResolvedMix) -> list[Constraint
         if topic in mix.topics:
             flag = mix.topic_flags[topic]
             spec = f"{lo}" if hi is None else f"{lo}:{hi}"
-            rules.append(Constraint(f'--topic "{flag}={spec}"', f"questions from '{topic}'",
+            label = mix.written("topics", flag, f'--topic "{flag}={spec}"', f'{flag}: "{spec}"')
+            rules.append(Constraint(label, f"questions from '{topic}'",
                                     members, lo, np.inf if hi is None else hi, axis="topic"))
         if mix.each_topic > lo:
-            rules.append(Constraint(f"--each-topic {mix.each_topic} ('{topic}')",
+            each = mix.written("each_topic", "", f"--each-topic {mix.each_topic}",
+                               f"each_topic: {mix.each_topic}")
+            rules.append(Constraint(f"{each} ('{topic}')",
                                     f"questions from '{topic}'", members, mix.each_topic,
-                                    np.inf, axis="topic", flag=f"--each-topic {mix.each_topic}"))
+                                    np.inf, axis="topic", flag=each))
     type_of = _strings([q.type for q in candidates])
     for qtype, (lo, hi) in mix.types.items():
         spec = f"{lo}" if hi is None else f"{lo}:{hi}"
-        rules.append(Constraint(f'--type "{qtype}={spec}"', f"{qtype} questions",
+        label = mix.written("types", qtype, f'--type "{qtype}={spec}"', f'{qtype}: "{spec}"')
+        rules.append(Constraint(label, f"{qtype} questions",
                                 everyone[type_of == qtype], lo, np.inf if hi is None else hi,
                                 axis="type"))
     if mix.points is not None:
         least, most = mix.points
         upper = "" if most is None else f"{most:g}"
         spec = f"{least:g}" if least == most else f"{least:g}:{upper}"
-        rules.append(Constraint(f"--points {spec}", "points", everyone, least,
+        label = mix.written("points", "", f"--points {spec}", f'points: "{spec}"')
+        rules.append(Constraint(label, "points", everyone, least,
                                 np.inf if most is None else most,
                                 np.array([float(q.points) for q in candidates]),
                                 kind="points"))
     if mix.facility is not None:
-        rules += _facility_rules(candidates, mix.facility)
+        rules += _facility_rules(candidates, mix.facility, mix)
     index = {q.id: i for i, q in enumerate(candidates)}
     for qid in mix.require:
-        rules.append(Constraint(f"--require {qid}", f"'{qid}'",
+        rules.append(Constraint(mix.written("require", qid, f"--require {qid}",
+                                            f"require: {qid}"), f"'{qid}'",
                                 np.array([index[qid]]), 1, 1, kind="require"))
     groups: dict[str, list[int]] = {}
     for i, q in enumerate(candidates):
@@ -241,12 +248,13 @@ def constraints(candidates: list[Question], mix: ResolvedMix) -> list[Constraint
     return rules
 
 
-def _facility_rules(candidates: list[Question], bounds: tuple[float, float]
-                    ) -> list[Constraint]:
+def _facility_rules(candidates: list[Question], bounds: tuple[float, float],
+                    mix: ResolvedMix) -> list[Constraint]:
     """The exam's expected facility, sum(points * f) / sum(points), between the bounds:
     linear as sum(points * (f - low)) >= 0 and sum(points * (high - f)) >= 0."""
     low, high = bounds
-    label = f"--facility {low:g}:{high:g}"
+    label = mix.written("facility", "", f"--facility {low:g}:{high:g}",
+                        f'facility: "{low:g}:{high:g}"')
     points = np.array([float(q.points) for q in candidates])
     expected = np.array([expected_facility(q) for q in candidates])
     everyone = np.arange(len(candidates))
@@ -335,14 +343,23 @@ class _Model:
                      if prune else np.arange(len(candidates)))
 
     def solve(self, subset: list[int] | None = None) -> list[list[int]] | None:
+        return self.attempt(subset)[0]
+
+    def attempt(self, subset: list[int] | None = None, time_limit: float | None = None
+                ) -> tuple[list[list[int]] | None, bool]:
+        """The forms found (or None), and whether None means proven infeasible (not a
+        time limit reached)."""
         highs, _ = self._build(subset)
+        if time_limit is not None:
+            highs.setOptionValue("time_limit", time_limit)
         highs.run()
-        if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            return None
+        status = highs.getModelStatus()
+        if status != highspy.HighsModelStatus.kOptimal:
+            return None, status == highspy.HighsModelStatus.kInfeasible
         values = np.asarray(highs.getSolution().col_value)
         n = len(self.kept)
         return [list(self.kept[np.flatnonzero(values[k * n:(k + 1) * n] > 0.5)])
-                for k in range(self.forms)]
+                for k in range(self.forms)], True
 
     def conflict(self) -> list[Constraint]:
         """A smallest set of rules that cannot hold together (irreducible)."""

@@ -154,11 +154,18 @@ def test_forms_write_one_manifest_with_disjoint_forms(tmp_path):
     assert [f["name"] for f in forms] == ["1", "2", "3"] and len(ids) == len(set(ids)) == 12
 
 
-@pytest.mark.parametrize("command", [["check"], ["coverage"], ["build"], ["export", "moodle"]])
+def _commands(group=main, path=()):  # type: ignore[no-untyped-def]
+    """Every command path of the command line, groups included: ("export", "qti"), ..."""
+    yield path
+    for name, command in getattr(group, "commands", {}).items():
+        yield from _commands(command, (*path, name))
+
+
+@pytest.mark.parametrize("command", list(_commands()), ids=" ".join)
 def test_every_command_has_help_with_an_example(command):
     result = run(*command, "--help")
     assert result.exit_code == 0
-    assert "Example: examgen " in result.output
+    assert "Example: examgen " in result.output, command
 
 
 def test_readme_starts_with_the_two_setup_commands(tmp_path, monkeypatch):
@@ -186,7 +193,7 @@ def test_from_refuses_flags_that_would_change_the_exam(tmp_path):
 def test_a_bug_says_so_in_one_line_and_exits_70(monkeypatch):
     import examgen.cli
 
-    def broken(bank):
+    def broken(bank, least=None):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(examgen.cli, "coverage", broken)

@@ -43,4 +43,98 @@ def test_text_report_shows_grid_totals_and_warnings():
     total_row = next(line for line in lines if line.startswith("total"))
     assert total_row.split()[-1] == str(report["total"])
     assert any(line.startswith("easy") and "green" in line for line in lines)
-    assert "Warnings:" in result.output and "thin (<3)" in result.output
+    assert "Warnings:" not in result.output  # thin only against a need: --min or a mix
+    result = CliRunner().invoke(main, ["coverage", "--bank", str(ROOT / "bank"), "--min", "2"])
+    assert "Warnings:" in result.output and "fewer than 2: " in result.output
+
+
+def _run(*args: str):  # type: ignore[no-untyped-def]
+    result = CliRunner().invoke(main, ["coverage", "--bank", str(ROOT / "bank"), *args])
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def test_min_gives_thin_places_as_objects_and_points_and_types_per_topic(sample_bank):
+    report = json.loads(_run("--min", "3", "--json").output)
+    expected = [{"topic": t, "cell": c, "have": n, "need": 3}
+                for t, cells in report["topics"].items() for c, n in cells.items() if n < 3]
+    assert report["thin"] == expected and expected
+    for topic in sample_bank.topics:
+        mine = [q for q in sample_bank.questions if q.topic == topic]
+        assert report["topic_points"][topic] == sum(q.points for q in mine)
+        assert report["topic_types"][topic] == {
+            t: n for t in TYPES if (n := sum(q.type == t for q in mine))}
+
+
+def _brute_force_capacity(bank, per_cell):  # type: ignore[no-untyped-def]
+    """Disjoint exams of exact cell counts: each cell alone allows have // need, and with
+    cells only, the cells do not compete, so the smallest of those is the capacity."""
+    counts = Counter(q.cell for q in bank.questions if not q.group)
+    groups = {(q.cell, q.group) for q in bank.questions if q.group}
+    for cell, _ in groups:
+        counts[cell] += 1  # an enemy group gives one question per exam
+    return min(counts[c] // n for c, n in per_cell.items())
+
+
+def test_capacity_of_a_cell_mix_is_exact_and_names_the_cell_that_runs_out(sample_bank):
+    report = json.loads(_run("--cell", "hard/recall=2", "--cell", "easy/recall=3", "--json"
+                             ).output)
+    capacity = report["capacity"]
+    want = _brute_force_capacity(sample_bank, {"hard/recall": 2, "easy/recall": 3})
+    assert capacity["exams"] == capacity["bound"] == want and capacity["exact"]
+    assert capacity["binding"]["rule"] == "--cell hard/recall=2"
+    text = _run("--cell", "hard/recall=2", "--cell", "easy/recall=3").output
+    assert f"{want} exam(s) of this mix with no question repeated" in text
+    assert "runs out first: --cell hard/recall=2" in text
+
+
+def test_capacity_counts_only_what_earlier_exams_left(tmp_path, sample_bank):
+    out = tmp_path / "out"
+    built = CliRunner().invoke(main, ["build", "--bank", str(ROOT / "bank"), "--cell",
+                                      "hard/recall=2", "--seed", "1", "-o", str(out),
+                                      "--no-pdf"])
+    assert built.exit_code == 0, built.output
+    before = json.loads(_run("--cell", "hard/recall=2", "--json").output)
+    after = json.loads(_run("--cell", "hard/recall=2", "--exclude-used",
+                            str(out / "exam.json"), "--json").output)
+    assert after["capacity"]["exams"] == before["capacity"]["exams"] - 1
+    assert after["total"] == before["total"] - 2
+    assert after["excluded"] == {"questions": 2, "manifests": [str(out / "exam.json")]}
+
+
+def test_capacity_from_a_blueprint_names_its_line(tmp_path):
+    blueprint = tmp_path / "resit.yaml"
+    blueprint.write_text("mix:\n  total: 6\n  cells:\n    hard/recall: 3\n",
+                         encoding="utf-8")
+    report = json.loads(_run("--blueprint", str(blueprint), "--json").output)
+    assert report["capacity"]["binding"]["rule"] == f"{blueprint}:3 (hard/recall: 3)"
+
+
+def test_stress_names_the_questions_a_mix_never_draws_and_why(sample_bank):
+    report = json.loads(_run("--hard", "4", "--type", "open=0", "--stress", "30", "--json"
+                             ).output)
+    never = {e["id"]: e["why"] for e in report["stress"]["never"]}
+    opens = 0
+    for q in sample_bank.questions:
+        if q.difficulty.value != "hard":
+            assert never[q.id] == (f"no {q.difficulty.value} questions (not asked for, and "
+                                   "no --total)")
+        elif q.type == "open":
+            opens += 1
+            assert never[q.id] == '--type "open=0:0" leaves no place for open questions'
+    assert opens and report["stress"]["runs"] == 30
+    drawn = {q.id for q in sample_bank.questions} - set(never)
+    assert drawn and all(q.difficulty.value == "hard" and q.type != "open"
+                         for q in sample_bank.questions if q.id in drawn)
+
+
+def test_the_coverage_pdf_shows_the_matrix_and_every_topic(tmp_path, sample_bank):
+    pdf = tmp_path / "coverage.pdf"
+    _run("--min", "2", "--easy", "3", "--pdf", str(pdf))
+    from pypdf import PdfReader
+
+    text = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
+    assert "Coverage of bank" in text and "21 green" in text
+    for topic in sample_bank.topics:
+        assert topic.split()[0] in text
+    assert "exam(s) of this mix" in text and "!" in text
