@@ -67,7 +67,7 @@ def _matrix(cells: dict[str, int], page: Page, thin: set[str], big: bool) -> Tab
     """Difficulty x knowledge in the level colours, the counts inside, thin cells framed."""
     rows: list[list[str]] = [["", *(k.value for k in Knowledge)]]
     style: list[Any] = [("FONTSIZE", (0, 0), (-1, -1), 11 if big else 7),
-                        ("ALIGN", (1, 1), (-1, -1), "CENTER"),
+                        ("ALIGN", (1, 0), (-1, -1), "CENTER"),
                         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                         ("GRID", (1, 1), (-1, -1), 0.5, colors.white)]
     for r, d in enumerate(Difficulty, start=1):
