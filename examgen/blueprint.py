@@ -16,8 +16,8 @@ from .variants import ORDERS
 from .yamlio import Node, Scalar, read_yaml
 
 HEADER_KEYS = ("title", "course", "date", "duration", "instructions")
-SETTING_KEYS = ("layout", "paper", "variants", "forms", "overlap", "seed", "copies", "sheet",
-                "scoring", "order")
+SETTING_KEYS = ("bank", "layout", "paper", "variants", "forms", "overlap", "seed", "copies",
+                "sheet", "scoring", "order")
 BLUEPRINT_KEYS = (*HEADER_KEYS, *SETTING_KEYS, "mix")
 
 
@@ -61,7 +61,7 @@ def load_blueprint(path: Path) -> Blueprint:
                 header[key] = str(data[key])
             else:
                 report(data.key_lines[key], f"'{key}' must be a text")
-    settings = _settings(data, report)
+    settings = _settings(data, report, path.parent)
     given = data.get("mix", Node())
     if not isinstance(given, Node):
         report(data.key_lines.get("mix", 1), "'mix' is a mapping, e.g. mix: {easy: 5, hard: 2}")
@@ -77,9 +77,10 @@ def load_blueprint(path: Path) -> Blueprint:
     return Blueprint(header, settings, mix, lines, str(path))
 
 
-def _settings(data: Node, report: Callable[[int, str], None]) -> dict[str, Any]:
+def _settings(data: Node, report: Callable[[int, str], None], base: Path) -> dict[str, Any]:
     """variants, forms, overlap, seed, copies (whole numbers in the shared limits), layout,
-    paper, sheet, scoring and order."""
+    paper, sheet, scoring and order; the bank and a layout folder relative to ``base``,
+    the blueprint's folder, like exclude_used."""
     settings: dict[str, Any] = {}
     for key in SETTINGS:
         if key in data:
@@ -109,15 +110,21 @@ def _settings(data: Node, report: Callable[[int, str], None]) -> dict[str, Any]:
             settings["scoring"] = str(scoring)
         else:
             report(data.key_lines["scoring"], f"'scoring' must be one of {', '.join(SCHEMES)}")
-    for key in ("layout", "paper"):
+    for key in ("layout", "paper", "bank"):
         setting = data.get(key)
         if setting is None:
             continue
         if not isinstance(setting, Scalar) or not setting.strip():
-            report(data.key_lines[key], "'layout' is a name (default, de) or a folder path"
-                   if key == "layout" else f"'paper' must be one of {', '.join(PAPERS)}")
+            report(data.key_lines[key], {
+                "layout": "'layout' is a name (default, de) or a folder path",
+                "paper": f"'paper' must be one of {', '.join(PAPERS)}",
+                "bank": "'bank' is the bank's folder, relative to the blueprint"}[key])
         elif key == "paper" and setting not in PAPERS:
             report(data.key_lines[key], f"'paper' must be one of {', '.join(PAPERS)}")
+        elif key == "bank":
+            settings[key] = str(base / str(setting))
+        elif key == "layout" and ("/" in setting or (base / str(setting)).is_dir()):
+            settings[key] = str(base / str(setting))  # a folder: beside the blueprint
         else:
             settings[key] = str(setting)
     return settings

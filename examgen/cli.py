@@ -113,8 +113,10 @@ def check(bank_dir: Path) -> None:
               help="Also draw the report as a PDF (coloured matrix, one per topic).")
 @click.option("--layout", metavar="NAME|PATH", default="default", show_default=True,
               shell_complete=complete_layout, help="Layout whose colours and fonts the PDF uses.")
-def coverage_cmd(bank_dir: Path, as_json: bool, least: int | None, blueprint: Path | None,
-                 stress: int | None, pdf: Path | None, layout: str, **flags: Any) -> None:
+@click.pass_context
+def coverage_cmd(ctx: click.Context, /, bank_dir: Path, as_json: bool, least: int | None,
+                 blueprint: Path | None, stress: int | None, pdf: Path | None, layout: str,
+                 **flags: Any) -> None:
     """Show the bank against the difficulty x knowledge matrix and where it is thin.
 
     With a blueprint or mix flags, also how many exams of that mix the bank can still
@@ -126,8 +128,8 @@ def coverage_cmd(bank_dir: Path, as_json: bool, least: int | None, blueprint: Pa
 
     Picture and stress test: examgen coverage --easy 5 --hard 2 --pdf cov.pdf --stress 200
     """
-    bank = load_bank(bank_dir)
     plan = load_blueprint(blueprint) if blueprint else Blueprint()
+    bank = load_bank(_explicit_bank(ctx, bank_dir) or Path(plan.settings.get("bank", bank_dir)))
     given = flag_mix(flags)
     merged = merge(plan.mix, given)
     used = used_ids(tuple(str(m) for m in merged.get("exclude_used") or ()))
@@ -245,6 +247,7 @@ def build(ctx: click.Context, /, bank_dir: Path, blueprint: Path | None, seed: i
         _refuse_with_from(blueprint, seed, variants, forms, overlap, flags, order)
         bank, exams, mix, header = _rebuild(from_manifest, _explicit_bank(ctx, bank_dir))
     else:
+        bank_dir = _explicit_bank(ctx, bank_dir) or Path(plan.settings.get("bank", bank_dir))
         bank, exams, mix, header = _select(plan, load_bank(bank_dir), flags, seed, variants,
                                            forms, overlap, order)
     header = {**header, **texts, "layout": _first(layout, plan.settings.get("layout"),

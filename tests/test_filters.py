@@ -191,3 +191,25 @@ def test_order_from_the_command_line_and_from_a_blueprint(tmp_path):
     result = _build(root / "bank", tmp_path / "out3", "--blueprint", str(blueprint))
     assert result.exit_code == 2 and "final.yaml:1" in result.output
     assert "'order' must be one of random, difficulty, topic, bank" in result.output
+
+
+def test_a_blueprint_names_its_bank_and_layout_relative_to_itself(tmp_path):
+    import shutil
+
+    root = Path(__file__).resolve().parent.parent
+    shutil.copytree(root / "bank", tmp_path / "courses" / "bank")
+    shutil.copytree(root / "layouts" / "de", tmp_path / "courses" / "exams" / "house")
+    blueprint = tmp_path / "courses" / "exams" / "final.yaml"
+    blueprint.write_text("bank: ../bank\nlayout: house\nmix:\n  total: 4\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", "--blueprint", str(blueprint), "-o", str(out),
+                                       "--seed", "1"])  # run from anywhere: no --bank
+    assert result.exit_code == 0, result.output
+    data = json.loads((out / "exam.json").read_text(encoding="utf-8"))
+    assert Path(data["bank"]["path"]).resolve() == (tmp_path / "courses" / "bank").resolve()
+    assert data["header"]["layout"] == str(tmp_path / "courses" / "exams" / "house")
+    from pypdf import PdfReader
+
+    assert "Klausur" in PdfReader(out / "exam.pdf").pages[0].extract_text()
+    result = CliRunner().invoke(main, ["coverage", "--blueprint", str(blueprint)])
+    assert result.exit_code == 0 and "exam(s) of" in result.output
