@@ -44,7 +44,7 @@ from .values import ValueProblem, as_bool, as_number, as_whole
 from .yamlio import Node, Scalar, Value, read_yaml
 
 COMMON_FIELDS = {
-    "id", "topic", "difficulty", "knowledge", "points", "type", "text",
+    "id", "topic", "difficulty", "knowledge", "points", "minutes", "type", "text",
     "explanation", "source", "image", "tags", "group", "stats",
 }
 TYPE_FIELDS = {
@@ -304,6 +304,7 @@ def _question(node: Node, file_topic: str | None, ctx: _FileContext) -> Question
         id=qid, topic=f.text("topic", file_topic or ""), difficulty=difficulty,
         knowledge=knowledge, text=f.text("text"),
         points=f.number("points", 1, strictly_above=True),
+        minutes=f.number("minutes", 0, strictly_above=True) if "minutes" in node else None,
         explanation=f.text("explanation"), source=f.text("source"), group=f.text("group"),
         tags=_tags(f), image=_image(f, ctx), stats=_stats(f), file=ctx.display,
         line=node.line,

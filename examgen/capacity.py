@@ -21,7 +21,7 @@ import numpy as np
 
 from .errors import InfeasibleError
 from .mix import ResolvedMix
-from .model import Bank, expected_facility
+from .model import Bank, expected_facility, working_minutes
 from .solver import (
     Constraint,
     _capacity,
@@ -138,7 +138,7 @@ def _seen_by(rules: list[Constraint], mix: ResolvedMix) -> set[str]:
             seen.add("cell")
         elif rule.axis in ("topic", "type"):
             seen.add(rule.axis)
-        elif rule.kind in ("points", "facility"):
+        elif rule.kind in ("points", "facility", "minutes"):
             seen.add(rule.kind)
     return seen
 
@@ -156,7 +156,8 @@ class _ClassModel:
             key = (q.id,) if q.id in required else (
                 q.cell if "cell" in seen else "", q.topic if "topic" in seen else "",
                 q.type if "type" in seen else "", q.points if "points" in seen else 0,
-                q.group, expected_facility(q) if "facility" in seen else 0.0)
+                q.group, expected_facility(q) if "facility" in seen else 0.0,
+                working_minutes(q) if "minutes" in seen else 0.0)
             classes.setdefault(key, []).append(i)
         self.sizes = np.array([len(m) for m in classes.values()], dtype=float)
         self.counts = np.zeros(len(self.sizes))  # per class, of the last feasible program

@@ -30,9 +30,9 @@ FLAGS = {"total": "--total", "difficulty": "--easy/--medium/--hard",
          "each_topic": "--each-topic",
          "points": "--points", "require": "--require", "exclude": "--exclude",
          "exclude_used": "--exclude-used", "tags": "--tag", "facility": "--facility",
-         "prefer_unused": "--prefer-unused"}
+         "prefer_unused": "--prefer-unused", "minutes": "--minutes"}
 MIX_KEYS = ("total", *AXES, "topics", "types", "each_topic", "points", "require", "exclude",
-            "exclude_used", "tags", "facility", "prefer_unused")
+            "exclude_used", "tags", "facility", "prefer_unused", "minutes")
 
 
 def flag_for(axis: str, value: str, count: int) -> str:
@@ -51,6 +51,7 @@ class Mix:
     each_topic: int | None = None
     points: tuple[float, float | None] | None = None  # (min, max); max None: no upper bound
     facility: tuple[float, float] | None = None  # expected mean facility of the exam
+    minutes: tuple[float, float] | None = None  # working time of the whole exam
     require: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     exclude_used: tuple[str, ...] = ()
@@ -109,6 +110,13 @@ class Mix:
                                "0.55:0.65")
             facility = (low, high)
 
+        minutes = None
+        if data.get("minutes") is not None:
+            low, high = parse_range(str(data["minutes"]), where("minutes"))
+            # a bare N is the time there is: at most N
+            minutes = (0.0, low) if ":" not in str(data["minutes"]) else (
+                low, float("inf") if high is None else high)
+
         def count_or_none(key: str) -> int | None:
             return None if data.get(key) is None else _count(data[key], f"{where(key)}")
 
@@ -120,6 +128,7 @@ class Mix:
             each_topic=count_or_none("each_topic"),
             points=points,
             facility=facility,
+            minutes=minutes,
             **{key: _words(data.get(key), where(key))
                for key in ("require", "exclude", "exclude_used", "tags", "prefer_unused")},
         )
@@ -217,6 +226,7 @@ class ResolvedMix:
     # where a rule came from when not from a flag: "difficulty.easy" or "total" ->
     # "final.yaml:12", so that messages name the line the lecturer wrote
     origins: dict[str, str] = field(default_factory=dict)
+    minutes: tuple[float, float] | None = None  # working time: (min, max)
 
     def written(self, key: str, value: str, flag: str, text: str) -> str:
         """A rule as the lecturer wrote it: the flag, or FILE:LINE (key: value)."""
@@ -238,6 +248,8 @@ class ResolvedMix:
             "tags": list(self.tags),
             **({"facility": list(self.facility)} if self.facility else {}),
             **({"prefer_unused": list(self.seen_in)} if self.seen_in else {}),
+            **({"minutes": [self.minutes[0], None if self.minutes[1] == float("inf")
+                            else self.minutes[1]]} if self.minutes else {}),
         }
 
 
@@ -276,7 +288,7 @@ def resolve(mix: Mix, bank: Bank, origins: Mapping[str, str] | None = None) -> R
         require=mix.require, exclude=mix.exclude,
         used=used_ids(mix.exclude_used), tags=mix.tags, total_given=mix.total is not None,
         facility=mix.facility, seen=_seen(mix.prefer_unused), seen_in=mix.prefer_unused,
-        types=mix.types, origins=dict(origins or {}),
+        types=mix.types, origins=dict(origins or {}), minutes=mix.minutes,
     )
 
 

@@ -59,6 +59,18 @@ FACILITY_BANDS: dict[str, tuple[float, float]] = {"easy": (0.7, 1.0), "medium": 
                                                   "hard": (0.0, 0.4)}
 
 
+# Working time a question takes per point, by type, when the bank gives no 'minutes:':
+# ticking is quick, writing takes longer (a 2-point open question: 10 minutes).
+MINUTES_PER_POINT: dict[str, float] = {"truefalse": 1.0, "single": 1.5, "multiple": 2.0,
+                                       "short": 2.0, "numeric": 3.0, "cloze": 2.0,
+                                       "open": 5.0}
+
+
+def working_minutes(q: BaseQuestion) -> float:
+    """The minutes a question takes: its own 'minutes:', else the default for its type."""
+    return q.minutes if q.minutes is not None else MINUTES_PER_POINT[q.type] * q.points
+
+
 # Answers a question needs before its measured facility counts against its tag
 # (analyze's off-band flag, calibrate's moves, coverage's "behave otherwise").
 MIN_ANSWERS = 30
@@ -160,6 +172,7 @@ class BaseQuestion:
     knowledge: Knowledge
     text: str
     points: float = 1
+    minutes: float | None = None  # working time; None: MINUTES_PER_POINT of its type
     explanation: str = ""
     source: str = ""
     image: Path | None = None

@@ -85,6 +85,9 @@ def mix_options(func: F) -> F:
         click.option("--each-topic", type=click.IntRange(0), metavar="MIN",
                      help="Every topic at least MIN questions."),
         click.option("--points", metavar="P|MIN:MAX", help="Total points, exact or a range."),
+        click.option("--minutes", metavar="MAX|MIN:MAX",
+                     help="Working time of the whole exam: at most MAX minutes, or a range; "
+                          "each question's 'minutes:' or its type's default."),
         click.option("--require", multiple=True, metavar="ID", help="Always include (repeatable)."),
         click.option("--exclude", multiple=True, metavar="ID", help="Never include (repeatable)."),
         click.option("--exclude-used", multiple=True, metavar="MANIFEST",
@@ -120,7 +123,7 @@ def flag_mix(kw: dict[str, Any]) -> dict[str, Any]:
     if types:
         mix["types"] = types
     for key in ("total", "each_topic", "points", "require", "exclude", "exclude_used", "tags",
-                "facility", "prefer_unused"):
+                "facility", "prefer_unused", "minutes"):
         value = kw[key]
         if value not in (None, ()):
             mix[key] = list(value) if isinstance(value, tuple) else value

@@ -18,7 +18,15 @@ import numpy as np
 
 from .errors import InfeasibleError
 from .mix import AXES, ResolvedMix, flag_for
-from .model import LEVELS, Bank, Difficulty, Knowledge, Question, expected_facility
+from .model import (
+    LEVELS,
+    Bank,
+    Difficulty,
+    Knowledge,
+    Question,
+    expected_facility,
+    working_minutes,
+)
 
 _AXIS_WORDS = {"difficulty": "{} questions", "knowledge": "{} questions",
                "level": "{} (level) questions", "cells": "{} questions"}
@@ -34,7 +42,8 @@ class Constraint:
     lo: float
     hi: float
     weights: np.ndarray | None = None  # None: count questions; else e.g. points
-    kind: str = "count"  # count | points | group | require | total | facility | balance
+    # count | points | minutes | group | require | total | facility | balance
+    kind: str = "count"
     axis: str = ""  # what it partitions by (difficulty, topic, ...): rules of one axis
     flag: str = ""  # the flag behind it when several rules share one (--each-topic 2)
 
@@ -229,6 +238,13 @@ def constraints(candidates: list[Question], mix: ResolvedMix) -> list[Constraint
                                 np.inf if most is None else most,
                                 np.array([float(q.points) for q in candidates]),
                                 kind="points"))
+    if mix.minutes is not None:
+        least, most = mix.minutes
+        spec = f"{most:g}" if least == 0 else f"{least:g}:{'' if np.isinf(most) else f'{most:g}'}"
+        label = mix.written("minutes", "", f"--minutes {spec}", f'minutes: "{spec}"')
+        rules.append(Constraint(label, "minutes of working time", everyone, least, most,
+                                np.array([working_minutes(q) for q in candidates]),
+                                kind="minutes"))
     if mix.facility is not None:
         rules += _facility_rules(candidates, mix.facility, mix)
     index = {q.id: i for i, q in enumerate(candidates)}
@@ -466,12 +482,14 @@ def _interchangeable_pruned(candidates: list[Question], priority: np.ndarray,
     objective prefers leaves the optimum unchanged and feasibility intact, and turns
     100,000 variables into a few thousand.
     """
-    classes: dict[tuple[Difficulty, Knowledge, str, float, str, float, str], list[int]] = {}
+    classes: dict[tuple[Difficulty, Knowledge, str, float, str, tuple[float, float], str],
+                  list[int]] = {}
     for i, q in enumerate(candidates):
-        # with --facility or --type, questions differ in what those rules see
-        facility = expected_facility(q) if mix.facility is not None else 0.0
+        # with --facility, --minutes or --type, questions differ in what those rules see
+        seen = (expected_facility(q) if mix.facility is not None else 0.0,
+                working_minutes(q) if mix.minutes is not None else 0.0)
         qtype = q.type if mix.types or by_type else ""
-        classes.setdefault((q.difficulty, q.knowledge, q.topic, q.points, q.group, facility,
+        classes.setdefault((q.difficulty, q.knowledge, q.topic, q.points, q.group, seen,
                             qtype), []).append(i)
     required = {q.id for q in candidates}.intersection(mix.require)
     keep = [i for i, q in enumerate(candidates) if q.id in required]
@@ -524,6 +542,10 @@ def _describe(rule: Constraint, candidates: list[Question]) -> str:
         each = (f"each question is worth {_points(worth[0])}" if len(worth) == 1
                 else f"questions are worth {worth[0]:g} to {_points(worth[-1])}")
         return f"{_amount(rule)} {rule.what} in all; {each}"
+    if rule.kind == "minutes":
+        spent = sorted(working_minutes(candidates[i]) for i in rule.members)
+        return (f"{_amount(rule)} {rule.what}; the questions take {spent[0]:g} to "
+                f"{spent[-1]:g} minutes each")
     if rule.kind == "group":
         return f"at most one of the {rule.what} (they give each other away)"
     if rule.kind == "facility":
@@ -533,7 +555,7 @@ def _describe(rule: Constraint, candidates: list[Question]) -> str:
     if rule.kind == "require":
         q = candidates[int(rule.members[0])]
         return f"must include {rule.what} ({q.cell}, {q.topic}, {_points(q.points)})"
-    one = rule.lo == 1 and (rule.hi == 1 or np.isinf(rule.hi))  # "at least 1 question"
+    one = rule.hi == 1 or (rule.lo == 1 and np.isinf(rule.hi))  # "at least 1 question"
     what = _singular(rule.what) if one else rule.what
     return f"{_amount(rule)} {what}; the bank has {len(rule.members)}"
 
@@ -544,6 +566,8 @@ def _amount(rule: Constraint) -> str:
         return f"exactly {rule.lo:g}"
     if np.isinf(rule.hi):
         return f"at least {rule.lo:g}"
+    if rule.lo == 0:
+        return f"at most {rule.hi:g}"
     return f"{rule.lo:g} to {rule.hi:g}"
 
 

@@ -86,7 +86,7 @@ CASES = {
         "--total 3, --topic \"Beta=0:0\" and --topic \"Alpha=0:1\" cannot hold together:\n"
         "  - --total 3: exactly 3 questions in all; the bank has 5\n"
         "  - --topic \"Beta=0:0\": exactly 0 questions from 'Beta'; the bank has 2\n"
-        "  - --topic \"Alpha=0:1\": 0 to 1 questions from 'Alpha'; the bank has 2")),
+        "  - --topic \"Alpha=0:1\": at most 1 question from 'Alpha'; the bank has 2")),
     "all filters": (Mix(total=4, tags=("t", "u"), exclude=("a",)), (
         "--total 4: asked for exactly 4 questions in all, the bank has 1 after --tag, "
         "--exclude")),

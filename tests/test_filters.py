@@ -213,3 +213,44 @@ def test_a_blueprint_names_its_bank_and_layout_relative_to_itself(tmp_path):
     assert "Klausur" in PdfReader(out / "exam.pdf").pages[0].extract_text()
     result = CliRunner().invoke(main, ["coverage", "--blueprint", str(blueprint)])
     assert result.exit_code == 0 and "exam(s) of" in result.output
+
+
+# The documented default working time per point, by type (docs/bank-format.md), written
+# out again here rather than imported.
+MINUTES = {"truefalse": 1.0, "single": 1.5, "multiple": 2.0, "short": 2.0, "numeric": 3.0,
+           "cloze": 2.0, "open": 5.0}
+
+
+@pytest.mark.parametrize("seed", ["1", "2", "3"])
+def test_minutes_bound_the_working_time_and_the_header_says_it(tmp_path, seed):
+    root = Path(__file__).resolve().parent.parent
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", "--bank", str(root / "bank"), "--total", "8",
+                                       "--minutes", "12:14", "--seed", seed, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    data = json.loads((out / "exam.json").read_text(encoding="utf-8"))
+    spent = sum(MINUTES[q["type"]] * q["points"] for q in data["questions"])
+    assert 12 <= spent <= 14
+    from pypdf import PdfReader
+
+    text = " ".join(PdfReader(out / "exam.pdf").pages[0].extract_text().split())
+    assert f"the questions take about {-int(-spent // 1)} minutes" in text
+
+
+def test_a_question_s_own_minutes_count_and_bad_ones_are_refused(tmp_path):
+    bank = tmp_path / "bank"
+    bank.mkdir()
+    lines = ["topic: T", "questions:"]
+    for n, minutes in enumerate((4, 4, 4, 20)):
+        lines += [f"  - id: q{n}", "    difficulty: easy", "    knowledge: recall",
+                  "    type: truefalse", f"    text: Is {n} true?", "    answer: true",
+                  f"    minutes: {minutes}"]
+    (bank / "q.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = _build(bank, tmp_path / "out", "--total", "3", "--minutes", "12", "--seed", "1")
+    assert result.exit_code == 0, result.output
+    assert _chosen(tmp_path / "out") == {"q0", "q1", "q2"}
+    (bank / "q.yaml").write_text("\n".join(lines).replace("minutes: 20", "minutes: -1") + "\n",
+                                 encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "--bank", str(bank)])
+    assert result.exit_code == 2 and "q.yaml:30" in result.output
+    assert "'minutes' must be a number > 0, not -1" in result.output

@@ -5,13 +5,14 @@ Paragraph markup."""
 from __future__ import annotations
 
 import io
+import math
 from typing import Any
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
 
 from ..markup import to_plain
-from ..model import Exam, MultipleChoice, SingleChoice, Variant
+from ..model import Exam, MultipleChoice, SingleChoice, Variant, working_minutes
 from .flowables import QuestionBlock, numbered_canvas
 from .page import Page
 from .questions import question_parts
@@ -36,6 +37,8 @@ def template_context(exam: Exam, variant: Variant, header: dict[str, Any]) -> di
         "variant": variant.name if len(exam.variants) > 1 else "",
         "form": exam.name, "question_count": len(exam.questions),
         "total_points": f"{exam.total_points:g}",
+        # the questions' working time in all, rounded up to whole minutes
+        "minutes": math.ceil(sum(working_minutes(q) for q in exam.questions) - 1e-9),
         "has_single": any(isinstance(q, SingleChoice) for q in exam.questions),
         "has_multiple": any(isinstance(q, MultipleChoice) for q in exam.questions),
         # with answer sheets: the scoring scheme of multiple-response questions (its label
