@@ -175,8 +175,30 @@ def pdf_lines(path: Path, layout: str) -> list[str]:
 
 
 _OPTION = re.compile(rf"^([{TICKED}{EMPTY}])\s*([a-z])\)\s*(.*)$")
-_BADGE = re.compile(r"^(easy|medium|hard) · (recall|application) · (green|yellow|red) · (\S+)$")
-_CELL = re.compile(r"^(easy|medium|hard)/(recall|application)$")
+DIFFICULTIES, KNOWLEDGE, COLOURS = ("easy", "medium", "hard"), ("recall", "application"), (
+    "green", "yellow", "red")
+
+
+def _words(layout: str, keys: tuple[str, ...]) -> str:
+    """An alternation of the layout's words for these values: (leicht|mittel|schwer)."""
+    names = labels(layout)
+    return "(" + "|".join(re.escape(names[k]) for k in keys) + ")"
+
+
+def _badge(layout: str) -> re.Pattern[str]:
+    """The key's cell badge in the layout's words: 'leicht · Abfragewissen · grün · id'."""
+    return re.compile(f"^{_words(layout, DIFFICULTIES)} · {_words(layout, KNOWLEDGE)} · "
+                      f"{_words(layout, COLOURS)} · (\\S+)$")
+
+
+def _cell(layout: str) -> re.Pattern[str]:
+    return re.compile(f"^{_words(layout, DIFFICULTIES)}/{_words(layout, KNOWLEDGE)}$")
+
+
+def value_of(layout: str, word: str) -> str:
+    """The bank's value a layout word stands for: 'leicht' -> 'easy'."""
+    return next(k for k, v in labels(layout).items() if v == word
+                and k in DIFFICULTIES + KNOWLEDGE + COLOURS)
 
 
 @dataclass
@@ -186,6 +208,7 @@ class Printed:
     number: int
     lines: list[str]
     id: str = ""  # from the key's badge
+    badge: tuple[str, str, str] = ("", "", "")  # difficulty, knowledge, colour it names
     options: list[tuple[str, str, bool]] = field(default_factory=list)  # letter, text, ticked
     notes: dict[str, list[str]] = field(default_factory=dict)  # label -> texts
 
@@ -205,12 +228,15 @@ def key_questions(lines: list[str], layout: str) -> list[Printed]:
     """The key's questions, each starting at its cell badge (which names its id)."""
     notes = {labels(layout)[k]: k for k in ("accepted", "value", "model_answer", "gap",
                                              "explanation", "source")}
-    starts = [i for i, line in enumerate(lines) if _BADGE.match(line)]
+    badge = _badge(layout)
+    starts = [i for i, line in enumerate(lines) if badge.match(line)]
     end = next(i for i, line in enumerate(lines) if line == labels(layout)["totals_per_cell"])
     out = []
     for n, (s, e) in enumerate(zip(starts, [*starts[1:], end], strict=True), 1):
         printed = _printed(n, lines[s + 1:e], notes)
-        printed.id = _BADGE.match(lines[s]).group(4)
+        found = badge.match(lines[s])
+        printed.id = found.group(4)
+        printed.badge = tuple(value_of(layout, found.group(i)) for i in (1, 2, 3))
         out.append(printed)
     return out
 
@@ -242,10 +268,11 @@ def key_grid(lines: list[str], layout: str) -> list[str]:
     """The grid's answer column, by question number (a wrapped answer joined again)."""
     names = labels(layout)
     header = [names["number"], names["answer"], names["points"], names["cell"]]
-    first_badge = next(i for i, line in enumerate(lines) if _BADGE.match(line))
+    badge, cell_line = _badge(layout), _cell(layout)
+    first_badge = next(i for i, line in enumerate(lines) if badge.match(line))
     rows = [line for line in lines[lines.index(names["grid"]) + 1:first_badge]
             if line not in header]
-    answers, cells = [], [i for i, line in enumerate(rows) if _CELL.match(line)]
+    answers, cells = [], [i for i, line in enumerate(rows) if cell_line.match(line)]
     start = 0
     for cell in cells:
         number_line, *answer, _points = rows[start:cell]

@@ -79,8 +79,10 @@ def _same_question(e: Expected, printed: Printed, solution: Printed, names: dict
     first = printed_text(re.split(r"\{\{\d+\}\}", e.text)[0])[:30]
     assert first in fold(" ".join(printed.lines)), where
     assert first in fold(" ".join(solution.lines)), where
-    points = f"{number(e.points):g} {names['point_abbr']}"
+    points = f"{number(e.points):g}".replace(".", names["decimal"]) + f" {names['point_abbr']}"
     assert points in printed.lines and points in solution.lines, where
+    assert solution.badge == (e.difficulty, e.knowledge, LEVEL[(e.difficulty, e.knowledge)]), \
+        f"{where}: the key's badge names another cell"
     assert not any(ticked for _, _, ticked in printed.options), f"{where}: exam shows a tick"
 
 

@@ -314,3 +314,37 @@ def test_a_grid_longer_than_a_page_repeats_its_header(tmp_path):
     grid_pages = [p for p in pages if "easy/recall" in p.split("·")[0] or "No." in p]
     assert len(grid_pages) >= 2
     assert all(p.count("No.") == 1 and "Answer" in p for p in grid_pages[:2])
+
+
+def _half_point_bank(folder):  # type: ignore[no-untyped-def]
+    folder.mkdir()
+    (folder / "q.yaml").write_text(
+        "topic: T\nquestions:\n"
+        "  - id: half\n    difficulty: hard\n    knowledge: application\n    type: multiple\n"
+        "    points: 1.5\n    text: Which are even numbers, given that the list of numbers "
+        "below is long enough to fill a line?\n    options:\n"
+        "      - {text: '2', correct: true}\n      - {text: '4', correct: true}\n      - '5'\n"
+        "  - id: whole\n    difficulty: easy\n    knowledge: recall\n    type: truefalse\n"
+        "    text: Is 2 even?\n    answer: true\n", encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("layout, decimal, words, rule", [
+    ("default", "1.5 pt.", "hard · application · red · half",
+     "Scoring of questions with one or more answers: One or more answers: each correct box"),
+    ("de", "1,5 P.", "schwer · Anwendungswissen · rot · half",
+     "Bewertung von Aufgaben mit einer oder mehreren Antworten: Eine oder mehrere Antworten:")])
+def test_a_layout_prints_its_own_numbers_and_words(tmp_path, layout, decimal, words, rule):
+    bank = _half_point_bank(tmp_path / "bank")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", "--bank", str(bank), "--total", "2", "--seed",
+                                       "1", "--layout", layout, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    exam, key = text_of(out / "exam.pdf"), text_of(out / "key.pdf")
+    assert decimal in exam and decimal in key
+    assert "2,5" in exam if layout == "de" else "2.5" in exam  # the points table's total
+    assert words in key and rule in key
+    cell = "schwer/Anwendungswissen" if layout == "de" else "hard/application"
+    assert cell in key
+    assert exam.count(EMPTY_BOX) == 5 and TICKED_BOX not in exam  # drawn, still in the text
+    assert key.count(TICKED_BOX) == 3

@@ -6,16 +6,19 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from typing import Any
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
 
 from ..markup import to_plain
-from ..model import Exam, MultipleChoice, SingleChoice, Variant, working_minutes
+from ..model import Exam, MultipleChoice, SingleChoice, Variant, format_number, working_minutes
 from .flowables import QuestionBlock, numbered_canvas
 from .page import Page
 from .questions import question_parts
+
+_NUMBER_AND_WORD = re.compile(r"(?<=\d) (?=[^\W\d])")
 
 
 def questions_story(page: Page, exam: Exam, variant: Variant, key: bool) -> list[Flowable]:
@@ -28,15 +31,17 @@ def questions_story(page: Page, exam: Exam, variant: Variant, key: bool) -> list
     return story
 
 
-def template_context(exam: Exam, variant: Variant, header: dict[str, Any]) -> dict[str, Any]:
-    """The variables a layout's templates may use."""
+def template_context(exam: Exam, variant: Variant, header: dict[str, Any],
+                     decimal: str = ".") -> dict[str, Any]:
+    """The variables a layout's templates may use (numbers with the layout's decimal
+    mark)."""
     return {
         "title": header.get("title", ""), "course": header.get("course", ""),
         "date": header.get("date", ""), "duration": header.get("duration", ""),
         "instructions": header.get("instructions", ""),
         "variant": variant.name if len(exam.variants) > 1 else "",
         "form": exam.name, "question_count": len(exam.questions),
-        "total_points": f"{exam.total_points:g}",
+        "total_points": format_number(exam.total_points).replace(".", decimal),
         # the questions' working time in all, rounded up to whole minutes
         "minutes": math.ceil(sum(working_minutes(q) for q in exam.questions) - 1e-9),
         "has_single": any(isinstance(q, SingleChoice) for q in exam.questions),
@@ -49,6 +54,8 @@ def template_context(exam: Exam, variant: Variant, header: dict[str, Any]) -> di
 
 def text_blocks(page: Page, text: str, first_is_title: bool = False) -> list[Flowable]:
     """A template's output: paragraphs separated by blank lines, in the light markup."""
+    # a number and the word after it stay on one line: "90 minutes", "20 points"
+    text = _NUMBER_AND_WORD.sub("\u00a0", text)
     paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
     out: list[Flowable] = []
     for i, para in enumerate(paragraphs):

@@ -19,7 +19,7 @@ def render_exam(exam: Exam, variant: Variant, layout: Layout, header: dict[str, 
                 paper: str = "a4") -> bytes:
     """The exam as handed out: no answers, no explanations, no level colours."""
     page, pagesize = page_for(layout, paper)
-    context = template_context(exam, variant, header)
+    context = template_context(exam, variant, header, layout.labels["decimal"])
     story = text_blocks(page, layout.render("header", context), first_is_title=True)
     story += [Spacer(1, 3 * mm), _name_fields(page), Spacer(1, 4 * mm)]
     story += text_blocks(page, layout.render("instructions", context))
@@ -49,12 +49,14 @@ def _points_table(page: Page, exam: Exam, variant: Variant) -> list[Flowable]:
         chunk = points[start:start + per_row]
         last = start + per_row >= len(points)
         head = [page.label("question")] + [str(start + i + 1) for i in range(len(chunk))]
-        pts = [page.label("points")] + [f"{p:g}" for p in chunk]
+        pts = [page.label("points")] + [page.number(p) for p in chunk]
         if last:
             head.append(page.label("total"))
-            pts.append(f"{exam.total_points:g}")
+            pts.append(page.number(exam.total_points))
+        # numbers as plain cells: a cell never wraps "1.5" into "1." and "5"
         rows: list[list[Paragraph | str]] = [
-            [Paragraph(c, page.centre) for c in head], [Paragraph(c, page.centre) for c in pts],
+            [Paragraph(head[0], page.centre), *head[1:]],
+            [Paragraph(pts[0], page.centre), *pts[1:]],
             [Paragraph(page.label("score"), page.centre)] + [""] * (len(head) - 1)]
         first, total = 24 * mm, 18 * mm
         cell = min(10 * mm, (page.width - first - total) / per_row)
@@ -64,6 +66,9 @@ def _points_table(page: Page, exam: Exam, variant: Variant) -> list[Flowable]:
             ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor(page.layout.colour("rule"))),
             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("ALIGN", (1, 0), (-1, -1), "CENTER"),
+            ("FONT", (1, 0), (-1, 1), page.sans, page.small.fontSize),
+            ("LEFTPADDING", (1, 0), (-1, -1), 1), ("RIGHTPADDING", (1, 0), (-1, -1), 1),
         ]))
         tables += [table, Spacer(1, 2 * mm)]
     return tables

@@ -66,13 +66,19 @@ class RuledLines(Flowable):
             self.canv.line(0, y, self.width, y)
 
 
+# The option boxes: characters in the text layer, drawn as lines (``_tick_box``).
+EMPTY_BOX, TICKED_BOX = "\u2610", "\u2612"
+
+
 class Badge(Flowable):
     """The question's cell in its level colour, e.g. 'hard · application · red'."""
 
     def __init__(self, page: Page, q: Question) -> None:
         super().__init__()
         self.page = page
-        self.text = f"{q.difficulty.value} · {q.knowledge.value} · {q.level.value} · {q.id}"
+        words = page.layout.labels
+        self.text = (f"{words[q.difficulty.value]} · {words[q.knowledge.value]} · "
+                     f"{words[q.level.value]} · {q.id}")
         self.background, self.ink = level_colours(page, q.level.value)
         self.size = page.small.fontSize
         self.box_width = stringWidth(self.text, page.sans, self.size) + 8
@@ -182,16 +188,49 @@ class Hanging(Flowable):
     def draw(self) -> None:
         canvas, size = self.canv, self.page.body.fontSize
         baseline = self.height - self.gap - size
-        canvas.setFont(f"{self.page.sans}-10" if self.bold else self.page.sans, size)
-        if self.colour:
-            canvas.setFillColor(colors.HexColor(self.colour))
-        canvas.drawString(LABEL_INSET if self.indent == OPTION_INDENT else 0, baseline,
-                          self.label)
+        font = f"{self.page.sans}-10" if self.bold else self.page.sans
+        canvas.setFont(font, size)
+        colour = colors.HexColor(self.colour) if self.colour else colors.black
+        canvas.setFillColor(colour)
+        x = LABEL_INSET if self.indent == OPTION_INDENT else 0
+        if self.label[:1] in (EMPTY_BOX, TICKED_BOX):
+            _tick_box(canvas, x, baseline, font, size, self.label[0] == TICKED_BOX, colour)
+            x += stringWidth(self.label[0], font, size)
+            canvas.drawString(x, baseline, self.label[1:])
+        else:
+            canvas.drawString(x, baseline, self.label)
         canvas.setFillColor(colors.black)
         self.paragraph.drawOn(canvas, self.indent, 0)  # after the label: reading order
         if self.points:
             canvas.setFont(self.page.sans, size)
             canvas.drawRightString(self.width, baseline, self.points)
+
+
+def _tick_box(canvas: Any, x: float, baseline: float, font: str, size: float, ticked: bool,
+              colour: Any) -> None:
+    """A box drawn as lines where the box character stands, the character itself kept in
+    the text layer but not painted (so text extraction still reads ☐ and ☒): a font's
+    box glyph sits on the baseline at its own size and weight, and looks different in
+    every font."""
+    width = stringWidth(EMPTY_BOX, font, size)
+    text = canvas.beginText(x, baseline)
+    text.setFont(font, size)
+    text.setTextRenderMode(3)  # invisible
+    text.textOut(TICKED_BOX if ticked else EMPTY_BOX)
+    text.setTextRenderMode(0)
+    canvas.drawText(text)
+    side = size * 0.72
+    left, bottom = x + (width - side) / 2, baseline - size * 0.08
+    canvas.saveState()
+    canvas.setLineWidth(0.7)
+    canvas.setStrokeColor(colour)
+    canvas.rect(left, bottom, side, side, stroke=1, fill=0)
+    if ticked:
+        inset = side * 0.2
+        canvas.setLineWidth(1.2)
+        canvas.line(left + inset, bottom + inset, left + side - inset, bottom + side - inset)
+        canvas.line(left + inset, bottom + side - inset, left + side - inset, bottom + inset)
+    canvas.restoreState()
 
 
 def fit(text: str, font: str, size: float, width: float) -> str:

@@ -9,7 +9,7 @@ from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from ..markup import to_plain
 from ..model import (
@@ -32,6 +32,7 @@ from ..model import (
     assert_never,
     key_answer,
 )
+from ..scoring import DEFAULT_SCHEME
 from .document import build_document, questions_story, template_context, text_blocks
 from .layout import Layout
 from .page import Page, level_colours, page_for
@@ -41,13 +42,19 @@ def render_key(exam: Exam, variant: Variant, layout: Layout, header: dict[str, A
                paper: str = "a4") -> bytes:
     """The grader's key: a grid first, then every question with its solution and cell."""
     page, pagesize = page_for(layout, paper)
-    context = template_context(exam, variant, header)
+    context = template_context(exam, variant, header, layout.labels["decimal"])
     story = text_blocks(page, layout.render("key_header", context), first_is_title=True)
+    if context["has_multiple"]:  # the grader needs the rule the students were told
+        scheme = header.get("answer_sheet") or DEFAULT_SCHEME
+        story.append(Paragraph(f"<b>{page.label('scoring_key')}:</b> "
+                               f"{page.label('scoring_' + scheme.replace('-', '_'))}",
+                               page.small))
     story += [Spacer(1, 4 * mm), Paragraph(f"<b>{page.label('grid')}</b>", page.body),
               Spacer(1, 2 * mm), _grid(page, exam, variant), Spacer(1, 6 * mm)]
     story += questions_story(page, exam, variant, key=True)
-    story += [Paragraph(f"<b>{page.label('totals_per_cell')}</b>", page.body),
-              Spacer(1, 2 * mm), _cell_totals(page, exam)]
+    # the table stays whole, with its heading: never its last rows alone on a page
+    story.append(KeepTogether([Paragraph(f"<b>{page.label('totals_per_cell')}</b>", page.body),
+                               Spacer(1, 2 * mm), _cell_totals(page, exam)]))
     return build_document(story, page, pagesize, header, variant, exam, key=True)
 
 
@@ -75,7 +82,9 @@ def _grid_answer(page: Page, q: Question, permutation: Permutation | None) -> st
 def _grid(page: Page, exam: Exam, variant: Variant) -> Table:
     """Question number -> answer, points and cell: plain cells, drawn without wrapping."""
     by_id = {q.id: q for q in exam.questions}
-    widths = [14 * mm, page.width - 14 * mm - 18 * mm - 36 * mm, 18 * mm, 36 * mm]
+    cell_width = max(stringWidth(page.cell(d.value, k.value), page.sans, page.small.fontSize)
+                     for d in Difficulty for k in Knowledge) + 10  # as wide as its words
+    widths = [14 * mm, page.width - 14 * mm - 18 * mm - cell_width, 18 * mm, cell_width]
     rows: list[list[str | Paragraph]] = [
         [page.layout.labels[k] for k in ("number", "answer", "points", "cell")]]
     bold = f"{page.sans}-10"
@@ -96,7 +105,8 @@ def _grid(page: Page, exam: Exam, variant: Variant) -> Table:
         shown: str | Paragraph = answer
         if stringWidth(answer, bold, page.small.fontSize) > fits:
             shown = Paragraph(f"<b>{page.literal(answer)}</b>", page.small)
-        rows.append([str(number), shown, f"{q.points:g}", q.cell])
+        rows.append([str(number), shown, page.number(q.points),
+                     page.cell(q.difficulty.value, q.knowledge.value)])
         style += [("BACKGROUND", (3, number), (3, number), background),
                   ("TEXTCOLOR", (3, number), (3, number), ink)]
     table = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT")
@@ -116,13 +126,17 @@ def _cell_totals(page: Page, exam: Exam) -> Table:
         background, ink = level_colours(page, level)
         chosen = [q for q in exam.questions if q.cell == cell]
         cell_style = ParagraphStyle("cell", parent=page.small, textColor=ink)
-        rows.append([Paragraph(f"{cell} ({level})", cell_style),
+        rows.append([Paragraph(f"{page.cell(difficulty, knowledge)} "
+                               f"({page.layout.labels[level]})", cell_style),
                      Paragraph(str(len(chosen)), page.small),
-                     Paragraph(f"{sum(q.points for q in chosen):g}", page.small)])
+                     Paragraph(page.number(sum(q.points for q in chosen)), page.small)])
         style.append(("BACKGROUND", (0, row), (0, row), background))
     rows.append([Paragraph(f"<b>{page.label('total')}</b>", page.small),
                  Paragraph(f"<b>{len(exam.questions)}</b>", page.small),
-                 Paragraph(f"<b>{exam.total_points:g}</b>", page.small)])
-    table = Table(rows, colWidths=[55 * mm, 25 * mm, 25 * mm], hAlign="LEFT")
+                 Paragraph(f"<b>{page.number(exam.total_points)}</b>", page.small)])
+    first = max(stringWidth(f"{page.cell(d.value, k.value)} ({page.layout.labels[lv.value]})",
+                            page.sans, page.small.fontSize)
+                for (d, k), lv in LEVELS.items()) + 12
+    table = Table(rows, colWidths=[max(55 * mm, first), 25 * mm, 25 * mm], hAlign="LEFT")
     table.setStyle(TableStyle(style))
     return table

@@ -17,7 +17,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph
 
 from ..markup import to_reportlab
-from ..model import PAPERS
+from ..model import PAPERS, format_number
 from .fonts import register_fonts
 from .formulas import CALLBACK as FORMULA_MARK
 from .formulas import formula_markup
@@ -104,6 +104,14 @@ class Page:
 
     def label(self, key: str) -> str:
         return to_reportlab(self.layout.labels[key], self.mono)
+
+    def number(self, value: float) -> str:
+        """Points and counts with the layout's decimal mark (1.5, or 1,5 in German)."""
+        return format_number(value).replace(".", self.layout.labels["decimal"])
+
+    def cell(self, difficulty: str, knowledge: str) -> str:
+        """A cell in the layout's words: 'easy/recall', 'leicht/Abfragewissen'."""
+        return f"{self.layout.labels[difficulty]}/{self.layout.labels[knowledge]}"
 
 
 @lru_cache(maxsize=8)

@@ -5,7 +5,7 @@ the text blocks. The exam and the key are separate modules; this one is their en
 """
 
 from .exam import render_exam
+from .flowables import EMPTY_BOX, TICKED_BOX
 from .key import render_key
-from .questions import EMPTY_BOX, TICKED_BOX
 
 __all__ = ["EMPTY_BOX", "TICKED_BOX", "render_exam", "render_key"]

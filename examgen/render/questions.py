@@ -23,22 +23,23 @@ from ..model import (
     assert_never,
     key_answer,
 )
-from .flowables import AnswerLine, Badge, Hanging, Indented, RuledLines
+from .flowables import EMPTY_BOX, TICKED_BOX, AnswerLine, Badge, Hanging, Indented, RuledLines
 from .page import GUTTER, OPTION_INDENT, Page
 from .pictures import printable
 
-EMPTY_BOX, TICKED_BOX = "\u2610", "\u2612"
 BLANK = "\u00a0" * 2 + "_" * 14
 
 
 def question_parts(page: Page, number: int, q: Question, permutation: Permutation | None,
                    key: bool) -> list[Flowable]:
     """The flowables of question ``number``; with ``key``, its cell badge and solution."""
-    points = f"{q.points:g} {page.label('point_abbr')}"
+    points = f"{page.number(q.points)} {page.label('point_abbr')}"
     hint = ""
     if isinstance(q, ChoiceQuestion):
         which = "one_answer" if isinstance(q, SingleChoice) else "several_answers"
-        hint = f' <font size="{page.small.fontSize}" color="#555555">({page.label(which)})</font>'
+        # no-break spaces: the hint stays on the question's last line, in one piece
+        words = page.label(which).replace(" ", "\u00a0")
+        hint = f'\u00a0<font size="{page.small.fontSize}" color="#555555">({words})</font>'
     text = _cloze_text(page, q) if isinstance(q, Cloze) else page.text(q.text)
     head = Hanging(page, f"{number}.", page.paragraph(f"{text}{hint}", "body"), points,
                    indent=GUTTER, bold=True)
