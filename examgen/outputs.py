@@ -14,7 +14,8 @@ from typing import Any
 from .manifest import ManifestJSON, dumps
 from .model import Exam
 from .render.layout import Layout
-from .render.pdf import render_exam, render_key
+from .render.merge import duplex
+from .render.pdf import render_exam, render_key, render_key_overview
 from .render.sheet import render_sheets
 from .sheet import SheetPlan
 
@@ -25,9 +26,13 @@ _job: tuple[list[Exam], Layout, dict[str, Any], str] | None = None
 
 
 # Every PDF name pdf_name can give: what a later build into the same folder may replace.
-PDF_NAME = re.compile(r"(exam|key)(-f[0-9]+)?(-[A-Z]+)?\.pdf|sheets\.pdf")
+PDF_NAME = re.compile(r"(exam|key)(-f[0-9]+)?(-[A-Z]+)?\.pdf|sheets\.pdf|exam-all\.pdf"
+                      r"|key-overview\.pdf")
 MANIFEST = "exam.json"
 SHEETS = "sheets.pdf"
+# With several variants or forms: every exam in one file for the print shop, and the
+# answers of every variant side by side for the graders.
+ALL_EXAMS, KEY_OVERVIEW = "exam-all.pdf", "key-overview.pdf"
 
 
 def pdf_name(kind: str, exam: Exam, variant: str) -> str:
@@ -51,6 +56,9 @@ def render_outputs(exams: list[Exam], manifest: ManifestJSON, layout: Layout | N
         (kind, e, v) for e, exam in enumerate(exams) for v in range(len(exam.variants))
         for kind in _RENDERERS]
     names = [pdf_name(kind, exams[e], exams[e].variants[v].name) for kind, e, v in tasks]
+    several = len(tasks) > 2
+    if several:
+        names += [ALL_EXAMS, KEY_OVERVIEW]
     if sheets is not None and layout is not None:
         names.append(SHEETS)
     if sheets is not None:
@@ -74,6 +82,11 @@ def render_outputs(exams: list[Exam], manifest: ManifestJSON, layout: Layout | N
     finally:
         _job = None
     files.update(zip(names[:len(tasks)], documents, strict=True))
+    if several:
+        files[ALL_EXAMS] = duplex([d for (kind, _, _), d in zip(tasks, documents, strict=True)
+                                   if kind == "exam"])
+        files[KEY_OVERVIEW] = render_key_overview(exams, layout, manifest.get("header", {}),
+                                                  paper)
     return files
 
 

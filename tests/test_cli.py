@@ -214,12 +214,12 @@ def test_a_smaller_rebuild_removes_the_earlier_builds_extra_pdfs(tmp_path):
     assert result.exit_code == 0, result.output
     assert f"replaced {out / 'exam.json'} (seed 1, 3 questions)" in result.output
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["exam-A.pdf", "exam-B.pdf", "exam.json", "key-A.pdf", "key-B.pdf",
-                     "notes.pdf"]
+    assert names == ["exam-A.pdf", "exam-B.pdf", "exam-all.pdf", "exam.json", "key-A.pdf",
+                     "key-B.pdf", "key-overview.pdf", "notes.pdf"]
     manifest = json.loads((out / "exam.json").read_text())
     assert manifest["format"] == 2
     assert manifest["files"] == ["exam.json", "exam-A.pdf", "key-A.pdf", "exam-B.pdf",
-                                 "key-B.pdf"]
+                                 "key-B.pdf", "exam-all.pdf", "key-overview.pdf"]
     result, _ = build(tmp_path, "--total", "3", "--seed", "2", "--no-pdf")
     assert sorted(p.name for p in out.iterdir()) == ["exam.json", "notes.pdf"]
     assert not list(tmp_path.glob(".out.*")), "no staging folder is left behind"

@@ -348,3 +348,37 @@ def test_a_layout_prints_its_own_numbers_and_words(tmp_path, layout, decimal, wo
     assert cell in key
     assert exam.count(EMPTY_BOX) == 5 and TICKED_BOX not in exam  # drawn, still in the text
     assert key.count(TICKED_BOX) == 3
+
+
+def test_exam_all_starts_every_variant_on_an_odd_page_and_the_overview_lists_them(tmp_path):
+    bank = _half_point_bank(tmp_path / "bank")
+    outs = []
+    for run in ("a", "b"):
+        out = tmp_path / run
+        result = CliRunner().invoke(main, ["build", "--bank", str(bank), "--total", "2",
+                                           "--variants", "3", "--seed", "4", "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        outs.append(out)
+    out = outs[0]
+    singles = [PdfReader(out / f"exam-{v}.pdf") for v in "ABC"]
+    assert all(len(r.pages) == 1 for r in singles)
+    pages = PdfReader(out / "exam-all.pdf").pages
+    assert len(pages) == 6
+    for n, reader in enumerate(singles):
+        assert pages[2 * n].extract_text() == reader.pages[0].extract_text()
+        assert pages[2 * n + 1].extract_text().strip() == ""  # the back stays blank
+    assert (out / "exam-all.pdf").read_bytes() == (outs[1] / "exam-all.pdf").read_bytes()
+    manifest = json.loads((out / "exam.json").read_text())
+    assert {"exam-all.pdf", "key-overview.pdf"} <= set(manifest["files"])
+    overview = text_of(out / "key-overview.pdf")
+    for variant in manifest["variants"]:
+        assert f"Variant {variant['name']}" in overview
+        for qid in variant["order"]:
+            answer = variant["answers"][qid]
+            shown = ", ".join(answer) if isinstance(answer, list) else answer
+            shown = {"true": "True", "false": "False"}.get(shown, shown)
+            assert f"{shown} {qid}" in overview, (variant["name"], qid)
+    single = tmp_path / "single"
+    CliRunner().invoke(main, ["build", "--bank", str(bank), "--total", "2", "--seed", "4",
+                              "-o", str(single)])
+    assert not (single / "exam-all.pdf").exists() and not (single / "key-overview.pdf").exists()

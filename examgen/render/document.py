@@ -66,7 +66,10 @@ def text_blocks(page: Page, text: str, first_is_title: bool = False) -> list[Flo
 
 
 def build_document(story: list[Flowable], page: Page, pagesize: tuple[float, float],
-           header: dict[str, Any], variant: Variant, exam: Exam, key: bool = False) -> bytes:
+           header: dict[str, Any], variant: Variant, exam: Exam, key: bool = False,
+           every_variant: bool = False) -> bytes:
+    """The story with footers: course and title, and the form and variant (none with
+    ``every_variant``: a document about all of them)."""
     margins = page.layout.settings["margins"]
     buffer = io.BytesIO()
     title = header.get("title") or page.layout.labels["exam"]
@@ -76,8 +79,10 @@ def build_document(story: list[Flowable], page: Page, pagesize: tuple[float, flo
     parts = []
     if exam.name:
         parts.append(f"{page.layout.labels['form']} {exam.name}")
-    if len(exam.variants) > 1:
+    if len(exam.variants) > 1 and not every_variant:
         parts.append(f"{page.layout.labels['variant']} {variant.name}")
+    if every_variant:
+        parts = []
     footer_right = " · ".join(parts)
     doc = SimpleDocTemplate(
         buffer, pagesize=pagesize, invariant=1, title=title, author="examgen",

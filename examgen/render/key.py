@@ -58,6 +58,51 @@ def render_key(exam: Exam, variant: Variant, layout: Layout, header: dict[str, A
     return build_document(story, page, pagesize, header, variant, exam, key=True)
 
 
+def render_key_overview(exams: list[Exam], layout: Layout, header: dict[str, Any],
+                        paper: str = "a4") -> bytes:
+    """The answers of every variant side by side, by question number, one table per form:
+    what a grader marking a pile of mixed variants keeps beside them."""
+    page, pagesize = page_for(layout, paper)
+    title = header.get("title") or layout.labels["exam"]
+    story: list[Any] = [Paragraph(page.literal(f"{layout.labels['answer_key']}: {title}"),
+                                  page.title), Spacer(1, 3 * mm)]
+    for exam in exams:
+        if exam.name:
+            story += [Paragraph(f"<b>{page.label('form')} {page.literal(exam.name)}</b>",
+                                page.body), Spacer(1, 2 * mm)]
+        story += [_overview(page, exam), Spacer(1, 6 * mm)]
+    first = exams[0]
+    return build_document(story, page, pagesize, header, first.variants[0], first, key=True,
+                          every_variant=True)
+
+
+def _overview(page: Page, exam: Exam) -> Table:
+    by_id = {q.id: q for q in exam.questions}
+    variants = exam.variants
+    names = [page.layout.labels["number"],
+             *(f"{page.layout.labels['variant']} {v.name}" for v in variants)]
+    rows: list[list[Any]] = [names]
+    for position in range(len(exam.questions)):
+        row: list[Any] = [str(position + 1)]
+        for variant in variants:
+            q = by_id[variant.order[position]]
+            answer = _grid_answer(page, q, variant.options.get(q.id))
+            row.append(Paragraph(f"<b>{page.literal(answer)}</b> "
+                                 f'<font size="6" color="#666666">{page.literal(q.id)}</font>',
+                                 page.small))
+        rows.append(row)
+    number = 12 * mm
+    column = (page.width - number) / len(variants)
+    table = Table(rows, colWidths=[number] + [column] * len(variants), repeatRows=1,
+                  hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor(page.layout.colour("rule"))),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+        ("FONT", (0, 0), (-1, -1), page.sans, page.small.fontSize),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+    return table
+
+
 def _grid_answer(page: Page, q: Question, permutation: Permutation | None) -> str:
     """The key answer as plain text for the grid (the grid's cells are not markup)."""
     answer = key_answer(q, permutation)

@@ -6,6 +6,6 @@ the text blocks. The exam and the key are separate modules; this one is their en
 
 from .exam import render_exam
 from .flowables import EMPTY_BOX, TICKED_BOX
-from .key import render_key
+from .key import render_key, render_key_overview
 
-__all__ = ["EMPTY_BOX", "TICKED_BOX", "render_exam", "render_key"]
+__all__ = ["EMPTY_BOX", "TICKED_BOX", "render_exam", "render_key", "render_key_overview"]
