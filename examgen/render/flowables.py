@@ -233,6 +233,37 @@ def _tick_box(canvas: Any, x: float, baseline: float, font: str, size: float, ti
     canvas.restoreState()
 
 
+# An option box inside a paragraph (a cloze choice gap): the paragraph holds the box
+# character in white, and this callback, right after it, draws the box over it.
+BOX_CALLBACK = "examgen_box"
+
+
+def inline_box(font: str, size: float) -> str:
+    """Paragraph markup for an empty box drawn as lines, the character still in the text."""
+    return (f'<font color="white">{EMPTY_BOX}</font>'
+            f'<onDraw name="{BOX_CALLBACK}" label="{font}|{size:g}"/>')
+
+
+def _draw_inline_box(canvas: Any, kind: str, label: str | None) -> None:
+    if not label:
+        return
+    font, size = label.split("|")
+    info = canvas._curr_tx_info  # reportlab's: where the text stands
+    points = float(size)
+    width = stringWidth(EMPTY_BOX, font, points)
+    x, baseline = info["cur_x"] - width, info["cur_y"]  # the character just drawn
+    side = points * 0.72
+    canvas.saveState()
+    canvas.setLineWidth(0.7)
+    canvas.setStrokeColor(colors.black)
+    canvas.rect(x + (width - side) / 2, baseline - points * 0.08, side, side, stroke=1, fill=0)
+    canvas.restoreState()
+
+
+def _register_box(canvas: Any) -> None:
+    canvas.setNamedCB(BOX_CALLBACK, _draw_inline_box)
+
+
 def fit(text: str, font: str, size: float, width: float) -> str:
     """The text, shortened with an ellipsis until it fits ``width``."""
     if stringWidth(text, font, size) <= width:
@@ -252,6 +283,7 @@ def numbered_canvas(page: Page, left: str, right: str) -> type[pdfcanvas.Canvas]
             super().__init__(*args, **kwargs)
             self._pages: list[dict[str, Any]] = []
             register(self)  # formulas in paragraphs draw themselves
+            _register_box(self)
 
         def showPage(self) -> None:  # noqa: N802 - reportlab's name
             self._pages.append(dict(self.__dict__))

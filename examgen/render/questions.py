@@ -23,7 +23,16 @@ from ..model import (
     assert_never,
     key_answer,
 )
-from .flowables import EMPTY_BOX, TICKED_BOX, AnswerLine, Badge, Hanging, Indented, RuledLines
+from .flowables import (
+    EMPTY_BOX,
+    TICKED_BOX,
+    AnswerLine,
+    Badge,
+    Hanging,
+    Indented,
+    RuledLines,
+    inline_box,
+)
 from .page import GUTTER, OPTION_INDENT, Page
 from .pictures import printable
 
@@ -109,7 +118,8 @@ def _choice_gaps(page: Page, q: Cloze) -> list[Flowable]:
     out: list[Flowable] = []
     for n, gap in enumerate(q.gaps, 1):
         if isinstance(gap, ChoiceGap):
-            choices = "\u2003".join(f"{EMPTY_BOX}\u00a0{page.text(o.text)}" for o in gap.options)
+            box = inline_box(page.sans, float(page.body.fontSize))
+            choices = "\u2003".join(f"{box}\u00a0{page.text(o.text)}" for o in gap.options)
             markup = f"<b>({n})</b>\u2003{choices}"
             out.append(Indented(Paragraph(markup, page.style("body", markup)), GUTTER))
     return out
