@@ -70,37 +70,47 @@ def render_key_overview(exams: list[Exam], layout: Layout, header: dict[str, Any
         if exam.name:
             story += [Paragraph(f"<b>{page.label('form')} {page.literal(exam.name)}</b>",
                                 page.body), Spacer(1, 2 * mm)]
-        story += [_overview(page, exam), Spacer(1, 6 * mm)]
+        story += [*_overview(page, exam), Spacer(1, 2 * mm)]
     first = exams[0]
     return build_document(story, page, pagesize, header, first.variants[0], first, key=True,
                           every_variant=True)
 
 
-def _overview(page: Page, exam: Exam) -> Table:
+_OVERVIEW_COLUMNS = 6  # variants side by side in one table; more go in the next table
+
+
+def _overview(page: Page, exam: Exam) -> list[Any]:
+    """The answers by question number, variants side by side: plain cells (a paragraph
+    only where an answer is too wide), six variants to a table."""
     by_id = {q.id: q for q in exam.questions}
-    variants = exam.variants
-    names = [page.layout.labels["number"],
-             *(f"{page.layout.labels['variant']} {v.name}" for v in variants)]
-    rows: list[list[Any]] = [names]
-    for position in range(len(exam.questions)):
-        row: list[Any] = [str(position + 1)]
-        for variant in variants:
-            q = by_id[variant.order[position]]
-            answer = _grid_answer(page, q, variant.options.get(q.id))
-            row.append(Paragraph(f"<b>{page.literal(answer)}</b> "
-                                 f'<font size="6" color="#666666">{page.literal(q.id)}</font>',
-                                 page.small))
-        rows.append(row)
-    number = 12 * mm
-    column = (page.width - number) / len(variants)
-    table = Table(rows, colWidths=[number] + [column] * len(variants), repeatRows=1,
-                  hAlign="LEFT")
-    table.setStyle(TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor(page.layout.colour("rule"))),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
-        ("FONT", (0, 0), (-1, -1), page.sans, page.small.fontSize),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
-    return table
+    bold = f"{page.sans}-10"
+    out: list[Any] = []
+    for start in range(0, len(exam.variants), _OVERVIEW_COLUMNS):
+        variants = exam.variants[start:start + _OVERVIEW_COLUMNS]
+        number = 12 * mm
+        column = (page.width - number) / len(variants)
+        rows: list[list[Any]] = [[page.layout.labels["number"],
+                                  *(f"{page.layout.labels['variant']} {v.name}"
+                                    for v in variants)]]
+        for position in range(len(exam.questions)):
+            row: list[Any] = [str(position + 1)]
+            for variant in variants:
+                q = by_id[variant.order[position]]
+                answer = _grid_answer(page, q, variant.options.get(q.id))
+                fits = stringWidth(answer, bold, page.small.fontSize) <= column - 8
+                row.append(answer if fits else
+                           Paragraph(f"<b>{page.literal(answer)}</b>", page.small))
+            rows.append(row)
+        table = Table(rows, colWidths=[number] + [column] * len(variants), repeatRows=1,
+                      hAlign="LEFT")
+        table.setStyle(TableStyle([
+            ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor(page.layout.colour("rule"))),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+            ("FONT", (0, 0), (-1, -1), page.sans, page.small.fontSize),
+            ("FONT", (1, 1), (-1, -1), bold, page.small.fontSize),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+        out += [table, Spacer(1, 4 * mm)]
+    return out
 
 
 def _grid_answer(page: Page, q: Question, permutation: Permutation | None) -> str:
