@@ -19,7 +19,20 @@ from .files import write_atomic, write_set
 from .limits import SETTINGS
 from .manifest import exams_from_manifest, read_manifest, to_manifest
 from .mix import FLAGS, Mix, ResolvedMix, merge, resolve, used_ids
-from .model import CELLS, PAPERS, TYPES, Bank, Difficulty, Exam, Knowledge, Level, Question
+from .model import (
+    CELLS,
+    PAPERS,
+    TYPES,
+    Bank,
+    Difficulty,
+    Exam,
+    Knowledge,
+    Level,
+    Question,
+    cell_of,
+    topic_of,
+    type_of,
+)
 from .options import (
     HEADER_FLAGS,
     bank_option,
@@ -404,18 +417,6 @@ def _print_summary(exams: list[Exam], out_dir: Path, names: list[str], replaced:
         click.echo(replaced)
 
 
-def _cell_of(q: Question) -> str:
-    return q.cell
-
-
-def _type_of(q: Question) -> str:
-    return q.type
-
-
-def _topic_of(q: Question) -> str:
-    return q.topic
-
-
 def _forms_side_by_side(exams: list[Exam]) -> str:
     """Parallel forms in columns: questions, points, and the count per cell, type and
     topic, with a note on every row where they differ."""
@@ -426,7 +427,7 @@ def _forms_side_by_side(exams: list[Exam]) -> str:
         ("questions", [len(e.questions) for e in exams]),
         ("points", [e.total_points for e in exams])]
     keys: list[tuple[str, Callable[[Question], str], tuple[str, ...]]] = [
-        ("", _cell_of, CELLS), ("type ", _type_of, TYPES), ("", _topic_of, ())]
+        ("", cell_of, CELLS), ("type ", type_of, TYPES), ("", topic_of, ())]
     for label, key, order in keys:
         seen = {key(q) for e in exams for q in e.questions}
         values = [v for v in order if v in seen] or list(

@@ -90,17 +90,14 @@ def _mathjax(latex: str, display: bool) -> str:
     return (r"\[" if display else r"\(") + _escape(latex) + (r"\]" if display else r"\)")
 
 
+_HTML = {"text": ("", ""), "bold": ("<strong>", "</strong>"), "italic": ("<em>", "</em>"),
+         "code": ("<code>", "</code>")}
+
+
 def to_html(text: str) -> str:
     """HTML for Moodle: markup translated, formulas for MathJax, every other character
     escaped."""
-    tags = {
-        "text": ("", ""),
-        "bold": ("<strong>", "</strong>"),
-        "italic": ("<em>", "</em>"),
-        "code": ("<code>", "</code>"),
-        "br": ("<br>", ""),
-    }
-    return _render(text, tags, _escape, _mathjax)
+    return _render(text, {**_HTML, "br": ("<br>", "")}, _escape, _mathjax)
 
 
 def _mathml(latex: str, display: bool) -> str:
@@ -113,14 +110,7 @@ def _mathml(latex: str, display: bool) -> str:
 def to_xhtml(text: str) -> str:
     """XHTML for QTI items: as ``to_html``, with empty elements closed and formulas as
     MathML."""
-    tags = {
-        "text": ("", ""),
-        "bold": ("<strong>", "</strong>"),
-        "italic": ("<em>", "</em>"),
-        "code": ("<code>", "</code>"),
-        "br": ("<br/>", ""),
-    }
-    return _render(text, tags, _escape, _mathml)
+    return _render(text, {**_HTML, "br": ("<br/>", "")}, _escape, _mathml)
 
 
 def _source(latex: str, display: bool) -> str:

@@ -271,6 +271,21 @@ QUESTION_CLASSES: tuple[type[Question], ...] = (
 TYPES = tuple(cls.type for cls in QUESTION_CLASSES)
 BY_TYPE: dict[str, type[Question]] = {cls.type: cls for cls in QUESTION_CLASSES}
 
+# What parallel forms are made alike in, as functions of a question (balance, report).
+def cell_of(q: BaseQuestion) -> str:
+    return q.cell
+
+
+def type_of(q: BaseQuestion) -> str:
+    return q.type
+
+
+def topic_of(q: BaseQuestion) -> str:
+    return q.topic
+
+
+FORM_KEYS = {"cell": cell_of, "type": type_of, "topic": topic_of}
+
 # The answer as the manifest records it: a letter, letters, or texts.
 Answer: TypeAlias = str | list[str]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import highspy
@@ -19,6 +19,7 @@ import numpy as np
 from .errors import InfeasibleError
 from .mix import AXES, ResolvedMix, flag_for
 from .model import (
+    FORM_KEYS,
     LEVELS,
     Bank,
     Difficulty,
@@ -102,8 +103,8 @@ def _balanced_forms(candidates: list[Question], rules: list[Constraint], forms: 
 def _balanced(candidates: list[Question], rules: list[Constraint], forms: int,
               overlap: int, seed: int, mix: ResolvedMix,
               balance: tuple[str, ...]) -> list[list[int]] | None:
-    exact = [_KEYS[name] for name in balance if name in _KEYS]
-    near = [_KEYS[name[:-1]] for name in balance if name.endswith("~")]
+    exact = [FORM_KEYS[name] for name in balance if name in FORM_KEYS]
+    near = [FORM_KEYS[name[:-1]] for name in balance if name.endswith("~")]
     points = np.array([float(q.points) for q in candidates])
     alike: dict[tuple[object, ...], list[int]] = {}
     for i, q in enumerate(candidates):
@@ -136,7 +137,7 @@ def _balanced(candidates: list[Question], rules: list[Constraint], forms: int,
     return None
 
 
-def _groups(candidates: list[Question], keys: list[Callable[[Question], str]]
+def _groups(candidates: list[Question], keys: Sequence[Callable[[Question], str]]
             ) -> list[np.ndarray]:
     """The candidates by each key (cell, type, topic): what forms share counts of."""
     out = []
@@ -148,19 +149,6 @@ def _groups(candidates: list[Question], keys: list[Callable[[Question], str]]
     return out
 
 
-def _cell(q: Question) -> str:
-    return q.cell
-
-
-def _type(q: Question) -> str:
-    return q.type
-
-
-def _topic(q: Question) -> str:
-    return q.topic
-
-
-_KEYS: dict[str, Callable[[Question], str]] = {"cell": _cell, "type": _type, "topic": _topic}
 
 
 def eligible(bank: Bank, mix: ResolvedMix) -> list[Question]:
