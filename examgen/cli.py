@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import secrets
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -62,6 +64,12 @@ class _Group(click.Group):
         except ExamgenError as exc:
             click.echo(f"Error: {exc}" if not isinstance(exc, BankError) else str(exc), err=True)
             ctx.exit(exc.exit_code)
+        except BrokenPipeError:
+            # the reader stopped reading (examgen coverage | head): nothing went wrong here
+            # and every file was written before the report; quiet, and no second error
+            # when Python flushes the closed pipe at exit
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(0)
         except OSError as exc:
             where = f"{exc.filename}: " if exc.filename else ""
             click.echo(f"Error: {where}{exc.strerror or exc}", err=True)
@@ -619,7 +627,7 @@ def export_qti(ctx: click.Context, bank_dir: Path, manifest: Path | None, output
             name = f"{title}, form {exam.name}" if exam.name else title
             tests.append(QtiTest(identifier(f"exam-{exam.name}" if exam.name else "exam"),
                                  name, tuple(by_id[i] for i in exam.variants[0].order)))
-    package = to_qti(questions, tests)
+    package = to_qti(questions, tests, root)
     write_atomic(output, package.zip_bytes())
     click.echo(f"wrote {output}: {package.items} items"
                + (f", {package.tests} test(s)" if package.tests else ""))

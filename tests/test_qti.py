@@ -167,8 +167,19 @@ _CHECKS = {"single": _choice, "multiple": _choice, "truefalse": _truefalse, "sho
 
 
 def test_the_sample_bank_scores_in_a_qti_engine_as_the_yaml_says(tmp_path):
-    package = _export(tmp_path, "--bank", str(ROOT / "bank"))
+    package = _export(tmp_path, "--bank", str(ROOT / "bank"), "--category-root", "ML III")
     assert check_package(ROOT / "bank", package) == set(TYPES)
+    manifest = ElementTree.fromstring(package.read("imsmanifest.xml"))
+    expected = read_bank(ROOT / "bank")
+    for resource in manifest.iter(f"{CP}resource"):
+        entry = resource.find(f".//{LOM}identifier/{LOM}entry")
+        if entry is None:
+            continue
+        taxa = [e.findtext(f"{LOM}entry/{LOM}string") for e in resource.iter(f"{LOM}taxon")]
+        assert taxa == ["ML III", expected[entry.text or ""].topic], entry.text
+        words = [k.findtext(f"{LOM}string") for k in resource.iter(f"{LOM}keyword")]
+        e = expected[entry.text or ""]
+        assert words[:2] == [f"difficulty-{e.difficulty}", f"knowledge-{e.knowledge}"]
     pictures = [n for n in package.namelist() if n.startswith("items/images/")]
     assert pictures, "the sample bank's pictures are packed"
     for name in pictures:

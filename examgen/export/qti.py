@@ -94,8 +94,11 @@ def _num(value: float) -> str:
     return format_number(value)
 
 
-def to_qti(questions: list[Question], tests: Sequence[QtiTest] = ()) -> QtiPackage:
-    """The questions as a QTI 2.1 content package, with one assessmentTest per ``tests``."""
+def to_qti(questions: list[Question], tests: Sequence[QtiTest] = (), root: str = ""
+           ) -> QtiPackage:
+    """The questions as a QTI 2.1 content package, with one assessmentTest per ``tests``;
+    each item is classified under ``root``/its topic, as the Moodle and GIFT exports file
+    it in their category tree."""
     package = QtiPackage()
     pictures: dict[str, str] = {}  # picture path in the zip -> the file it came from
     resources: list[str] = []
@@ -107,7 +110,7 @@ def to_qti(questions: list[Question], tests: Sequence[QtiTest] = ()) -> QtiPacka
             package.files.setdefault(f"items/{picture}", q.image.read_bytes())
         name = display_name(q)
         package.files[f"items/{ident}.xml"] = _item(q, ident, name, picture).encode()
-        resources.append(_item_resource(q, ident, name, picture))
+        resources.append(_item_resource(q, ident, name, picture, root))
         package.items += 1
     for test in tests:
         package.files[f"tests/{test.identifier}.xml"] = _test(test).encode()
@@ -146,7 +149,8 @@ def _picture_resource(path: str) -> str:
     return "RES-" + identifier(path.removeprefix("images/"))
 
 
-def _item_resource(q: Question, ident: str, name: str, picture: str | None) -> str:
+def _item_resource(q: Question, ident: str, name: str, picture: str | None,
+                   root: str) -> str:
     keywords = "".join(f"<imsmd:keyword><imsmd:string>{escape(w)}</imsmd:string>"
                        "</imsmd:keyword>" for w in tag_words(q))
     depends = (f'<dependency identifierref="{_attr(_picture_resource(picture))}"/>'
@@ -156,8 +160,19 @@ def _item_resource(q: Question, ident: str, name: str, picture: str | None) -> s
             f"      <metadata><imsmd:lom><imsmd:general><imsmd:identifier>"
             f"<imsmd:entry>{escape(q.id)}</imsmd:entry></imsmd:identifier>"
             f"<imsmd:title><imsmd:string>{escape(name)}</imsmd:string>"
-            f"</imsmd:title>{keywords}</imsmd:general></imsmd:lom></metadata>\n"
+            f"</imsmd:title>{keywords}</imsmd:general>{_classification(root, q.topic)}"
+            "</imsmd:lom></metadata>\n"
             f'      <file href="items/{ident}.xml"/>{depends}\n    </resource>\n')
+
+
+def _classification(root: str, topic: str) -> str:
+    """LOM's way to file a resource in a tree: the path root > topic."""
+    taxa = "".join(f"<imsmd:taxon><imsmd:entry><imsmd:string>{escape(part)}</imsmd:string>"
+                   "</imsmd:entry></imsmd:taxon>" for part in (root, topic) if part)
+    return ("<imsmd:classification><imsmd:purpose><imsmd:source>LOMv1.0</imsmd:source>"
+            "<imsmd:value>discipline</imsmd:value></imsmd:purpose><imsmd:taxonPath>"
+            f"<imsmd:source><imsmd:string>examgen</imsmd:string></imsmd:source>{taxa}"
+            "</imsmd:taxonPath></imsmd:classification>")
 
 
 def _test_resource(test: QtiTest) -> str:
