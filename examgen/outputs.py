@@ -15,12 +15,13 @@ from .manifest import ManifestJSON, dumps
 from .model import Exam
 from .render.layout import Layout
 from .render.merge import duplex
+from .render.page import page_for
 from .render.pdf import render_exam, render_key, render_key_overview
 from .render.sheet import render_sheets
 from .sheet import SheetPlan
 
 _RENDERERS = {"exam": render_exam, "key": render_key}
-_PARALLEL_FROM = 6  # documents; below this, starting workers costs more than it saves
+_PARALLEL_FROM = 2  # documents: an exam and its key already gain from two workers
 # What forked workers inherit: exams, layout, header, paper.
 _job: tuple[list[Exam], Layout, dict[str, Any], str] | None = None
 
@@ -73,8 +74,9 @@ def render_outputs(exams: list[Exam], manifest: ManifestJSON, layout: Layout | N
     global _job
     _job = (exams, layout, manifest.get("header", {}), paper)
     try:
-        workers = min(os.cpu_count() or 1, 8)
+        workers = min(os.cpu_count() or 1, 8, len(tasks))
         if len(tasks) >= _PARALLEL_FROM and workers > 1 and _can_fork():
+            page_for(layout, paper)  # fonts parsed once, before the workers fork
             with multiprocessing.get_context("fork").Pool(workers) as pool:
                 documents = pool.map(_render, tasks, chunksize=max(1, len(tasks) // workers // 4))
         else:
