@@ -90,6 +90,7 @@ def test_every_construct_typesets_inside_the_page_in_exam_and_key(tmp_path, monk
         original(drawing, canvas, x, y)
 
     monkeypatch.setattr(formulas.renderPDF, "draw", record)
+    monkeypatch.setattr("examgen.outputs._PARALLEL_FROM", 10**9)  # record in this process
     text = "\n".join(f"{name} before ${latex}$ after, and shown:\n$${latex}$$"
                      for name, latex in CONSTRUCTS.items())
     bank = _bank(tmp_path / "bank", text)
@@ -113,9 +114,10 @@ def test_every_construct_typesets_inside_the_page_in_exam_and_key(tmp_path, monk
     assert manifest["variants"][0]["answers"]["m1"] == r"The key shows $\frac{1}{2}$ too."
 
 
-def test_a_formula_is_typeset_once_per_process(tmp_path):
+def test_a_formula_is_typeset_once_per_process(tmp_path, monkeypatch):
     from examgen.render.formulas import typeset
 
+    monkeypatch.setattr("examgen.outputs._PARALLEL_FROM", 10**9)  # this process's cache
     bank = _bank(tmp_path / "bank", "The same $\\frac{x}{y}$ again.")
     typeset.cache_clear()
     for out in ("a", "b"):
