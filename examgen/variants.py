@@ -86,9 +86,11 @@ def _arrange(block: list[str], earlier: list[tuple[str, ...]], rng: random.Rando
     owner: list[str | None] = [None] * size  # position -> question
     place: dict[str, int] = {}
     for qid in ids:
-        if not _augment(qid, preferences, forbidden, owner, place):
-            free = next(pos for pos in preferences[qid] if owner[pos] is None)
-            owner[free], place[qid] = qid, free  # no way round: it keeps an old place
+        placed = _augment(qid, preferences, forbidden, owner, place)
+        # Each window of m-1 earlier variants placed every question in distinct places,
+        # so what is left is a regular bipartite graph, which has a perfect matching
+        # (König), and augmenting paths find one.
+        assert placed, "a perfect matching avoiding m-1 earlier placements exists"
     return [qid for qid in owner if qid is not None]
 
 

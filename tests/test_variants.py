@@ -87,3 +87,29 @@ def test_bank_order_is_the_same_in_every_variant(sample_bank):
     variants = make_variants(questions, seed=3, count=3, order="bank")
     assert all(v.order == tuple(q.id for q in questions) for v in variants)
     assert variants[0].options != variants[1].options
+
+
+@pytest.mark.parametrize("order, count", [("random", 7), ("difficulty", 9), ("topic", 6)])
+def test_any_m_consecutive_variants_put_m_different_questions_at_each_place(
+        sample_bank, order, count):
+    """The whole promise for a block of m places: within every window of m consecutive
+    variants (fewer when there are fewer), each place holds a different question."""
+    questions = tuple(sample_bank.questions[:15])
+    variants = make_variants(questions, seed=11, count=count, order=order)
+    key = {"random": lambda q: 0, "difficulty": lambda q: q.difficulty.value,
+           "topic": lambda q: q.topic}[order]
+    by_id = {q.id: q for q in questions}
+    first = [key(by_id[i]) for i in variants[0].order]
+    for pos, block in enumerate(first):
+        size = first.count(block)
+        window = min(size, count)
+        for start in range(count - window + 1):
+            at = [v.order[pos] for v in variants[start:start + window]]
+            assert len(set(at)) == window, (order, pos, at)
+
+
+def test_two_questions_swap_places_in_the_next_variant(sample_bank):
+    questions = tuple(sample_bank.questions[:2])
+    for seed in range(20):
+        a, b, c = make_variants(questions, seed=seed, count=3)
+        assert a.order == tuple(reversed(b.order)) and c.order == a.order
