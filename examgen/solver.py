@@ -43,8 +43,7 @@ class Constraint:
     lo: float
     hi: float
     weights: np.ndarray | None = None  # None: count questions; else e.g. points
-    # count | points | minutes | group | require | total | facility | balance
-    kind: str = "count"
+    kind: str = "count"  # count | points | minutes | group | require | total | facility
     axis: str = ""  # what it partitions by (difficulty, topic, ...): rules of one axis
     flag: str = ""  # the flag behind it when several rules share one (--each-topic 2)
 
@@ -108,33 +107,35 @@ def _balanced(candidates: list[Question], rules: list[Constraint], forms: int,
     points = np.array([float(q.points) for q in candidates])
     alike: dict[tuple[object, ...], list[int]] = {}
     for i, q in enumerate(candidates):
-        alike.setdefault((*(key(q) for key in exact), q.points if "points" in balance else 0),
-                         []).append(i)
+        key = tuple(k(q) for k in exact)
+        alike.setdefault((*key, q.points) if "points" in balance else key, []).append(i)
     groups = _groups(candidates, exact)
     loose = _groups(candidates, near)
-    attempts = [[np.array(m, dtype=np.int64) for m in alike.values()]] + [groups + loose] * 3
+    attempts = [[np.array(m) for m in alike.values()]] + [groups + loose] * 3
     for stream, caps in enumerate(attempts):
-        limits = [Constraint("balanced forms", "", members, 0, len(members) // forms,
-                             kind="balance") for members in caps]
+        limits = [_row(members, 0, len(members) // forms) for members in caps]
         first = _Model(candidates, rules + limits, 1, 0, seed, mix, stream=stream).solve()
         if first is None:
             continue
         chosen = first[0]
-        profile = [Constraint("balanced forms", "", members, n - slack, n + slack,
-                              kind="balance")
+        profile = [_row(members, n - slack, n + slack)
                    for slack, sets in ((0, groups), (1, loose)) for members in sets
                    for n in [len(np.intersect1d(members, chosen))]]
         if "points" in balance:
             total = float(points[chosen].sum())
-            profile.append(Constraint("balanced forms", "", np.arange(len(candidates)),
-                                      total, total, points, kind="balance"))
-        apart = Constraint("forms apart", "", np.array(chosen, dtype=np.int64), 0, overlap,
-                           kind="balance")
+            profile.append(_row(np.arange(len(candidates)), total, total, points))
+        apart = _row(np.array(chosen), 0, overlap)
         others = _Model(candidates, rules + profile + [apart], forms - 1, overlap, seed, mix,
                         stream=forms + stream, avoid=list(chosen)).solve()
         if others is not None:
             return [chosen, *others]
     return None
+
+
+def _row(members: np.ndarray, lo: float, hi: float,
+         weights: np.ndarray | None = None) -> Constraint:
+    """A row of the balancing between forms: never named to anyone, so it has no label."""
+    return Constraint("", "", members, lo, hi, weights)
 
 
 def _groups(candidates: list[Question], keys: Sequence[Callable[[Question], str]]
@@ -145,7 +146,7 @@ def _groups(candidates: list[Question], keys: Sequence[Callable[[Question], str]
         members: dict[str, list[int]] = {}
         for i, q in enumerate(candidates):
             members.setdefault(key(q), []).append(i)
-        out += [np.array(m, dtype=np.int64) for m in members.values()]
+        out += [np.array(m) for m in members.values()]
     return out
 
 

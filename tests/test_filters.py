@@ -254,3 +254,69 @@ def test_a_question_s_own_minutes_count_and_bad_ones_are_refused(tmp_path):
     result = CliRunner().invoke(main, ["check", "--bank", str(bank)])
     assert result.exit_code == 2 and "q.yaml:30" in result.output
     assert "'minutes' must be a number > 0, not -1" in result.output
+
+
+def _twins(folder: Path, short: int, long: int, qtype_short: str = "truefalse") -> Path:
+    """Questions alike in cell, topic and points: ``short`` take 1 minute, ``long`` 5."""
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = ["topic: T", "questions:"]
+    for n in range(short + long):
+        fast = n < short
+        qtype = qtype_short if fast else "truefalse"
+        lines += [f"  - id: {'fast' if fast else 'slow'}{n}", "    difficulty: easy",
+                  "    knowledge: recall", f"    type: {qtype}", f"    text: Is {n} true?",
+                  f"    minutes: {1 if fast else 5}"]
+        lines += (["    answer: true"] if qtype == "truefalse" else
+                  ["    options:", "      - {text: 'yes', correct: true}", "      - 'no'"])
+    (folder / "q.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("seed", ["1", "2", "3", "4"])
+def test_minutes_and_types_survive_the_pruning_of_look_alike_questions(tmp_path, seed):
+    """28 slow twins outnumber the 2 fast ones that alone fit: a pruning that could not
+    tell them apart would keep slow ones and find no exam."""
+    bank = _twins(tmp_path / "bank", 2, 28)
+    result = _build(bank, tmp_path / "out", "--total", "2", "--minutes", "2", "--seed", seed)
+    assert result.exit_code == 0, result.output
+    assert _chosen(tmp_path / "out") == {"fast0", "fast1"}
+    typed = _twins(tmp_path / "typed", 2, 28, qtype_short="single")
+    result = _build(typed, tmp_path / "out2", "--total", "2", "--type", "single=2",
+                    "--seed", seed)
+    assert result.exit_code == 0, result.output
+    assert _chosen(tmp_path / "out2") == {"fast0", "fast1"}
+
+
+def test_the_manifest_records_type_limits_and_working_time(tmp_path):
+    root = Path(__file__).resolve().parent.parent
+    for minutes, recorded in (("30", [0, 30]), ("12:30", [12, 30]), ("12:", [12, None])):
+        out = tmp_path / minutes.replace(":", "-")
+        result = _build(root / "bank", out, "--total", "8", "--type", "open=0:1", "--type",
+                        "single=2", "--minutes", minutes, "--seed", "1")
+        assert result.exit_code == 0, result.output
+        mix = json.loads((out / "exam.json").read_text(encoding="utf-8"))["mix"]
+        assert mix["types"] == {"open": {"min": 0, "max": 1}, "single": {"min": 2, "max": None}}
+        assert mix["minutes"] == recorded
+
+
+def test_a_working_time_the_bank_cannot_meet_is_explained_in_minutes(tmp_path):
+    bank = _twins(tmp_path / "bank", 1, 3)
+    result = _build(bank, tmp_path / "out", "--total", "3", "--minutes", "6", "--seed", "1")
+    assert result.exit_code == 1
+    assert ("--minutes 6: at most 6 minutes of working time; the questions take 1 to 5 "
+            "minutes each") in result.output
+
+
+@pytest.mark.parametrize("types, message", [
+    ("[open]", "final.yaml:3: types map a question type to MIN or MIN:MAX, e.g. types: "
+               "{open: '0:2'}"),
+    ("{opne: 1}", "final.yaml:3: unknown type 'opne' (did you mean 'open'?); valid: single, "
+                  "multiple, truefalse, short, numeric, open, cloze"),
+    ("{open: '1.5'}", "final.yaml:3: type 'open': expected N or MIN:MAX, got '1.5'")])
+def test_bad_type_limits_in_a_blueprint_name_their_line(tmp_path, types, message):
+    root = Path(__file__).resolve().parent.parent
+    blueprint = tmp_path / "final.yaml"
+    blueprint.write_text(f"mix:\n  total: 4\n  types: {types}\n", encoding="utf-8")
+    result = _build(root / "bank", tmp_path / "out", "--blueprint", str(blueprint))
+    assert result.exit_code == 2, result.output
+    assert message in result.output.replace(str(tmp_path) + "/", "")
