@@ -617,16 +617,14 @@ def export_qti(ctx: click.Context, bank_dir: Path, manifest: Path | None, output
     """
     from .export.qti import QtiTest, identifier, to_qti
 
-    questions, root = _exported(ctx, bank_dir, manifest, category_root)
+    questions, root, exams, header = _exported_exams(ctx, bank_dir, manifest, category_root)
+    title = str(header.get("title") or "Exam")
     tests = []
-    if manifest:
-        _, exams, _, header = _rebuild(manifest, _explicit_bank(ctx, bank_dir))
-        title = str(header.get("title") or "Exam")
-        for exam in exams:
-            by_id = {q.id: q for q in exam.questions}
-            name = f"{title}, form {exam.name}" if exam.name else title
-            tests.append(QtiTest(identifier(f"exam-{exam.name}" if exam.name else "exam"),
-                                 name, tuple(by_id[i] for i in exam.variants[0].order)))
+    for exam in exams:
+        by_id = {q.id: q for q in exam.questions}
+        name = f"{title}, form {exam.name}" if exam.name else title
+        tests.append(QtiTest(identifier(f"exam-{exam.name}" if exam.name else "exam"),
+                             name, tuple(by_id[i] for i in exam.variants[0].order)))
     package = to_qti(questions, tests, root)
     write_atomic(output, package.zip_bytes())
     click.echo(f"wrote {output}: {package.items} items"
@@ -636,13 +634,23 @@ def export_qti(ctx: click.Context, bank_dir: Path, manifest: Path | None, output
 def _exported(ctx: click.Context, bank_dir: Path, manifest: Path | None,
               category_root: str | None) -> tuple[list[Question], str]:
     """The bank's questions or those of one exam (--manifest), and the category root."""
+    questions, root, _, _ = _exported_exams(ctx, bank_dir, manifest, category_root)
+    return questions, root
+
+
+def _exported_exams(ctx: click.Context, bank_dir: Path, manifest: Path | None,
+                    category_root: str | None
+                    ) -> tuple[list[Question], str, list[Exam], dict[str, Any]]:
+    """As ``_exported``, with the manifest's exams and header (none with --bank)."""
+    exams: list[Exam] = []
+    header: dict[str, Any] = {}
     if manifest:
-        bank, exams, _, _ = _rebuild(manifest, _explicit_bank(ctx, bank_dir))
+        bank, exams, _, header = _rebuild(manifest, _explicit_bank(ctx, bank_dir))
         questions = list({q.id: q for e in exams for q in e.questions}.values())
     else:
         bank = load_bank(bank_dir)
         questions = list(bank.questions)
-    return questions, category_root or bank.path.resolve().name
+    return questions, category_root or bank.path.resolve().name, exams, header
 
 
 @main.group("import")
