@@ -21,7 +21,7 @@ import numpy as np
 
 from .errors import InfeasibleError
 from .mix import ResolvedMix
-from .model import Bank, expected_facility, working_minutes
+from .model import Bank, Question, expected_facility, working_minutes
 from .solver import (
     Constraint,
     _capacity,
@@ -119,7 +119,7 @@ def _largest(low: int, high: int, feasible: Callable[[int], bool]) -> int:
     return low
 
 
-def _limits(rules: list[Constraint], candidates: list) -> list[Limit]:  # type: ignore[type-arg]
+def _limits(rules: list[Constraint], candidates: list[Question]) -> list[Limit]:
     out = []
     for rule in rules:
         if rule.kind in ("count", "total") and rule.lo > 0:
@@ -129,7 +129,7 @@ def _limits(rules: list[Constraint], candidates: list) -> list[Limit]:  # type: 
     return sorted(out, key=lambda limit: (limit.exams, limit.have))
 
 
-def _seen_by(rules: list[Constraint], mix: ResolvedMix) -> set[str]:
+def _seen_by(rules: list[Constraint]) -> set[str]:
     """What the rules tell questions apart by: the fewer, the larger the classes, and the
     closer the class program comes to the true capacity."""
     seen = set()
@@ -147,11 +147,10 @@ class _ClassModel:
     """The mix over classes of interchangeable questions: y[c] questions of class c in
     every exam, with K * y[c] no more than the class has."""
 
-    def __init__(self, candidates: list, rules: list[Constraint],  # type: ignore[type-arg]
-                 mix: ResolvedMix):
+    def __init__(self, candidates: list[Question], rules: list[Constraint], mix: ResolvedMix):
         classes: dict[tuple[object, ...], list[int]] = {}
         required = set(mix.require)
-        seen = _seen_by(rules, mix)
+        seen = _seen_by(rules)
         for i, q in enumerate(candidates):
             key = (q.id,) if q.id in required else (
                 q.cell if "cell" in seen else "", q.topic if "topic" in seen else "",
