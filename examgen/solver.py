@@ -150,8 +150,6 @@ def _groups(candidates: list[Question], keys: Sequence[Callable[[Question], str]
     return out
 
 
-
-
 def eligible(bank: Bank, mix: ResolvedMix) -> list[Question]:
     """The questions the solver may pick at all: filters first, then the program."""
     tags, excluded = set(mix.tags), set(mix.exclude)
