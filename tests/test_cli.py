@@ -239,3 +239,19 @@ def test_header_flags_print_and_override_the_blueprint(tmp_path):
     header = json.loads((out / "exam.json").read_text())["header"]
     assert (header["title"], header["course"], header["date"]) == (
         "Final exam", "ML III", "2027-02-12")
+
+
+def _complete(words: str) -> list[str]:
+    """What click's bash completion offers after ``words`` (as the shell would ask)."""
+    env = {"_EXAMGEN_COMPLETE": "bash_complete", "COMP_WORDS": words,
+           "COMP_CWORD": str(len(words.split()) - (0 if words.endswith(" ") else 1))}
+    result = CliRunner().invoke(main, [], env=env, prog_name="examgen")
+    return [line.split(",", 1)[1] for line in result.output.splitlines() if "," in line]
+
+
+def test_shell_completion_offers_layouts_and_the_bank_s_topics(monkeypatch):
+    assert {"default", "de"} <= set(_complete("examgen build --layout "))
+    monkeypatch.chdir(ROOT)  # the default bank is ./bank
+    assert _complete("examgen build --topic Y") == ["YOLO="]
+    assert "GAN=" not in _complete("examgen build --topic Y")
+    assert "Generative=" in _complete(f"examgen build --bank {BANK} --topic G")
