@@ -138,3 +138,27 @@ def test_the_coverage_pdf_shows_the_matrix_and_every_topic(tmp_path, sample_bank
     for topic in sample_bank.topics:
         assert topic.split()[0] in text
     assert "exam(s) of this mix" in text and "!" in text
+
+
+def test_every_rule_from_a_blueprint_is_named_by_its_line_unless_a_flag_overrides_it(tmp_path):
+    blueprint = tmp_path / "final.yaml"
+    blueprint.write_text(
+        "mix:\n"                                              # 1
+        "  total: 8\n"                                        # 2
+        "  difficulty: {easy: 3, medium: 3, hard: 2}\n"       # 3
+        "  topics: {GAN: '1:3'}\n"                            # 4
+        "  each_topic: 1\n"                                   # 5
+        "  types: {single: 1}\n"                              # 6
+        "  require: [gan-deepfakes]\n", encoding="utf-8")     # 7
+    report = json.loads(_run("--blueprint", str(blueprint), "--easy", "4", "--medium", "2",
+                             "--json").output)
+    rules = {limit["rule"].replace(str(blueprint), "final.yaml")
+             for limit in report["capacity"]["limits"]}
+    assert {"final.yaml:2 (total: 8)", "--easy 4", "--medium 2", "final.yaml:3 (hard: 2)",
+            'final.yaml:4 (GAN: "1:3")', "final.yaml:5 (each_topic: 1)",
+            'final.yaml:6 (single: "1")', "final.yaml:7 (require: gan-deepfakes)"} <= rules
+    blueprint.write_text("mix:\n  total: 8\n  minutes: '2'\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "--bank", str(ROOT / "bank"), "--blueprint",
+                                       str(blueprint), "--no-pdf", "-o", str(tmp_path / "o")])
+    assert result.exit_code == 1
+    assert f'{blueprint}:3 (minutes: "2"): at most 2 minutes of working time' in result.output
