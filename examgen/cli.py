@@ -413,8 +413,8 @@ def _print_summary(exams: list[Exam], out_dir: Path, names: list[str], replaced:
     if len(exams) > 1:
         click.echo(_forms_side_by_side(exams) + "\n")
     for exam in exams if len(exams) == 1 else ():
-        click.echo(f"{len(exam.questions)} questions, {exam.total_points:g} points, "
-                   f"variants {', '.join(v.name for v in exam.variants)}")
+        click.echo(f"{len(exam.questions)} questions, {exam.total_points:g} points, about "
+                   f"{exam.minutes} minutes, variants {', '.join(v.name for v in exam.variants)}")
         report = coverage(Bank(Path("."), exam.questions, ""))
         click.echo(render_text(report, _paint, warnings=False))
         click.echo("")
@@ -433,7 +433,8 @@ def _forms_side_by_side(exams: list[Exam]) -> str:
 
     rows: list[tuple[str, list[float]]] = [
         ("questions", [len(e.questions) for e in exams]),
-        ("points", [e.total_points for e in exams])]
+        ("points", [e.total_points for e in exams]),
+        ("minutes", [e.minutes for e in exams])]
     keys: list[tuple[str, Callable[[Question], str], tuple[str, ...]]] = [
         ("", cell_of, CELLS), ("type ", type_of, TYPES), ("", topic_of, ())]
     for label, key, order in keys:

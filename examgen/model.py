@@ -7,6 +7,7 @@ key, the manifest and the formats all ask the question.
 
 from __future__ import annotations
 
+import math
 import re
 import string
 import sys
@@ -363,3 +364,8 @@ class Exam:
     @property
     def total_points(self) -> float:
         return sum(q.points for q in self.questions)
+
+    @property
+    def minutes(self) -> int:
+        """The questions' working time, rounded up to whole minutes."""
+        return math.ceil(sum(working_minutes(q) for q in self.questions) - 1e-9)

@@ -5,7 +5,6 @@ Paragraph markup."""
 from __future__ import annotations
 
 import io
-import math
 import re
 from typing import Any
 
@@ -13,7 +12,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
 
 from ..markup import to_plain
-from ..model import Exam, MultipleChoice, SingleChoice, Variant, format_number, working_minutes
+from ..model import Exam, MultipleChoice, SingleChoice, Variant, format_number
 from .flowables import QuestionBlock, numbered_canvas
 from .page import Page
 from .questions import question_parts
@@ -42,8 +41,7 @@ def template_context(exam: Exam, variant: Variant, header: dict[str, Any],
         "variant": variant.name if len(exam.variants) > 1 else "",
         "form": exam.name, "question_count": len(exam.questions),
         "total_points": format_number(exam.total_points).replace(".", decimal),
-        # the questions' working time in all, rounded up to whole minutes
-        "minutes": math.ceil(sum(working_minutes(q) for q in exam.questions) - 1e-9),
+        "minutes": exam.minutes,  # the questions' working time, rounded up
         "has_single": any(isinstance(q, SingleChoice) for q in exam.questions),
         "has_multiple": any(isinstance(q, MultipleChoice) for q in exam.questions),
         # with answer sheets: the scoring scheme of multiple-response questions (its label
