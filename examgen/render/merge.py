@@ -31,6 +31,7 @@ def duplex(documents: list[bytes]) -> bytes:
 
 def _fixed_id(pdf: bytes) -> bytes:
     """PDFium writes a random file ID; the same inputs must give the same bytes, so it
-    becomes a digest of the content (the same length: nothing else moves)."""
+    becomes a digest of the content. The ID stands in the trailer, after the cross
+    reference table, so no offset moves."""
     digest = hashlib.md5(_ID.sub(b"", pdf), usedforsecurity=False).hexdigest().upper()
     return _ID.sub(f"/ID[<{digest}><{digest}>]".encode(), pdf, count=1)
