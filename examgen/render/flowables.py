@@ -219,6 +219,12 @@ def _tick_box(canvas: Any, x: float, baseline: float, font: str, size: float, ti
     text.textOut(TICKED_BOX if ticked else EMPTY_BOX)
     text.setTextRenderMode(0)
     canvas.drawText(text)
+    _outline(canvas, x, baseline, width, size, ticked, colour)
+
+
+def _outline(canvas: Any, x: float, baseline: float, width: float, size: float,
+             ticked: bool, colour: Any) -> None:
+    """The box itself, centred in the width of the character it stands for."""
     side = size * 0.72
     left, bottom = x + (width - side) / 2, baseline - size * 0.08
     canvas.saveState()
@@ -252,12 +258,7 @@ def _draw_inline_box(canvas: Any, kind: str, label: str | None) -> None:
     points = float(size)
     width = stringWidth(EMPTY_BOX, font, points)
     x, baseline = info["cur_x"] - width, info["cur_y"]  # the character just drawn
-    side = points * 0.72
-    canvas.saveState()
-    canvas.setLineWidth(0.7)
-    canvas.setStrokeColor(colors.black)
-    canvas.rect(x + (width - side) / 2, baseline - points * 0.08, side, side, stroke=1, fill=0)
-    canvas.restoreState()
+    _outline(canvas, x, baseline, width, points, False, colors.black)
 
 
 def _register_box(canvas: Any) -> None:

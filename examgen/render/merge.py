@@ -11,6 +11,9 @@ import re
 import pypdfium2 as pdfium
 
 _ID = re.compile(rb"/ID\s*\[\s*<[0-9A-Fa-f]*>\s*<[0-9A-Fa-f]*>\s*\]")
+_DATE = re.compile(rb"(/(?:CreationDate|ModDate)\s*\(D:)[0-9]{14}")
+# the fixed date reportlab writes with invariant=1, as the merged documents have it
+_FIXED_DATE = b"20000101000000"
 
 
 def duplex(documents: list[bytes]) -> bytes:
@@ -26,12 +29,17 @@ def duplex(documents: list[bytes]) -> bytes:
     out = io.BytesIO()
     merged.save(out)
     merged.close()
-    return _fixed_id(out.getvalue())
+    return _fixed_id(_fixed_dates(out.getvalue()))
+
+
+def _fixed_dates(pdf: bytes) -> bytes:
+    """PDFium stamps the time of saving; the same inputs must give the same bytes, so the
+    stamp becomes a fixed date with as many digits (nothing after it moves)."""
+    return _DATE.sub(lambda m: m.group(1) + _FIXED_DATE, pdf)
 
 
 def _fixed_id(pdf: bytes) -> bytes:
-    """PDFium writes a random file ID; the same inputs must give the same bytes, so it
-    becomes a digest of the content. The ID stands in the trailer, after the cross
-    reference table, so no offset moves."""
+    """PDFium writes a random file ID, which becomes a digest of the content. The ID
+    stands in the trailer, after the cross-reference table, so no offset moves."""
     digest = hashlib.md5(_ID.sub(b"", pdf), usedforsecurity=False).hexdigest().upper()
     return _ID.sub(f"/ID[<{digest}><{digest}>]".encode(), pdf, count=1)
