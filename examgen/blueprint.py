@@ -98,18 +98,14 @@ def _settings(data: Node, report: Callable[[int, str], None], base: Path) -> dic
             settings["sheet"] = as_bool(data["sheet"])
         except ValueProblem as exc:
             report(data.key_lines["sheet"], f"'sheet': {exc}")
-    order = data.get("order")
-    if order is not None:
-        if order in ORDERS:
-            settings["order"] = str(order)
+    for key, choices in (("order", ORDERS), ("scoring", SCHEMES)):
+        chosen = data.get(key)
+        if chosen is None:
+            continue
+        if chosen in choices:
+            settings[key] = str(chosen)
         else:
-            report(data.key_lines["order"], f"'order' must be one of {', '.join(ORDERS)}")
-    scoring = data.get("scoring")
-    if scoring is not None:
-        if scoring in SCHEMES:
-            settings["scoring"] = str(scoring)
-        else:
-            report(data.key_lines["scoring"], f"'scoring' must be one of {', '.join(SCHEMES)}")
+            report(data.key_lines[key], f"'{key}' must be one of {', '.join(choices)}")
     for key in ("layout", "paper", "bank"):
         setting = data.get(key)
         if setting is None:

@@ -51,8 +51,9 @@ def coverage(bank: Bank, least: int | None = None) -> dict[str, Any]:
         "topic_types": {t: {k: n[k] for k in TYPES if n[k]} for t, n in topic_types.items()},
         "observed": _observed(bank),
     }
-    report["thin"] = _thin(report, least)
-    report["warnings"] = _warnings(report, least)
+    thin = _thin(report, least)
+    report["thin"] = thin
+    report["warnings"] = _warnings(thin)
     return report
 
 
@@ -86,13 +87,15 @@ def _thin(report: dict[str, Any], least: int | None) -> list[dict[str, Any]]:
     return out
 
 
-def _warnings(report: dict[str, Any], least: int | None) -> list[str]:
-    out = [f"the whole bank has no {c} question" for c, n in report["cells"].items() if n == 0]
-    if least:
-        for topic, cells in report["topics"].items():
-            thin = [f"{c} ({n})" for c, n in cells.items() if n < least]
-            if thin:
-                out.append(f"{topic}: fewer than {least}: {', '.join(thin)}")
+def _warnings(thin: list[dict[str, Any]]) -> list[str]:
+    """The thin places in words, a line per topic: the same findings as ``thin``."""
+    out = [f"the whole bank has no {t['cell']} question" for t in thin if t["topic"] is None]
+    by_topic: dict[str, list[str]] = {}
+    for t in thin:
+        if t["topic"] is not None:
+            by_topic.setdefault(t["topic"], []).append(f"{t['cell']} ({t['have']})")
+    out += [f"{topic}: fewer than {next(t['need'] for t in thin if t['topic'] == topic)}: "
+            f"{', '.join(cells)}" for topic, cells in by_topic.items()]
     return out
 
 

@@ -86,8 +86,7 @@ def _same_text(shown: ElementTree.Element | None, written: str) -> None:
 
 def _choice(e: Expected, item, xml: ElementTree.Element, points: float) -> None:  # type: ignore[no-untyped-def]
     choices = xml.findall(f".//{QTI}simpleChoice")
-    assert [c.get("fixed") == "true" for c in choices] == [False] * len(choices) \
-        if not e.fixed_order else True
+    assert any(c.get("fixed") == "true" for c in choices) == e.fixed_order, e.id
     for choice, (text, _) in zip(choices, e.options, strict=True):
         _same_text(choice, text)
     _same_text(xml.find(f"{QTI}itemBody/{QTI}div"), e.text)
