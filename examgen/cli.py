@@ -153,7 +153,10 @@ def coverage_cmd(ctx: click.Context, /, bank_dir: Path, as_json: bool, least: in
     bank = load_bank(_explicit_bank(ctx, bank_dir) or Path(plan.settings.get("bank", bank_dir)))
     given = flag_mix(flags)
     merged = merge(plan.mix, given)
-    used = used_ids(tuple(str(m) for m in merged.get("exclude_used") or ()))
+    has_mix = bool(set(merged) - {"exclude_used", "prefer_unused"})
+    mix = _resolve_mix(plan, flags, bank) if has_mix else None
+    # the earlier exams are read once: the resolved mix holds them when there is one
+    used = mix.used if mix else used_ids(tuple(str(m) for m in merged.get("exclude_used") or ()))
     remaining = Bank(bank.path, tuple(q for q in bank.questions if q.id not in used),
                      bank.digest) if used else bank
     report = coverage(remaining, least)
@@ -161,10 +164,9 @@ def coverage_cmd(ctx: click.Context, /, bank_dir: Path, as_json: bool, least: in
         report["excluded"] = {"questions": len(used.keys() & bank.by_id.keys()),
                               "manifests": sorted(set(used.values()))}
     lines: list[str] = []
-    if set(merged) - {"exclude_used", "prefer_unused"}:
+    if mix is not None:
         from .capacity import capacity, capacity_json, render_capacity
 
-        mix = _resolve_mix(plan, flags, bank)
         result = capacity(bank, mix)
         report["capacity"] = capacity_json(result)
         lines = render_capacity(result, str(blueprint) if blueprint else "this mix")
