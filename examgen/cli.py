@@ -279,14 +279,18 @@ def build(ctx: click.Context, /, bank_dir: Path, blueprint: Path | None, seed: i
     sheets = _sheet_settings(plan, from_manifest, sheet, copies, scoring)
     if sheets:  # the exam's instructions send students to the sheet and its rules
         header["answer_sheet"] = sheets[1]
-    from .outputs import render_outputs  # reportlab: only for the commands that draw
-    from .render.layout import load_layout
-    from .sheet import plan_sheets
+    from .outputs import render_outputs
 
     manifest = to_manifest(exams, bank, str(bank.path), mix, header)
-    chosen = load_layout(header["layout"], header["paper"]) if pdf or sheets else None
+    chosen = None
+    if pdf or sheets:  # Jinja2 and reportlab: only for the builds that draw
+        from .render.layout import load_layout
+
+        chosen = load_layout(header["layout"], header["paper"])
     plan_of_sheets = None
     if sheets and chosen is not None:
+        from .sheet import plan_sheets
+
         plan_of_sheets = plan_sheets(exams, manifest, sheets[0], chosen.settings["sheet"][
             "student_digits"], header["paper"], chosen.labels, sheets[1])
     files = render_outputs(exams, manifest, chosen if pdf else None, header["paper"],

@@ -9,18 +9,16 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .manifest import ManifestJSON, dumps
 from .model import Exam
-from .render.layout import Layout
-from .render.merge import duplex
-from .render.page import page_for
-from .render.pdf import render_exam, render_key, render_key_overview
-from .render.sheet import render_sheets
-from .sheet import SheetPlan
 
-_RENDERERS = {"exam": render_exam, "key": render_key}
+if TYPE_CHECKING:  # reportlab and PDFium are imported only by builds that draw
+    from .render.layout import Layout
+    from .sheet import SheetPlan
+
+_KINDS = ("exam", "key")
 _PARALLEL_FROM = 2  # documents: an exam and its key already gain from two workers
 # What forked workers inherit: exams, layout, header, paper.
 _job: tuple[list[Exam], Layout, dict[str, Any], str] | None = None
@@ -55,7 +53,7 @@ def render_outputs(exams: list[Exam], manifest: ManifestJSON, layout: Layout | N
     """
     tasks = [] if layout is None else [
         (kind, e, v) for e, exam in enumerate(exams) for v in range(len(exam.variants))
-        for kind in _RENDERERS]
+        for kind in _KINDS]
     names = [pdf_name(kind, exams[e], exams[e].variants[v].name) for kind, e, v in tasks]
     several = len(tasks) > 2
     if several:
@@ -67,7 +65,12 @@ def render_outputs(exams: list[Exam], manifest: ManifestJSON, layout: Layout | N
     files: dict[str, bytes | str] = {MANIFEST: dumps({**manifest, "files": [MANIFEST, *names]})}
     if layout is None:
         return files
+    from .render.page import page_for
+    from .render.pdf import render_key_overview
+
     if sheets is not None:
+        from .render.sheet import render_sheets
+
         files[SHEETS] = render_sheets(list(sheets.copies), sheets.layouts, exams, layout,
                                       manifest.get("header", {}), paper, sheets.exam,
                                       sheets.scoring)
@@ -76,7 +79,7 @@ def render_outputs(exams: list[Exam], manifest: ManifestJSON, layout: Layout | N
     try:
         workers = min(os.cpu_count() or 1, 8, len(tasks))
         if len(tasks) >= _PARALLEL_FROM and workers > 1 and _can_fork():
-            page_for(layout, paper)  # fonts parsed once, before the workers fork
+            page_for(layout, paper)  # styles made once, before the workers fork
             with multiprocessing.get_context("fork").Pool(workers) as pool:
                 documents = pool.map(_render, tasks, chunksize=max(1, len(tasks) // workers // 4))
         else:
@@ -85,6 +88,8 @@ def render_outputs(exams: list[Exam], manifest: ManifestJSON, layout: Layout | N
         _job = None
     files.update(zip(names[:len(tasks)], documents, strict=True))
     if several:
+        from .render.merge import duplex
+
         files[ALL_EXAMS] = duplex([d for (kind, _, _), d in zip(tasks, documents, strict=True)
                                    if kind == "exam"])
         files[KEY_OVERVIEW] = render_key_overview(exams, layout, manifest.get("header", {}),
@@ -101,4 +106,7 @@ def _render(task: tuple[str, int, int]) -> bytes:
     assert _job is not None, "set by render_outputs before the workers start"
     exams, layout, header, paper = _job
     exam = exams[e]
-    return _RENDERERS[kind](exam, exam.variants[v], layout, header, paper)
+    from .render.pdf import render_exam, render_key
+
+    render = render_exam if kind == "exam" else render_key
+    return render(exam, exam.variants[v], layout, header, paper)

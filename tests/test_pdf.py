@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import shutil
@@ -9,6 +10,7 @@ import shutil
 import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
+from reportlab.pdfbase import pdfmetrics
 
 from examgen.bank import load_bank
 from examgen.cli import main
@@ -135,6 +137,33 @@ def test_umlauts_symbols_and_markup_characters_print(tmp_path):
     assert fonts
     key = text_of(out / "key.pdf")
     assert key.startswith("Lösung:")
+
+
+def test_font_files_are_read_when_a_document_first_uses_them():
+    """A lazily read face is the TTFont reportlab would make, and prints the same."""
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen.canvas import Canvas
+
+    from examgen.render.fonts import FONT_DIR, LazyTTFont
+
+    def drawn(font) -> bytes:
+        canvas = Canvas(io.BytesIO(), invariant=True)
+        canvas.setFont(font.fontName, 10)
+        canvas.drawString(10, 10, "Größe ≤ 3 × α ☐")
+        return canvas.getpdfdata()
+
+    path = FONT_DIR / "DejaVuSans-Oblique.ttf"
+    lazy, eager = LazyTTFont("LazyOblique", path), TTFont("EagerOblique", str(path))
+    assert vars(lazy).keys() == vars(eager).keys()
+    assert {k: v for k, v in vars(lazy).items() if k not in ("face", "fontName", "state",
+                                                               "encoding")} == \
+        {k: v for k, v in vars(eager).items() if k not in ("face", "fontName", "state",
+                                                            "encoding")}
+    assert not isinstance(lazy.face, type(eager.face))  # not read yet
+    pdfmetrics.registerFont(lazy)
+    pdfmetrics.registerFont(eager)
+    assert drawn(lazy).replace(b"LazyOblique", b"EagerOblique") == drawn(eager)
+    assert isinstance(lazy.face, type(eager.face))  # read, and reportlab meets it directly
 
 
 def test_letter_paper(tmp_path):
@@ -385,3 +414,4 @@ def test_exam_all_starts_every_variant_on_an_odd_page_and_the_overview_lists_the
     CliRunner().invoke(main, ["build", "--bank", str(bank), "--total", "2", "--seed", "4",
                               "-o", str(single)])
     assert not (single / "exam-all.pdf").exists() and not (single / "key-overview.pdf").exists()
+

@@ -5,12 +5,16 @@ reportlab's built-in fonts cannot print ß, Greek letters or arrows; DejaVu can.
 
 from __future__ import annotations
 
+from fnmatch import fnmatch
 from functools import cache
 from pathlib import Path
+from typing import Any
+from weakref import WeakKeyDictionary
 
+from reportlab import rl_config
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase.ttfonts import TTEncoding, TTFont, TTFontFace
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
 SANS, MONO = "ExamSans", "ExamMono"
@@ -24,12 +28,42 @@ _FILES = {
 }
 
 
+class _UnreadFace:
+    """A font file read on first use: parsing a DejaVu face takes 10 to 20 ms, and most
+    exams print in two of the six (no italics, no code)."""
+
+    def __init__(self, font: TTFont, path: Path) -> None:
+        self.font, self.path = font, path
+        self.name = font.fontName  # all registerFont asks before the face is used
+
+    def __getattr__(self, attribute: str) -> Any:
+        face = TTFontFace(str(self.path))
+        self.font.face = face  # from now on reportlab meets the real face directly
+        return getattr(face, attribute)
+
+
+class LazyTTFont(TTFont):
+    """A TTFont that reads its file when a document first uses it.
+
+    What TTFont's own constructor sets, except the face, which it would parse at once;
+    a test holds the two to the same attributes.
+    """
+
+    def __init__(self, name: str, path: Path) -> None:  # noqa: D107 - no super(): it parses
+        self.fontName = name
+        self.face = _UnreadFace(self, path)  # type: ignore[assignment]  # until first use
+        self.encoding = TTEncoding()
+        self.state = WeakKeyDictionary()
+        self._asciiReadable = rl_config.ttfAsciiReadable
+        self.shapable = not any(fnmatch(name, glob) for glob in rl_config.unShapedFontGlob or ())
+
+
 @cache
 def register_fonts() -> tuple[str, str]:
     """Register the families so that <b> and <i> in Paragraphs find their faces."""
     for (family, bold, italic), file in _FILES.items():
         face = family if not (bold or italic) else f"{family}-{bold}{italic}"
-        pdfmetrics.registerFont(TTFont(face, str(FONT_DIR / file)))
+        pdfmetrics.registerFont(LazyTTFont(face, FONT_DIR / file))
         addMapping(family, bold, italic, face)  # type: ignore[arg-type]  # 0 or 1
     addMapping(MONO, 0, 1, MONO)  # the mono family has no italics: use upright
     addMapping(MONO, 1, 1, f"{MONO}-10")
