@@ -415,3 +415,61 @@ def test_exam_all_starts_every_variant_on_an_odd_page_and_the_overview_lists_the
                               "-o", str(single)])
     assert not (single / "exam-all.pdf").exists() and not (single / "key-overview.pdf").exists()
 
+
+@pytest.mark.parametrize("layout, variants", [("default", "3"), ("de", "2")])
+def test_replayed_drawing_writes_the_same_bytes_as_drawing(tmp_path, monkeypatch, layout,
+                                                           variants):
+    """Text drawn once and replayed in later documents (replay.py) gives the very bytes
+    that drawing it again gives: in the first build, which records, and in a later one,
+    which only replays. The sample bank has every type, formulas, pictures and cloze."""
+    from examgen.render import replay
+
+    monkeypatch.setattr("examgen.outputs._PARALLEL_FROM", 10**9)  # recordings stay here
+    monkeypatch.setattr(replay, "_drawn", {})
+
+    def build(run: str) -> dict[str, bytes]:
+        out = tmp_path / run
+        result = CliRunner().invoke(main, ["build", "--bank", BANK, "--total", "20", "--seed",
+                                           "5", "--variants", variants, "--layout", layout,
+                                           "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        return {p.name: p.read_bytes() for p in sorted(out.glob("*.pdf"))}
+
+    monkeypatch.setattr(replay, "ENABLED", False)
+    drawn = build("drawn")
+    assert not replay._drawn
+    monkeypatch.setattr(replay, "ENABLED", True)
+    recorded = build("recorded")
+    assert len(replay._drawn) > 100  # stems, options and the key's notes
+    replayed = build("replayed")
+    assert drawn.keys() == recorded.keys() == replayed.keys()
+    assert len(drawn) == 2 * int(variants) + 2
+    for name, data in drawn.items():
+        assert recorded[name] == data, name
+        assert replayed[name] == data, name
+
+
+def test_only_a_draw_in_a_document_still_as_primed_is_recorded(monkeypatch):
+    """A character the primer missed gets its code from the order of drawing: what is
+    drawn with it, or after it, means something else in another document."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    from examgen.render import replay
+    from examgen.render.fonts import register_fonts
+
+    monkeypatch.setattr(replay, "_drawn", {})
+    sans, _ = register_fonts()
+    canvas = Canvas(io.BytesIO(), invariant=True)
+    canvas.setFont(sans, 10)
+    replay.prime(canvas, replay.Primer((sans,), "ä"))
+
+    def text(key: str, words: str) -> None:
+        replay.replay(canvas, (key,), lambda: canvas.drawString(0, 0, words))
+
+    text("primed", "Bär")
+    text("unprimed", "Bör")
+    text("after", "Bär")
+    assert [key[-1] for key in replay._drawn] == ["primed"]
+    before = len(canvas._code)
+    text("primed", "anything")  # replayed: what was recorded, not this
+    assert canvas._code[before:] == [replay._drawn[(replay.Primer((sans,), "ä"), "primed")]]

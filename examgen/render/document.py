@@ -16,6 +16,7 @@ from ..model import Exam, MultipleChoice, SingleChoice, Variant, format_number
 from .flowables import QuestionBlock, numbered_canvas
 from .page import Page
 from .questions import question_parts
+from .replay import primer_of
 
 _NUMBER_AND_WORD = re.compile(r"(?<=\d) (?=[^\W\d])")
 
@@ -88,5 +89,6 @@ def build_document(story: list[Flowable], page: Page, pagesize: tuple[float, flo
         leftMargin=float(margins["left"]) * mm, rightMargin=float(margins["right"]) * mm,
         topMargin=float(margins["top"]) * mm, bottomMargin=float(margins["bottom"]) * mm,
     )
-    doc.build(story, canvasmaker=numbered_canvas(page, footer_left, footer_right))
+    primer = primer_of(story, (page.sans, f"{page.sans}-10"))  # before build consumes it
+    doc.build(story, canvasmaker=numbered_canvas(page, footer_left, footer_right, primer))
     return buffer.getvalue()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from reportlab.lib import colors
@@ -13,6 +14,10 @@ from reportlab.platypus import Flowable, Paragraph
 from ..model import Question
 from .formulas import register
 from .page import GUTTER, LABEL_INSET, OPTION_INDENT, POINTS_WIDTH, Page, level_colours
+from .replay import Primer, prime, printed, replay
+
+# What a flowable prints, for priming (replay.py): (face, text) pairs.
+Printed = Iterator[tuple[str, str]]
 
 
 class AnswerLine(Flowable):
@@ -34,6 +39,9 @@ class AnswerLine(Flowable):
         canvas.line(GUTTER + 24 * mm, 1 * mm, GUTTER + 104 * mm, 1 * mm)
         if self.suffix:
             canvas.drawString(GUTTER + 106 * mm, 1.5 * mm, self.suffix)
+
+    def printed(self) -> Printed:
+        yield self.page.sans, self.label + self.suffix
 
 
 class RuledLines(Flowable):
@@ -94,6 +102,9 @@ class Badge(Flowable):
         canvas.setFont(self.page.sans, self.size)
         canvas.drawString(4, 4, self.text)
 
+    def printed(self) -> Printed:
+        yield self.page.sans, self.text
+
 
 class QuestionBlock(Flowable):
     """A question kept on one page: its parts are measured once and drawn together.
@@ -132,6 +143,9 @@ class QuestionBlock(Flowable):
             y -= height
             part.drawOn(self.canv, 0, y)
 
+    def printed(self) -> Printed:
+        return printed(self.parts)
+
 
 class Indented(Flowable):
     """Any flowable moved right by ``indent``, to line up with the question text."""
@@ -150,7 +164,15 @@ class Indented(Flowable):
         return [Indented(piece, self.indent) for piece in pieces]
 
     def draw(self) -> None:
-        self.inner.drawOn(self.canv, self.indent, 0)
+        inner = self.inner
+        if isinstance(inner, Paragraph):  # a key's notes: the same in every variant
+            replay(self.canv, (inner, inner.width, inner.height, self.indent),
+                   lambda: inner.drawOn(self.canv, self.indent, 0))
+        else:
+            inner.drawOn(self.canv, self.indent, 0)
+
+    def printed(self) -> Printed:
+        return printed([self.inner])
 
 
 class Hanging(Flowable):
@@ -186,9 +208,27 @@ class Hanging(Flowable):
         return [first, *(Indented(p, self.indent) for p in pieces[1:])]
 
     def draw(self) -> None:
+        """Drawn once per process for each label, text and width (replay.py): variants
+        print the same options under other letters, and the same stems under other
+        numbers."""
+        paragraph = self.paragraph
+        replay(self.canv, (self.page, paragraph, paragraph.width, paragraph.height, self.label,
+                           self.points, self.indent, self.bold, self.colour, self.gap,
+                           self.width, self.height), self._draw)
+
+    def printed(self) -> Printed:
+        yield self._font, self.label
+        yield self.page.sans, self.points
+        yield from printed([self.paragraph])
+
+    @property
+    def _font(self) -> str:
+        return f"{self.page.sans}-10" if self.bold else self.page.sans
+
+    def _draw(self) -> None:
         canvas, size = self.canv, self.page.body.fontSize
         baseline = self.height - self.gap - size
-        font = f"{self.page.sans}-10" if self.bold else self.page.sans
+        font = self._font
         canvas.setFont(font, size)
         colour = colors.HexColor(self.colour) if self.colour else colors.black
         canvas.setFillColor(colour)
@@ -274,8 +314,10 @@ def fit(text: str, font: str, size: float, width: float) -> str:
     return text.rstrip() + "…"
 
 
-def numbered_canvas(page: Page, left: str, right: str) -> type[pdfcanvas.Canvas]:
-    """A canvas that knows the page count when it draws the footers ("page X of Y")."""
+def numbered_canvas(page: Page, left: str, right: str,
+                    primer: Primer | None = None) -> type[pdfcanvas.Canvas]:
+    """A canvas that knows the page count when it draws the footers ("page X of Y"), and
+    with ``primer`` one whose document meets its faces and characters first (replay.py)."""
     pattern = page.layout.labels["page"]
     margins = page.layout.settings["margins"]
 
@@ -285,6 +327,8 @@ def numbered_canvas(page: Page, left: str, right: str) -> type[pdfcanvas.Canvas]
             self._pages: list[dict[str, Any]] = []
             register(self)  # formulas in paragraphs draw themselves
             _register_box(self)
+            if primer is not None:
+                prime(self, primer)
 
         def showPage(self) -> None:  # noqa: N802 - reportlab's name
             self._pages.append(dict(self.__dict__))

@@ -64,10 +64,17 @@ class Page:
     centre: ParagraphStyle
     cache: dict[tuple[str, str], Paragraph] = field(default_factory=dict, compare=False)
     tall: dict[str, ParagraphStyle] = field(default_factory=dict, compare=False)
+    markup: dict[str, str] = field(default_factory=dict, compare=False)
 
     def text(self, text: str) -> str:
-        """Bank text in the light markup (**bold**, *italic*, `code`, $formulas$)."""
-        return to_reportlab(text, self.mono, self._formula)
+        """Bank text in the light markup (**bold**, *italic*, `code`, $formulas$), converted
+        once per process: every variant prints the same texts."""
+        markup = self.markup.get(text)
+        if markup is None:
+            if len(self.markup) > 20_000:
+                self.markup.clear()
+            markup = self.markup[text] = to_reportlab(text, self.mono, self._formula)
+        return markup
 
     def _formula(self, latex: str, display: bool) -> str:
         return formula_markup(latex, display, float(self.body.fontSize))

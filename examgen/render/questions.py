@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Image, Paragraph, Spacer
+from reportlab.platypus import Flowable, Image, Spacer
 
 from ..model import (
     GAP_MARK,
@@ -121,7 +121,7 @@ def _choice_gaps(page: Page, q: Cloze) -> list[Flowable]:
             box = inline_box(page.sans, float(page.body.fontSize))
             choices = "\u2003".join(f"{box}\u00a0{page.text(o.text)}" for o in gap.options)
             markup = f"<b>({n})</b>\u2003{choices}"
-            out.append(Indented(Paragraph(markup, page.style("body", markup)), GUTTER))
+            out.append(Indented(page.paragraph(markup, "body"), GUTTER))
     return out
 
 
@@ -136,7 +136,7 @@ def _key_notes(page: Page, q: Question) -> list[Flowable]:
 
     def note(label: str, text: str) -> None:
         markup = f'<b>{page.label(label)}:</b> <font color="{colour}">{text}</font>'
-        notes.append(Paragraph(markup, page.style("body", markup)))
+        notes.append(page.paragraph(markup, "body"))
 
     match q:
         case SingleChoice() | MultipleChoice() | TrueFalse():
@@ -154,10 +154,10 @@ def _key_notes(page: Page, q: Question) -> list[Flowable]:
             assert_never(q)
     if q.explanation:
         markup = f"<b>{page.label('explanation')}:</b> {page.text(q.explanation)}"
-        notes.append(Paragraph(markup, page.style("small", markup)))
+        notes.append(page.paragraph(markup, "small"))
     if q.source:
-        notes.append(Paragraph(f"<b>{page.label('source')}:</b> {page.literal(q.source)}",
-                               page.small))
+        notes.append(page.paragraph(f"<b>{page.label('source')}:</b> {page.literal(q.source)}",
+                                    "small"))
     return [Spacer(1, 1 * mm), *(Indented(n, GUTTER) for n in notes)]
 
 
