@@ -472,4 +472,35 @@ def test_only_a_draw_in_a_document_still_as_primed_is_recorded(monkeypatch):
     assert [key[-1] for key in replay._drawn] == ["primed"]
     before = len(canvas._code)
     text("primed", "anything")  # replayed: what was recorded, not this
-    assert canvas._code[before:] == [replay._drawn[(replay.Primer((sans,), "ä"), "primed")]]
+    assert canvas._code[before:] == [code for code, _ in replay._drawn.values()]
+
+
+def test_a_replay_starts_from_the_state_it_was_drawn_in_and_leaves_the_state_it_left(
+        monkeypatch):
+    """reportlab writes text in the canvas's current font: a draw recorded in one font is
+    not replayed in another, and one that sets a font leaves it set, replayed or not."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    from examgen.render import replay
+    from examgen.render.fonts import register_fonts
+
+    monkeypatch.setattr(replay, "_drawn", {})
+    sans, _ = register_fonts()
+    canvas = Canvas(io.BytesIO(), invariant=True)
+    replay.prime(canvas, replay.Primer((sans,), ""))
+
+    def drawn(key: str, draw) -> str:
+        before = len(canvas._code)
+        replay.replay(canvas, (key,), draw)
+        return " ".join(canvas._code[before:])
+
+    canvas.setFont(sans, 10)
+    assert " 10 Tf" in drawn("a", lambda: canvas.drawString(0, 0, "a"))
+    canvas.setFont(sans, 14)
+    assert " 14 Tf" in drawn("a", lambda: canvas.drawString(0, 0, "a"))
+    for _ in range(2):  # drawn, then replayed
+        canvas.setFont(sans, 10)
+        drawn("larger", lambda: canvas.setFont(sans, 20))
+        assert canvas._fontsize == 20
+    drawn("moves", lambda: canvas.translate(5, 5))  # what follows stands elsewhere: kept out
+    assert len(replay._drawn) == 3

@@ -208,13 +208,18 @@ class Hanging(Flowable):
         return [first, *(Indented(p, self.indent) for p in pieces[1:])]
 
     def draw(self) -> None:
-        """Drawn once per process for each label, text and width (replay.py): variants
-        print the same options under other letters, and the same stems under other
-        numbers."""
-        paragraph = self.paragraph
-        replay(self.canv, (self.page, paragraph, paragraph.width, paragraph.height, self.label,
-                           self.points, self.indent, self.bold, self.colour, self.gap,
-                           self.width, self.height), self._draw)
+        """Label, text and points each drawn once per process (replay.py): variants print
+        the same stems under other numbers, and the same options under other letters."""
+        canvas, paragraph = self.canv, self.paragraph
+        baseline = self.height - self.gap - self.page.body.fontSize
+        replay(canvas, ("label", self.page, self.label, self.bold, self.colour, self.indent,
+                        baseline), lambda: self._draw_label(baseline))
+        # after the label: reading order
+        replay(canvas, ("text", paragraph, paragraph.width, paragraph.height, self.indent),
+               lambda: paragraph.drawOn(canvas, self.indent, 0))
+        if self.points:
+            replay(canvas, ("points", self.page, self.points, self.width, baseline),
+                   lambda: self._draw_points(baseline))
 
     def printed(self) -> Printed:
         yield self._font, self.label
@@ -225,10 +230,8 @@ class Hanging(Flowable):
     def _font(self) -> str:
         return f"{self.page.sans}-10" if self.bold else self.page.sans
 
-    def _draw(self) -> None:
-        canvas, size = self.canv, self.page.body.fontSize
-        baseline = self.height - self.gap - size
-        font = self._font
+    def _draw_label(self, baseline: float) -> None:
+        canvas, size, font = self.canv, self.page.body.fontSize, self._font
         canvas.setFont(font, size)
         colour = colors.HexColor(self.colour) if self.colour else colors.black
         canvas.setFillColor(colour)
@@ -239,11 +242,10 @@ class Hanging(Flowable):
             canvas.drawString(x, baseline, self.label[1:])
         else:
             canvas.drawString(x, baseline, self.label)
-        canvas.setFillColor(colors.black)
-        self.paragraph.drawOn(canvas, self.indent, 0)  # after the label: reading order
-        if self.points:
-            canvas.setFont(self.page.sans, size)
-            canvas.drawRightString(self.width, baseline, self.points)
+
+    def _draw_points(self, baseline: float) -> None:
+        self.canv.setFont(self.page.sans, self.page.body.fontSize)
+        self.canv.drawRightString(self.width, baseline, self.points)
 
 
 def _tick_box(canvas: Any, x: float, baseline: float, font: str, size: float, ticked: bool,

@@ -15,14 +15,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Table
 
 ENABLED = True  # tests turn replaying off to compare the bytes
 _LIMIT = 50_000  # recordings kept per process
-_drawn: dict[tuple[Hashable, ...], str] = {}
+_drawn: dict[tuple[Hashable, ...], tuple[str, Any]] = {}  # operators, and the state after
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,7 @@ class _Primed:
     codes: tuple[tuple[Any, int], ...]  # each primed face and the next code it gives
 
     def pristine(self, canvas: Any) -> bool:
+        """Whether no face or character came after the primed ones (they only grow)."""
         doc = canvas._doc
         return (len(doc.fontMapping) == self.font_names
                 and all(font.state[doc].nextCode == code for font, code in self.codes)
@@ -117,20 +120,50 @@ def prime(canvas: Any, primer: Primer) -> None:
 
 def replay(canvas: Any, key: tuple[Hashable, ...], draw: Callable[[], None]) -> None:
     """Draw by ``draw``, or write what it wrote before for the same ``key`` in a document
-    primed the same way. ``key`` must name everything the drawing depends on; the draw
-    happens inside the flowable's own saved state and translation, so position is not."""
+    primed the same way, from the same graphics state, and leave the state as it did.
+    ``key`` must name everything else the drawing depends on except its position: a
+    flowable draws relative to its own origin."""
     primed: _Primed | None = getattr(canvas, "primed", None)
-    if primed is None or not ENABLED:
+    if primed is None:
         draw()
         return
-    full_key = (primed.primer, *key)
-    code = _drawn.get(full_key)
-    if code is not None and not canvas._extgstate._d:
+    state = _state(canvas)
+    full_key = (primed.primer, state, *key)
+    recorded = _drawn.get(full_key) if ENABLED else None
+    if recorded is not None and not canvas._extgstate._d:
+        code, after = recorded
         canvas._code.append(code)
+        canvas.__dict__.update(zip(_STATE, after, strict=True))
         return
-    start = len(canvas._code)
+    start, before, matrix = len(canvas._code), _effects(canvas), canvas._currentMatrix
     draw()
-    if primed.pristine(canvas):  # still, so also before: what it checks only grows
+    if (ENABLED and primed.pristine(canvas) and _effects(canvas) == before
+            and canvas._currentMatrix == matrix):
         if len(_drawn) >= _LIMIT:
             _drawn.clear()
-        _drawn[full_key] = "\n".join(canvas._code[start:])
+        _drawn[full_key] = ("\n".join(canvas._code[start:]), _state(canvas))
+
+
+def _effects(canvas: Any) -> tuple[Any, ...]:
+    """What a draw may leave besides its operators: objects of the document (an image),
+    and what the page lists as used (forms, links, colours, shadings). A draw that adds
+    any of these is not recorded: replaying it would leave them out."""
+    return (len(canvas._doc.idToObject), len(canvas._formsinuse), len(canvas._annotationrefs),
+            len(canvas._colorsUsed), len(canvas._shadingUsed), canvas._formData)
+
+
+# The canvas's graphics and text state, but where it stands (a draw that moves it is not
+# recorded) and the transparency (which must be unset): reportlab leaves out an operator
+# that would set what is already set, and the draws that follow start where this one ends.
+_STATE = tuple(name for name in Canvas.STATE_ATTRIBUTES
+               if name not in ("_x", "_y", "_currentMatrix", "_extgstate"))
+_state_of = attrgetter(*_STATE)
+
+
+def _state(canvas: Any) -> Hashable:
+    state = _state_of(canvas)
+    try:
+        hash(state)
+    except TypeError:  # a dash pattern is a list
+        return repr(state)
+    return state
