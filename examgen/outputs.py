@@ -6,6 +6,7 @@ Python, so processes (forked, sharing the loaded bank and layout) are what scale
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import re
@@ -20,8 +21,9 @@ if TYPE_CHECKING:  # reportlab and PDFium are imported only by builds that draw
 
 _KINDS = ("exam", "key")
 _PARALLEL_FROM = 2  # documents: an exam and its key already gain from two workers
-# What forked workers inherit: exams, layout, header, paper.
-_job: tuple[list[Exam], Layout, dict[str, Any], str] | None = None
+# What forked workers inherit: exams, layout, header, paper and the answer sheets.
+_Job = tuple[list[Exam], "Layout", dict[str, Any], str, "SheetPlan | None"]
+_job: _Job | None = None
 
 
 # Every PDF name pdf_name can give: what a later build into the same folder may replace.
@@ -51,11 +53,11 @@ def render_outputs(exams: list[Exam], manifest: ManifestJSON, layout: Layout | N
 
     The manifest lists the files it belongs with (``files``).
     """
-    tasks = [] if layout is None else [
+    documents = [] if layout is None else [
         (kind, e, v) for e, exam in enumerate(exams) for v in range(len(exam.variants))
         for kind in _KINDS]
-    names = [pdf_name(kind, exams[e], exams[e].variants[v].name) for kind, e, v in tasks]
-    several = len(tasks) > 2
+    names = [pdf_name(kind, exams[e], exams[e].variants[v].name) for kind, e, v in documents]
+    several = len(documents) > 2
     if several:
         names += [ALL_EXAMS, KEY_OVERVIEW]
     if sheets is not None and layout is not None:
@@ -65,36 +67,46 @@ def render_outputs(exams: list[Exam], manifest: ManifestJSON, layout: Layout | N
     files: dict[str, bytes | str] = {MANIFEST: dumps({**manifest, "files": [MANIFEST, *names]})}
     if layout is None:
         return files
-    from .render.page import page_for
-    from .render.pdf import render_key_overview
-
+    # The documents about every variant first: each is longer than one variant's.
+    tasks = [*([(KEY_OVERVIEW, 0, 0)] if several else []),
+             *([(SHEETS, 0, 0)] if sheets is not None else []), *documents]
+    rendered = dict(zip(tasks, _render_all(tasks, (exams, layout, manifest.get("header", {}),
+                                                   paper, sheets)), strict=True))
     if sheets is not None:
-        from .render.sheet import render_sheets
-
-        files[SHEETS] = render_sheets(list(sheets.copies), sheets.layouts, exams, layout,
-                                      manifest.get("header", {}), paper, sheets.exam,
-                                      sheets.scoring)
-    global _job
-    _job = (exams, layout, manifest.get("header", {}), paper)
-    try:
-        workers = min(os.cpu_count() or 1, 8, len(tasks))
-        if len(tasks) >= _PARALLEL_FROM and workers > 1 and _can_fork():
-            page_for(layout, paper)  # styles made once, before the workers fork
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                documents = pool.map(_render, tasks, chunksize=max(1, len(tasks) // workers // 4))
-        else:
-            documents = [_render(task) for task in tasks]
-    finally:
-        _job = None
-    files.update(zip(names[:len(tasks)], documents, strict=True))
+        files[SHEETS] = rendered[(SHEETS, 0, 0)]
+    files.update(zip(names, [rendered[task] for task in documents], strict=False))
     if several:
         from .render.merge import duplex
 
-        files[ALL_EXAMS] = duplex([d for (kind, _, _), d in zip(tasks, documents, strict=True)
-                                   if kind == "exam"])
-        files[KEY_OVERVIEW] = render_key_overview(exams, layout, manifest.get("header", {}),
-                                                  paper)
+        files[ALL_EXAMS] = duplex([rendered[task] for task in documents if task[0] == "exam"])
+        files[KEY_OVERVIEW] = rendered[(KEY_OVERVIEW, 0, 0)]
     return files
+
+
+def _render_all(tasks: list[tuple[str, int, int]], job: _Job) -> list[bytes]:
+    """Every task's PDF, on forked workers when there are several: they inherit ``job``
+    (and the page's styles) instead of receiving it."""
+    global _job
+    _job = job
+    try:
+        workers = min(os.cpu_count() or 1, 8, len(tasks))
+        if len(tasks) < _PARALLEL_FROM or workers < 2 or not _can_fork():
+            return [_render(task) for task in tasks]
+        from .render.page import page_for
+
+        page_for(job[1], job[3])  # styles made once, before the workers fork
+        gc.freeze()  # the workers' collections leave the inherited objects (and pages) alone
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                pending = pool.map_async(_render, tasks,
+                                         chunksize=max(1, len(tasks) // workers // 4))
+                if sum(kind == "exam" for kind, _, _ in tasks) > 1:  # exam-all.pdf follows
+                    from .render import merge  # noqa: F401  # PDFium loads while they draw
+                return pending.get()
+        finally:
+            gc.unfreeze()
+    finally:
+        _job = None
 
 
 def _can_fork() -> bool:
@@ -104,9 +116,17 @@ def _can_fork() -> bool:
 def _render(task: tuple[str, int, int]) -> bytes:
     kind, e, v = task
     assert _job is not None, "set by render_outputs before the workers start"
-    exams, layout, header, paper = _job
-    exam = exams[e]
-    from .render.pdf import render_exam, render_key
+    exams, layout, header, paper, sheets = _job
+    from .render.pdf import render_exam, render_key, render_key_overview
 
+    if kind == KEY_OVERVIEW:
+        return render_key_overview(exams, layout, header, paper)
+    if kind == SHEETS:
+        from .render.sheet import render_sheets
+
+        assert sheets is not None, "a sheets task only with a plan of sheets"
+        return render_sheets(list(sheets.copies), sheets.layouts, exams, layout, header, paper,
+                             sheets.exam, sheets.scoring)
+    exam = exams[e]
     render = render_exam if kind == "exam" else render_key
     return render(exam, exam.variants[v], layout, header, paper)
