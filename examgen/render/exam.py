@@ -11,6 +11,7 @@ from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from ..model import Exam, Variant
 from .document import build_document, questions_story, template_context, text_blocks
+from .flowables import SameTable
 from .layout import Layout
 from .page import Page, page_for
 
@@ -31,7 +32,8 @@ def render_exam(exam: Exam, variant: Variant, layout: Layout, header: dict[str, 
 def _name_fields(page: Page) -> Table:
     rows = [[Paragraph(page.label("name"), page.body), ""],
             [Paragraph(page.label("student_id"), page.body), ""]]
-    table = Table(rows, colWidths=[35 * mm, page.width - 35 * mm], rowHeights=9 * mm)
+    table = SameTable(rows, colWidths=[35 * mm, page.width - 35 * mm], rowHeights=9 * mm)
+    table.same = ("name fields", page)
     table.setStyle(TableStyle([
         ("LINEBELOW", (1, 0), (1, -1), 0.6, colors.black),
         ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
@@ -61,7 +63,9 @@ def _points_table(page: Page, exam: Exam, variant: Variant) -> list[Flowable]:
         first, total = 24 * mm, 18 * mm
         cell = min(10 * mm, (page.width - first - total) / per_row)
         widths = [first] + [cell] * len(chunk) + ([total] if last else [])
-        table = Table(rows, colWidths=widths, rowHeights=[None, None, 9 * mm], hAlign="LEFT")
+        table = SameTable(rows, colWidths=widths, rowHeights=[None, None, 9 * mm],
+                          hAlign="LEFT")
+        table.same = ("points", page, tuple(head), tuple(pts))  # alike when the points are
         table.setStyle(TableStyle([
             ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor(page.layout.colour("rule"))),
             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas as pdfcanvas
-from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus import Flowable, Paragraph, Table
 
 from ..model import Question
 from .formulas import register
@@ -95,6 +95,10 @@ class Badge(Flowable):
         return self.box_width, self.size + 6
 
     def draw(self) -> None:
+        replay(self.canv, ("badge", self.page, self.text, self.background, self.ink),
+               self._draw)
+
+    def _draw(self) -> None:
         canvas = self.canv
         canvas.setFillColor(self.background)
         canvas.roundRect(0, 1, self.box_width, self.size + 4, 2, stroke=0, fill=1)
@@ -104,6 +108,20 @@ class Badge(Flowable):
 
     def printed(self) -> Printed:
         yield self.page.sans, self.text
+
+
+class SameTable(Table):
+    """A table that many documents print alike (the exam's name fields and points table):
+    drawn once per process for its ``same`` (replay.py), which must name its content,
+    widths and style. reportlab's pieces of a split table are plain tables."""
+
+    same: tuple[Hashable, ...] | None = None
+
+    def draw(self) -> None:
+        if self.same is None:
+            super().draw()
+        else:
+            replay(self.canv, ("table", *self.same), super().draw)
 
 
 class QuestionBlock(Flowable):
