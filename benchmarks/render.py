@@ -1,14 +1,22 @@
-"""Wall time of the whole ``examgen build`` process, start-up included, for 40 single-choice
-questions with 5 options: one exam and its key, and 30 variants with their keys.
+"""Wall time of whole processes, start-up included, for 40 single-choice questions with 5
+options: one exam and its key, and 30 variants with their keys.
 
 Targets (issue 14): `examgen --help` and `examgen check` under 0.25 s, one exam + key
-under 0.3 s, 30 variants with keys under 1 s. The peers, measured side by side for the
-same 40 questions (issue 14): auto-multiple-choice 1.6.0 0.68 s and 4.64 s, R/exams 2.4-2
-2.15 s and 59.9 s.
+under 0.3 s, 30 variants with keys under 1 s. Also printed: the floor (Python starting,
+and Python importing the libraries a build cannot do without), and, where
+auto-multiple-choice is installed (Debian: auto-multiple-choice), the same 40 questions
+prepared by it as subjects and corrected sheets for 1 and 30 copies, side by side in one
+run, since this machine's speed drifts from day to day.
+
+Timed as a lecturer runs it: with compiled bytecode (an installed package has it; this
+sandbox sets PYTHONDONTWRITEBYTECODE, which the runs here unset). Best of 5.
 """
 
 from __future__ import annotations
 
+import compileall
+import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -17,9 +25,14 @@ from pathlib import Path
 
 import yaml
 
+import examgen
 
-def write_bank(folder: Path) -> None:
-    questions = [{
+RUNS = 5
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+def questions() -> list[dict]:
+    return [{
         "id": f"q{n:02d}", "difficulty": ("easy", "medium", "hard")[n % 3],
         "knowledge": ("recall", "application")[n % 2], "type": "single",
         "text": f"Question {n}: which of these statements about model {n} is **correct**? "
@@ -29,35 +42,89 @@ def write_bank(folder: Path) -> None:
                     for k in range(5)],
         "explanation": "Because of what the lecture said about it.",
     } for n in range(40)]
+
+
+def write_bank(folder: Path) -> None:
     folder.mkdir()
     (folder / "bench.yaml").write_text(yaml.safe_dump({"topic": "Bench",
-                                                      "questions": questions}))
+                                                      "questions": questions()}))
 
 
-def best_of(command: list[str], runs: int = 3) -> float:
+def write_amc(folder: Path, copies: int) -> Path:
+    """The same questions in auto-multiple-choice's LaTeX, shuffled per copy."""
+    elements = []
+    for q in questions():
+        text = str(q["text"]).replace("**correct**", r"\textbf{correct}")
+        choices = "\n".join(
+            f"    \\{'correct' if o['correct'] else 'wrong'}choice{{{o['text']}}}"
+            for o in q["options"])
+        elements.append(f"\\element{{bench}}{{\n  \\begin{{question}}{{{q['id']}}}\n"
+                        f"    {text}\n    \\begin{{choices}}\n{choices}\n"
+                        "    \\end{choices}\n  \\end{question}\n}")
+    source = folder / "exam.tex"
+    source.write_text("\\documentclass[a4paper]{article}\n\\usepackage[utf8]{inputenc}\n"
+                      "\\usepackage[T1]{fontenc}\n\\usepackage[box,completemulti]"
+                      "{automultiplechoice}\n\\begin{document}\n" + "\n".join(elements)
+                      + f"\n\\onecopy{{{copies}}}{{\n\\noindent{{\\bf Bench exam}}\n"
+                      "\\namefield{Name:}\n\\shufflegroup{bench}\n\\insertgroup{bench}\n"
+                      "\\AMCcleardoublepage\n}\n\\end{document}\n")
+    (folder / "data").mkdir()
+    return source
+
+
+def best_of(command: list[str], cwd: Path | None = None, fresh: Path | None = None) -> float:
+    """The fastest of RUNS runs; ``fresh`` is emptied of all but the source before each."""
     best = float("inf")
-    for _ in range(runs):
+    for _ in range(RUNS):
+        if fresh is not None:
+            for path in fresh.iterdir():
+                if path.is_dir():
+                    shutil.rmtree(path)
+                    path.mkdir()
+                elif path.suffix != ".tex":
+                    path.unlink()
         start = time.perf_counter()
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, cwd=cwd, env=ENV)
         best = min(best, time.perf_counter() - start)
     return best
 
 
+def amc(tmp: Path, copies: int) -> float | None:
+    if shutil.which("auto-multiple-choice") is None:
+        return None
+    folder = tmp / f"amc-{copies}"
+    folder.mkdir()
+    source = write_amc(folder, copies)
+    return best_of(["auto-multiple-choice", "prepare", "--mode", "s", "--prefix", ".",
+                    "--data", "data", source.name, "--out-sujet", "subject.pdf",
+                    "--out-corrige", "corrected.pdf", "--out-calage", "layout.xy"],
+                   cwd=folder, fresh=folder)
+
+
 def main() -> None:
-    examgen = [sys.executable, "-m", "examgen"]
-    with tempfile.TemporaryDirectory() as tmp:
-        bank = Path(tmp) / "bank"
+    compileall.compile_dir(Path(examgen.__file__).parent, quiet=1)
+    python, examgen_cmd = [sys.executable], [sys.executable, "-m", "examgen"]
+    floor = "import click, yaml, jinja2, numpy, highspy, reportlab.platypus"
+    with tempfile.TemporaryDirectory() as name:
+        tmp = Path(name)
+        bank = tmp / "bank"
         write_bank(bank)
-        base = [*examgen, "build", "--bank", str(bank), "--total", "40", "--seed", "1",
-                "-o", str(Path(tmp) / "out")]
-        rows = [("start-up only (examgen --help)", best_of([*examgen, "--help"])),
-                ("examgen check", best_of([*examgen, "check", "--bank", str(bank)])),
-                ("exam.json only (--no-pdf)", best_of([*base, "--no-pdf"])),
-                ("1 exam + key", best_of(base)),
-                ("30 variants + 30 keys", best_of([*base, "--variants", "30"]))]
-    print(f"{'examgen build, 40 questions':<34} {'wall s':>7}")
-    for name, seconds in rows:
-        print(f"{name:<34} {seconds:>7.2f}")
+        base = [*examgen_cmd, "build", "--bank", str(bank), "--total", "40", "--seed", "1",
+                "-o", str(tmp / "out")]
+        rows = [
+            ("Python starting (python -c pass)", best_of([*python, "-c", "pass"]), None),
+            ("Python importing what a build needs", best_of([*python, "-c", floor]), None),
+            ("examgen --help", best_of([*examgen_cmd, "--help"]), None),
+            ("examgen check", best_of([*examgen_cmd, "check", "--bank", str(bank)]), None),
+            ("exam.json only (--no-pdf)", best_of([*base, "--no-pdf"]), None),
+            ("1 exam + key", best_of(base), amc(tmp, 1)),
+            ("30 variants + 30 keys", best_of([*base, "--variants", "30"]), amc(tmp, 30)),
+        ]
+    print(f"{'40 single-choice questions':<38} {'examgen s':>9} {'auto-multiple-choice s':>23}")
+    for label, seconds, peer in rows:
+        other = "" if peer is None else f"{peer:.2f}"
+        print(f"{label:<38} {seconds:>9.2f} {other:>23}")
 
 
 if __name__ == "__main__":
