@@ -23,7 +23,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Table
 
 ENABLED = True  # tests turn replaying off to compare the bytes
-_LIMIT = 50_000  # recordings kept per process
+_LIMIT = 20_000  # recordings kept per process, as many as the page keeps paragraphs
 _drawn: dict[tuple[Hashable, ...], tuple[str, Any]] = {}  # operators, and the state after
 
 
