@@ -139,12 +139,22 @@ def test_umlauts_symbols_and_markup_characters_print(tmp_path):
     assert key.startswith("Lösung:")
 
 
-def test_font_files_are_read_when_a_document_first_uses_them():
-    """A lazily read face is the TTFont reportlab would make, and prints the same."""
-    from reportlab.pdfbase.ttfonts import TTFont
+def test_font_files_are_read_when_a_document_first_uses_them(monkeypatch):
+    """A lazily read face is the TTFont reportlab would make, prints the same, and is
+    read once however often reportlab asks the stand-in before it is replaced."""
+    from reportlab.pdfbase.ttfonts import TTFont, TTFontFace
     from reportlab.pdfgen.canvas import Canvas
 
+    from examgen.render import fonts
     from examgen.render.fonts import FONT_DIR, LazyTTFont
+
+    reads = []
+
+    def read(path: str) -> TTFontFace:
+        reads.append(path)
+        return TTFontFace(path)
+
+    monkeypatch.setattr(fonts, "TTFontFace", read)
 
     def drawn(font) -> bytes:
         canvas = Canvas(io.BytesIO(), invariant=True)
@@ -164,6 +174,7 @@ def test_font_files_are_read_when_a_document_first_uses_them():
     pdfmetrics.registerFont(eager)
     assert drawn(lazy).replace(b"LazyOblique", b"EagerOblique") == drawn(eager)
     assert isinstance(lazy.face, type(eager.face))  # read, and reportlab meets it directly
+    assert reads == [str(path)]
 
 
 def test_letter_paper(tmp_path):

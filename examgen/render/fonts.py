@@ -37,8 +37,10 @@ class _UnreadFace:
         self.name = font.fontName  # all registerFont asks before the face is used
 
     def __getattr__(self, attribute: str) -> Any:
-        face = TTFontFace(str(self.path))
-        self.font.face = face  # from now on reportlab meets the real face directly
+        face = self.__dict__.get("face")  # whoever kept this stand-in meets the same face
+        if face is None:
+            face = self.face = TTFontFace(str(self.path))
+            self.font.face = face  # from now on reportlab meets the real face directly
         return getattr(face, attribute)
 
 
