@@ -515,3 +515,25 @@ def test_a_replay_starts_from_the_state_it_was_drawn_in_and_leaves_the_state_it_
         assert canvas._fontsize == 20
     drawn("moves", lambda: canvas.translate(5, 5))  # what follows stands elsewhere: kept out
     assert len(replay._drawn) == 3
+
+
+
+def test_a_state_that_cannot_be_hashed_is_keyed_by_its_text_and_restored(monkeypatch):
+    """reportlab keeps a colour given as a list as that list: such a state cannot be part
+    of a key as it is; the state after a replayed draw is restored all the same."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    from examgen.render import replay
+    from examgen.render.fonts import register_fonts
+
+    monkeypatch.setattr(replay, "_drawn", {})
+    sans, _ = register_fonts()
+    canvas = Canvas(io.BytesIO(), invariant=True)
+    replay.prime(canvas, replay.Primer((sans,), ""))
+    for _ in range(2):  # drawn, then replayed
+        canvas.setFillColor((0, 0, 0))
+        replay.replay(canvas, ("grey",), lambda: canvas.setFillColor([0.5, 0.5, 0.5]))
+        assert canvas._fillColorObj == [0.5, 0.5, 0.5]
+    for _ in range(2):
+        replay.replay(canvas, ("after grey",), lambda: canvas.line(0, 0, 1, 1))
+    assert len(replay._drawn) == 2

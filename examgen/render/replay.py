@@ -6,9 +6,10 @@ same in another document only if there every glyph has the same code and every f
 same name, and reportlab hands both out in the order a document first meets them. So
 each document first meets the faces and the characters its story prints, in a fixed
 order (it is *primed*): two documents that print the same characters then agree on every
-code. A draw is recorded only while its document is still exactly as primed, and
-replayed only in a document primed the same way; a test renders with and without
-replaying and compares the bytes.
+code. A draw is recorded only while its document is still exactly as primed and only
+if it left nothing but operators (no image, form or link), and replayed only in a
+document primed the same way, from the same graphics state; a test renders with and
+without replaying and compares the bytes.
 """
 
 from __future__ import annotations
@@ -141,7 +142,7 @@ def replay(canvas: Any, key: tuple[Hashable, ...], draw: Callable[[], None]) -> 
             and canvas._currentMatrix == matrix):
         if len(_drawn) >= _LIMIT:
             _drawn.clear()
-        _drawn[full_key] = ("\n".join(canvas._code[start:]), _state(canvas))
+        _drawn[full_key] = ("\n".join(canvas._code[start:]), _state_of(canvas))
 
 
 def _effects(canvas: Any) -> tuple[Any, ...]:
