@@ -425,4 +425,3 @@ def test_exam_all_starts_every_variant_on_an_odd_page_and_the_overview_lists_the
     CliRunner().invoke(main, ["build", "--bank", str(bank), "--total", "2", "--seed", "4",
                               "-o", str(single)])
     assert not (single / "exam-all.pdf").exists() and not (single / "key-overview.pdf").exists()
-
