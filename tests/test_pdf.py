@@ -140,21 +140,22 @@ def test_umlauts_symbols_and_markup_characters_print(tmp_path):
 
 
 def test_font_files_are_read_when_a_document_first_uses_them(monkeypatch):
-    """A lazily read face is the TTFont reportlab would make, prints the same, and is
-    read once however often reportlab asks the stand-in before it is replaced."""
+    """A lazily read face is the TTFont reportlab would make, prints the same, is read
+    once however often reportlab asks the stand-in before it is replaced, and cuts each
+    subset once."""
     from reportlab.pdfbase.ttfonts import TTFont, TTFontFace
     from reportlab.pdfgen.canvas import Canvas
 
     from examgen.render import fonts
     from examgen.render.fonts import FONT_DIR, LazyTTFont
 
-    reads = []
+    reads, face = [], fonts._Face
 
     def read(path: str) -> TTFontFace:
         reads.append(path)
-        return TTFontFace(path)
+        return face(path)
 
-    monkeypatch.setattr(fonts, "TTFontFace", read)
+    monkeypatch.setattr(fonts, "_Face", read)
 
     def drawn(font) -> bytes:
         canvas = Canvas(io.BytesIO(), invariant=True)
@@ -175,6 +176,8 @@ def test_font_files_are_read_when_a_document_first_uses_them(monkeypatch):
     assert drawn(lazy).replace(b"LazyOblique", b"EagerOblique") == drawn(eager)
     assert isinstance(lazy.face, type(eager.face))  # read, and reportlab meets it directly
     assert reads == [str(path)]
+    assert drawn(lazy) == drawn(lazy)
+    assert len(lazy.face._subsets) == 1  # the glyphs cut once for every document
 
 
 def test_letter_paper(tmp_path):

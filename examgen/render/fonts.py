@@ -5,6 +5,7 @@ reportlab's built-in fonts cannot print ß, Greek letters or arrows; DejaVu can.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fnmatch import fnmatch
 from functools import cache
 from pathlib import Path
@@ -28,6 +29,24 @@ _FILES = {
 }
 
 
+class _Face(TTFontFace):
+    """A face that cuts each subset of its glyphs once per process: every variant embeds
+    the same subsets, and cutting one (a TrueType file of its own) is pure Python."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path)
+        self._subsets: dict[tuple[int, ...], bytes] = {}
+
+    def makeSubset(self, subset: Sequence[int]) -> bytes:  # noqa: N802 - reportlab's name
+        key = tuple(subset)
+        made = self._subsets.get(key)
+        if made is None:
+            if len(self._subsets) > 1_000:
+                self._subsets.clear()
+            made = self._subsets[key] = super().makeSubset(subset)
+        return made
+
+
 class _UnreadFace:
     """A font file read on first use: parsing a DejaVu face takes 10 to 20 ms, and most
     exams print in two of the six (no italics, no code)."""
@@ -39,7 +58,7 @@ class _UnreadFace:
     def __getattr__(self, attribute: str) -> Any:
         face = self.__dict__.get("face")  # whoever kept this stand-in meets the same face
         if face is None:
-            face = self.face = TTFontFace(str(self.path))
+            face = self.face = _Face(str(self.path))
             self.font.face = face  # from now on reportlab meets the real face directly
         return getattr(face, attribute)
 
