@@ -263,6 +263,10 @@ def build(ctx: click.Context, /, bank_dir: Path, blueprint: Path | None, seed: i
 
     For paper grading: examgen build --easy 5 --hard 2 --variants 2 --sheet --copies 120
     """
+    from .outputs import Workers, render_outputs
+
+    # forked now, they get ready to draw while this process solves; they end with the command
+    workers = ctx.with_resource(Workers(pdf))
     given = {key: flags.pop(key) for key in HEADER_FLAGS}  # the header's, not the mix's
     texts = {key: text for key, text in given.items() if text is not None}
     plan = load_blueprint(blueprint) if blueprint else Blueprint()
@@ -279,8 +283,6 @@ def build(ctx: click.Context, /, bank_dir: Path, blueprint: Path | None, seed: i
     sheets = _sheet_settings(plan, from_manifest, sheet, copies, scoring)
     if sheets:  # the exam's instructions send students to the sheet and its rules
         header["answer_sheet"] = sheets[1]
-    from .outputs import render_outputs
-
     manifest = to_manifest(exams, bank, str(bank.path), mix, header)
     chosen = None
     if pdf or sheets:  # Jinja2 and reportlab: only for the builds that draw
@@ -294,7 +296,7 @@ def build(ctx: click.Context, /, bank_dir: Path, blueprint: Path | None, seed: i
         plan_of_sheets = plan_sheets(exams, manifest, sheets[0], chosen.settings["sheet"][
             "student_digits"], header["paper"], chosen.labels, sheets[1])
     files = render_outputs(exams, manifest, chosen if pdf else None, header["paper"],
-                           plan_of_sheets)
+                           plan_of_sheets, workers)
     replaced = _write_build(out_dir, files)
     _print_summary(exams, out_dir, list(files), replaced)
 

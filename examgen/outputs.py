@@ -1,7 +1,9 @@
 """Every file one build writes, named and rendered in memory before anything is written.
 
 Many variants render on all cores: the documents are independent, and reportlab is pure
-Python, so processes (forked, sharing the loaded bank and layout) are what scales.
+Python, so processes are what scales. They are forked when a build starts (``Workers``)
+and import reportlab and read the fonts while the parent loads the bank and solves; the
+exams go with every task, pickled once, and each worker unpickles them once.
 """
 
 from __future__ import annotations
@@ -9,7 +11,9 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import pickle
 import re
+from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from .manifest import ManifestJSON, dumps
@@ -21,9 +25,51 @@ if TYPE_CHECKING:  # reportlab and PDFium are imported only by builds that draw
 
 _KINDS = ("exam", "key")
 _PARALLEL_FROM = 2  # documents: an exam and its key already gain from two workers
-# What forked workers inherit: exams, layout, header, paper and the answer sheets.
+# What a task needs besides its name: exams, layout, header, paper and the answer sheets.
 _Job = tuple[list[Exam], "Layout", dict[str, Any], str, "SheetPlan | None"]
-_job: _Job | None = None
+_job: _Job | None = None  # in a worker: the last job it was sent, by its number
+_job_number = 0
+
+
+class Workers:
+    """Processes that render, forked as a build starts so that reportlab's import and the
+    fonts (0.1 to 0.2 s) happen on the second core while the parent solves; none where
+    the system cannot fork or has one core, and then everything renders in-process.
+
+    Used as a context manager: the workers end with the build, however it ends.
+    """
+
+    def __init__(self, drawing: bool) -> None:
+        self.pool: Any = None
+        self.drawing = drawing
+        self.count = min(os.cpu_count() or 1, 8)
+
+    def __enter__(self) -> Workers:
+        # a build that draws has an exam and a key at least
+        if self.drawing and self.count > 1 and _can_fork() and _PARALLEL_FROM <= 2:
+            gc.freeze()  # the workers' collections leave the inherited objects alone
+            try:
+                self.pool = multiprocessing.get_context("fork").Pool(self.count, _warm_up)
+            finally:
+                gc.unfreeze()
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+
+
+def _warm_up() -> None:
+    """What every task of a worker needs first: reportlab, the templates' engine, and
+    the two faces every document prints in."""
+    from .render import pdf  # noqa: F401  # imports reportlab and the page's modules
+    from .render.fonts import read_now, register_fonts
+    from .render.layout import load_layout  # noqa: F401  # imports Jinja2
+
+    sans, _ = register_fonts()
+    read_now(sans, f"{sans}-10")
 
 
 # Every PDF name pdf_name can give: what a later build into the same folder may replace.
@@ -47,9 +93,10 @@ def pdf_name(kind: str, exam: Exam, variant: str) -> str:
 
 
 def render_outputs(exams: list[Exam], manifest: ManifestJSON, layout: Layout | None,
-                   paper: str = "a4", sheets: SheetPlan | None = None) -> dict[str, bytes | str]:
+                   paper: str = "a4", sheets: SheetPlan | None = None,
+                   workers: Workers | None = None) -> dict[str, bytes | str]:
     """exam.json and, unless ``layout`` is None, an exam and a key PDF per variant, and
-    with ``sheets`` the answer sheets of every copy (sheets.pdf).
+    with ``sheets`` the answer sheets of every copy (sheets.pdf); on ``workers`` if any.
 
     The manifest lists the files it belongs with (``files``).
     """
@@ -70,8 +117,8 @@ def render_outputs(exams: list[Exam], manifest: ManifestJSON, layout: Layout | N
     # The documents about every variant first: each is longer than one variant's.
     tasks = [*([(KEY_OVERVIEW, 0, 0)] if several else []),
              *([(SHEETS, 0, 0)] if sheets is not None else []), *documents]
-    rendered = dict(zip(tasks, _render_all(tasks, (exams, layout, manifest.get("header", {}),
-                                                   paper, sheets)), strict=True))
+    job = (exams, layout, manifest.get("header", {}), paper, sheets)
+    rendered = dict(zip(tasks, _render_all(tasks, job, workers), strict=True))
     if sheets is not None:
         files[SHEETS] = rendered[(SHEETS, 0, 0)]
     files.update(zip(names, [rendered[task] for task in documents], strict=False))
@@ -83,30 +130,41 @@ def render_outputs(exams: list[Exam], manifest: ManifestJSON, layout: Layout | N
     return files
 
 
-def _render_all(tasks: list[tuple[str, int, int]], job: _Job) -> list[bytes]:
-    """Every task's PDF, on forked workers when there are several: they inherit ``job``
-    (and the page's styles) instead of receiving it."""
-    global _job
-    _job = job
-    try:
-        workers = min(os.cpu_count() or 1, 8, len(tasks))
-        if len(tasks) < _PARALLEL_FROM or workers < 2 or not _can_fork():
-            return [_render(task) for task in tasks]
-        from .render.page import page_for
-
-        page_for(job[1], job[3])  # styles made once, before the workers fork
-        gc.freeze()  # the workers' collections leave the inherited objects (and pages) alone
+def _render_all(tasks: list[tuple[str, int, int]], job: _Job,
+                workers: Workers | None) -> list[bytes]:
+    """Every task's PDF: on the workers when there are several tasks, each worker reading
+    the pickled job once; else here."""
+    global _job, _job_number
+    if workers is None or workers.pool is None or len(tasks) < _PARALLEL_FROM:
+        _job = job
         try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                pending = pool.map_async(_render, tasks,
-                                         chunksize=max(1, len(tasks) // workers // 4))
-                if sum(kind == "exam" for kind, _, _ in tasks) > 1:  # exam-all.pdf follows
-                    from .render import merge  # noqa: F401  # PDFium loads while they draw
-                return pending.get()
+            return [_render(task) for task in tasks]
         finally:
-            gc.unfreeze()
-    finally:
-        _job = None
+            _job = None
+    _job_number += 1
+    exams, layout, header, paper, sheets = job  # a layout travels as what loads it again
+    sent = pickle.dumps((exams, layout.name, header, paper, sheets),
+                        protocol=pickle.HIGHEST_PROTOCOL)
+    items = [(_job_number, sent, task) for task in tasks]
+    pending = workers.pool.map_async(_render_sent, items,
+                                     chunksize=max(1, len(tasks) // workers.count // 4))
+    if sum(kind == "exam" for kind, _, _ in tasks) > 1:  # exam-all.pdf follows
+        from .render import merge  # noqa: F401  # PDFium loads while they draw
+    documents: list[bytes] = pending.get()
+    return documents
+
+
+def _render_sent(item: tuple[int, bytes, tuple[str, int, int]]) -> bytes:
+    """A task on a worker: the job unpickled when it is a new one."""
+    global _job, _job_number
+    number, sent, task = item
+    if number != _job_number or _job is None:
+        from .render.layout import load_layout
+
+        exams, layout, header, paper, sheets = pickle.loads(sent)
+        _job = (exams, load_layout(layout, paper), header, paper, sheets)
+        _job_number = number
+    return _render(task)
 
 
 def _can_fork() -> bool:
@@ -115,7 +173,7 @@ def _can_fork() -> bool:
 
 def _render(task: tuple[str, int, int]) -> bytes:
     kind, e, v = task
-    assert _job is not None, "set by render_outputs before the workers start"
+    assert _job is not None, "set by _render_all, or sent to the worker with the task"
     exams, layout, header, paper, sheets = _job
     from .render.pdf import render_exam, render_key, render_key_overview
 

@@ -428,3 +428,38 @@ def test_exam_all_starts_every_variant_on_an_odd_page_and_the_overview_lists_the
     CliRunner().invoke(main, ["build", "--bank", str(bank), "--total", "2", "--seed", "4",
                               "-o", str(single)])
     assert not (single / "exam-all.pdf").exists() and not (single / "key-overview.pdf").exists()
+
+
+def test_workers_forked_at_the_start_write_what_this_process_writes(tmp_path, monkeypatch):
+    """The exams reach the workers pickled and the layout is loaded again there: the
+    files are the same bytes as rendered here, German layout and answer sheets included."""
+    args = ["build", "--bank", BANK, "--total", "12", "--seed", "8", "--variants", "2",
+            "--layout", "de", "--sheet", "--copies", "3"]
+
+    def build(out) -> dict[str, bytes]:
+        result = CliRunner().invoke(main, [*args, "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        return {p.name: p.read_bytes() for p in sorted(out.glob("*.pdf"))}
+
+    on_workers = build(tmp_path / "workers")
+    monkeypatch.setattr("examgen.outputs._PARALLEL_FROM", 10**9)
+    assert build(tmp_path / "here") == on_workers
+    assert "sheets.pdf" in on_workers and "key-overview.pdf" in on_workers
+
+
+def test_the_workers_end_with_the_build_however_it_ends(tmp_path):
+    import multiprocessing
+
+    from examgen.outputs import Workers
+
+    with Workers(drawing=True) as workers:  # none on one core: everything renders here
+        forked = workers.count if workers.pool is not None else 0
+        assert len(multiprocessing.active_children()) == forked
+    assert multiprocessing.active_children() == []  # ended, though still referenced here
+    with pytest.raises(ZeroDivisionError), Workers(drawing=True):
+        1 / 0  # noqa: B018
+    assert multiprocessing.active_children() == []
+    result = CliRunner().invoke(main, ["build", "--bank", BANK, "--total", "9999",
+                                       "-o", str(tmp_path)])
+    assert result.exit_code == 1  # cannot be met: the workers started, and ended
+    assert multiprocessing.active_children() == []

@@ -89,3 +89,11 @@ def register_fonts() -> tuple[str, str]:
     addMapping(MONO, 0, 1, MONO)  # the mono family has no italics: use upright
     addMapping(MONO, 1, 1, f"{MONO}-10")
     return SANS, MONO
+
+
+def read_now(*faces: str) -> None:
+    """Read these faces' files now rather than at their first use: a worker that waits
+    for its first task anyway."""
+    for face in faces:
+        font: Any = pdfmetrics.getFont(face)
+        font.face.charToGlyph  # noqa: B018  # reading any attribute reads the file
