@@ -1,5 +1,5 @@
-"""``python -m examgen`` runs the command line."""
+"""``python -m examgen`` runs the command line (through ``examgen serve`` if it runs)."""
 
-from .cli import main
+from .client import main
 
 main()

@@ -549,6 +549,25 @@ def calibrate(analyses: tuple[Path, ...], bank_dir: Path, apply: bool,
         ": " + ", ".join(written) if written else ""))
 
 
+@main.command()
+def serve() -> None:
+    """Keep examgen loaded so that every examgen command started meanwhile, by this user
+    from this installation, starts at once (Python takes a quarter of a second to load
+    what a build needs). Each command still runs in a process of its own.
+
+    Example: examgen serve &
+
+    Stop it with Ctrl-C or kill; EXAMGEN_SOCKET names another socket than the default
+    (for the server and its commands alike).
+    """
+    from .client import socket_path
+    from .server import serve as listen
+
+    path = socket_path()
+    click.echo(f"examgen serve: listening on {path}; Ctrl-C stops it")
+    listen(path)
+
+
 @main.group()
 def export() -> None:
     """Export the bank or an exam to other systems (Moodle XML, GIFT, QTI 2.1).

@@ -49,7 +49,7 @@ class Workers:
         if self.drawing and self.count > 1 and _can_fork() and _PARALLEL_FROM <= 2:
             gc.freeze()  # the workers' collections leave the inherited objects alone
             try:
-                self.pool = multiprocessing.get_context("fork").Pool(self.count, _warm_up)
+                self.pool = multiprocessing.get_context("fork").Pool(self.count, warm_up)
             finally:
                 gc.unfreeze()
         return self
@@ -61,7 +61,7 @@ class Workers:
             self.pool.join()
 
 
-def _warm_up() -> None:
+def warm_up() -> None:
     """What every task of a worker needs first: reportlab, the templates' engine, and
     the two faces every document prints in."""
     from .render import pdf  # noqa: F401  # imports reportlab and the page's modules
