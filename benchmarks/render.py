@@ -9,7 +9,8 @@ prepared by it as subjects and corrected sheets for 1 and 30 copies, side by sid
 run, since this machine's speed drifts from day to day.
 
 Timed as a lecturer runs it: with compiled bytecode (an installed package has it; this
-sandbox sets PYTHONDONTWRITEBYTECODE, which the runs here unset). Best of 5.
+sandbox sets PYTHONDONTWRITEBYTECODE, which the runs here unset). Best of 5. The last
+rows run the same commands while `examgen serve` keeps examgen loaded.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
@@ -72,6 +75,23 @@ def write_amc(folder: Path, copies: int) -> Path:
     return source
 
 
+@contextmanager
+def served(folder: Path) -> Iterator[None]:
+    """`examgen serve` on a socket in ``folder`` for the commands timed meanwhile."""
+    socket_file = folder / "examgen.sock"
+    ENV["EXAMGEN_SOCKET"] = str(socket_file)
+    server = subprocess.Popen([sys.executable, "-m", "examgen", "serve"], env=ENV,
+                              stdout=subprocess.DEVNULL)
+    try:
+        while not socket_file.exists():
+            time.sleep(0.05)
+        yield
+    finally:
+        server.terminate()
+        server.wait()
+        del ENV["EXAMGEN_SOCKET"]
+
+
 def best_of(command: list[str], cwd: Path | None = None, fresh: Path | None = None) -> float:
     """The fastest of RUNS runs; ``fresh`` is emptied of all but the source before each."""
     best = float("inf")
@@ -121,6 +141,12 @@ def main() -> None:
             ("1 exam + key", best_of(base), amc(tmp, 1)),
             ("30 variants + 30 keys", best_of([*base, "--variants", "30"]), amc(tmp, 30)),
         ]
+        with served(tmp):
+            rows += [("examgen check, served", best_of([*examgen_cmd, "check", "--bank",
+                                                        str(bank)]), None),
+                     ("1 exam + key, served", best_of(base), None),
+                     ("30 variants + 30 keys, served", best_of([*base, "--variants", "30"]),
+                      None)]
     print(f"{'40 single-choice questions':<38} {'examgen s':>9} {'auto-multiple-choice s':>23}")
     for label, seconds, peer in rows:
         other = "" if peer is None else f"{peer:.2f}"
