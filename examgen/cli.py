@@ -563,9 +563,7 @@ def serve() -> None:
     from .client import socket_path
     from .server import serve as listen
 
-    path = socket_path()
-    click.echo(f"examgen serve: listening on {path}; Ctrl-C stops it")
-    listen(path)
+    listen(socket_path())
 
 
 @main.group()

@@ -21,7 +21,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent
 MAX_REQUEST = 1 << 20  # bytes of arguments, folder and environment; more runs here
 ABORTED = 1  # as click ends a command interrupted by Ctrl-C, after "Aborted!"
-LOST = 70  # EX_SOFTWARE, as for examgen's own failures: the server went during the command
+BUG_EXIT = 70  # EX_SOFTWARE, as cli's: the server failed the command, not the input
 
 
 def main() -> None:
@@ -61,7 +61,11 @@ def ask_server(argv: list[str]) -> int | None:
     path = socket_path()
     if not hasattr(socket, "send_fds") or not path.exists():
         return None
-    request = json.dumps({"fingerprint": fingerprint(), "argv": argv, "cwd": os.getcwd(),
+    try:
+        folder = os.getcwd()
+    except OSError:  # the folder is gone: the command says so in its own way
+        return None
+    request = json.dumps({"fingerprint": fingerprint(), "argv": argv, "cwd": folder,
                           "env": dict(os.environ)}).encode()
     if len(request) > MAX_REQUEST:
         return None
@@ -86,7 +90,7 @@ def ask_server(argv: list[str]) -> int | None:
     if not last:
         print("examgen: examgen serve stopped during the command; run it again",
               file=sys.stderr)
-        return LOST
+        return BUG_EXIT
     code: int = json.loads(last)["exit"]
     return code
 

@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .client import MAX_REQUEST, fingerprint
+from .client import BUG_EXIT, MAX_REQUEST, fingerprint
 
 
 def serve(path: Path) -> None:
@@ -28,6 +28,7 @@ def serve(path: Path) -> None:
     _load_everything()
     code = fingerprint()
     listener = _listen(path)
+    print(f"examgen serve: listening on {path}; Ctrl-C stops it", flush=True)
     children: dict[int, socket.socket] = {}  # child pid -> the caller's connection
     selector = selectors.DefaultSelector()
     wake_read, wake_write = os.pipe()
@@ -105,32 +106,44 @@ def _accept(listener: socket.socket, code: str, selector: selectors.BaseSelector
         _run(request, fds)
     for fd in fds:
         os.close(fd)
-    caller.sendall(b'{"started": true}\n')
     children[pid] = caller
-    selector.register(caller, selectors.EVENT_READ, pid)
+    try:
+        caller.sendall(b'{"started": true}\n')
+        selector.register(caller, selectors.EVENT_READ, pid)
+    except OSError:  # the caller is gone already: so is its command
+        os.kill(pid, signal.SIGINT)
     return True
 
 
 def _receive(caller: socket.socket) -> tuple[dict[str, Any] | None, list[int]]:
-    """The request and the caller's standard streams (0, 1, 2), or None if malformed."""
-    data, fds, _, _ = socket.recv_fds(caller, 65536, 3)
-    if len(data) < 4 or len(fds) != 3:
-        return None, list(fds)
-    (size,) = struct.unpack("!I", data[:4])
-    if size > MAX_REQUEST:
-        return None, list(fds)
-    data = data[4:]
-    while len(data) < size:
-        chunk = caller.recv(size - len(data))
-        if not chunk:
-            return None, list(fds)
-        data += chunk
-    return json.loads(data), list(fds)
+    """The request and the caller's standard streams (0, 1, 2), or None if malformed or
+    not sent within seconds (a caller that stalls must not stall the server)."""
+    caller.settimeout(10)
+    fds: list[int] = []
+    try:
+        data, received, _, _ = socket.recv_fds(caller, 65536, 3)
+        fds = list(received)
+        if len(data) < 4 or len(fds) != 3:
+            return None, fds
+        (size,) = struct.unpack("!I", data[:4])
+        if size > MAX_REQUEST:
+            return None, fds
+        data = data[4:]
+        while len(data) < size:
+            chunk = caller.recv(size - len(data))
+            if not chunk:
+                return None, fds
+            data += chunk
+        request = json.loads(data)
+    except (OSError, ValueError):
+        return None, fds
+    caller.settimeout(None)
+    return (request, fds) if isinstance(request, dict) else (None, fds)
 
 
 def _run(request: dict[str, Any], fds: list[int]) -> None:
     """In the child: become the caller's command and exit with its code."""
-    code = 1
+    code = BUG_EXIT
     try:
         signal.set_wakeup_fd(-1)
         for signum in (signal.SIGCHLD, signal.SIGTERM):
@@ -155,6 +168,8 @@ def _run(request: dict[str, Any], fds: list[int]) -> None:
         code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
     except KeyboardInterrupt:
         code = 130
+    except Exception as exc:  # the command could not start: the caller's folder is gone
+        print(f"examgen serve: could not run the command: {exc}", file=sys.stderr)
     finally:
         for stream in (sys.stdout, sys.stderr):
             try:

@@ -111,6 +111,27 @@ def test_a_server_running_other_code_steps_aside_and_the_command_runs_alone(
     assert client.ask_server(["check"]) is None  # nobody listens: the socket is gone
 
 
+def test_a_second_server_on_the_same_socket_is_refused(server, tmp_path):
+    socket_file, process = server
+    second = examgen(socket_file, tmp_path, "serve")
+    assert second.returncode == 2 and "already listens" in second.stderr
+    assert process.poll() is None and socket_file.exists()
+
+
+def test_a_broken_or_silent_caller_does_not_stop_the_server(server, tmp_path):
+    import socket
+
+    socket_file, process = server
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as stranger:
+        stranger.connect(str(socket_file))
+        stranger.sendall(b"\x00\x00\x00\x05hello")  # no streams, no JSON
+        assert stranger.recv(100) == b""  # hung up on
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as silent:
+        silent.connect(str(socket_file))  # and gone without a word
+    assert examgen(socket_file, tmp_path, "check", "--bank", BANK).returncode == 0
+    assert process.poll() is None
+
+
 def test_the_fingerprint_follows_every_module(tmp_path, monkeypatch):
     (tmp_path / "render").mkdir()
     module = tmp_path / "render" / "page.py"
