@@ -3,9 +3,9 @@
 Every command runs in a child forked from this process, with the caller's folder,
 environment, arguments and standard streams, so commands never share state; the child
 starts with click, PyYAML, Jinja2, NumPy, HiGHS, reportlab and the fonts already loaded.
-Only the user who started the server may connect (the socket's folder and the peer's
-credentials say so). When the installed code changes, the server refuses the next
-command and stops: the command then runs in its own process.
+Only the user who started the server may connect: the socket is theirs alone, and the
+peer's credentials are checked. When the installed code changes, the server refuses the
+next command (which then runs in its own process), lets the running ones end, and stops.
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ from .client import BUG_EXIT, MAX_REQUEST, fingerprint
 
 
 def serve(path: Path) -> None:
-    """Listen on ``path`` until interrupted or until the installed code changes."""
+    """Listen on ``path`` until interrupted (running commands are ended) or until the
+    installed code changes (they may finish)."""
     _load_everything()
     code = fingerprint()
     listener = _listen(path)
@@ -39,13 +40,15 @@ def serve(path: Path) -> None:
     selector.register(listener, selectors.EVENT_READ, "listener")
     selector.register(wake_read, selectors.EVENT_READ, "child")
     try:
-        while True:
+        while listener.fileno() >= 0 or children:
             for key, _ in selector.select():
                 if key.data == "listener":
                     if not _accept(listener, code, selector, children):
-                        print("examgen serve: examgen was installed again; stopping (that "
-                              "command runs on its own)", file=sys.stderr)
-                        return
+                        print("examgen serve: examgen was installed again; stopping once "
+                              "the commands still running end", file=sys.stderr)
+                        selector.unregister(listener)
+                        listener.close()  # new commands run on their own from now on
+                        path.unlink(missing_ok=True)
                 elif key.data == "child":
                     os.read(wake_read, 4096)
                     _reap(selector, children)

@@ -103,9 +103,16 @@ def test_ctrl_c_interrupts_the_served_command_not_the_server(server, tmp_path):
 def test_a_server_running_other_code_steps_aside_and_the_command_runs_alone(
         server, tmp_path, monkeypatch):
     socket_file, process = server
+    running = subprocess.Popen([sys.executable, "-m", "examgen", "coverage", "--bank", BANK,
+                                "--total", "10", "--stress", "400"], cwd=tmp_path,
+                               env=_env(socket_file), stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
+    time.sleep(0.5)
     monkeypatch.setenv("EXAMGEN_SOCKET", str(socket_file))
     monkeypatch.setattr(client, "fingerprint", lambda: "examgen as installed later")
     assert client.ask_server(["check", "--bank", BANK]) is None  # not run: run it here
+    out, _ = running.communicate(timeout=120)
+    assert running.returncode == 0 and b"never" in out  # the command running goes on
     assert process.wait(timeout=30) == 0
     assert "installed again" in process.stderr.read()
     assert client.ask_server(["check"]) is None  # nobody listens: the socket is gone
