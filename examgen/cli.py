@@ -560,9 +560,12 @@ def serve() -> None:
     Stop it with Ctrl-C or kill; EXAMGEN_SOCKET names another socket than the default
     (for the server and its commands alike).
     """
-    from .client import socket_path
+    from .client import SERVABLE, socket_path
     from .server import serve as listen
 
+    if not SERVABLE:
+        raise click.UsageError("examgen serve needs Linux: it hands each command the "
+                               "caller's terminal over a Unix socket and asks who called")
     listen(socket_path())
 
 

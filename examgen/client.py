@@ -34,6 +34,19 @@ def main() -> None:
     run_here()
 
 
+# Commands can be served where the streams can be handed over a Unix socket and the
+# peer's user can be asked (Linux).
+SERVABLE = hasattr(socket, "send_fds") and hasattr(socket, "SO_PEERCRED")
+
+
+def peer_uid(connection: socket.socket) -> int:
+    """The user of the process at the other end of ``connection``."""
+    credentials = connection.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED,
+                                        struct.calcsize("3i"))
+    uid: int = struct.unpack("3i", credentials)[1]
+    return uid
+
+
 def socket_path() -> Path:
     """Where this installation's server listens: one per user and installation, in a
     folder only the user can open. EXAMGEN_SOCKET names another."""
@@ -59,7 +72,7 @@ def ask_server(argv: list[str]) -> int | None:
     """The command's exit code as run by the server, or None when there is none to ask
     (or it refused): then the command has not run."""
     path = socket_path()
-    if not hasattr(socket, "send_fds") or not path.exists():
+    if not SERVABLE or not path.exists():
         return None
     try:
         folder = os.getcwd()
@@ -73,6 +86,8 @@ def ask_server(argv: list[str]) -> int | None:
         try:
             server.connect(str(path))
         except OSError:  # no server (any more): the socket file is a leftover
+            return None
+        if peer_uid(server) != os.getuid():  # never hand the terminal to another user
             return None
         fds = [0 if not os.isatty(0) else _null(), 1, 2]
         socket.send_fds(server, [struct.pack("!I", len(request)) + request], fds)

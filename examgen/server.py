@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .client import BUG_EXIT, MAX_REQUEST, fingerprint
+from .client import BUG_EXIT, MAX_REQUEST, fingerprint, peer_uid
 
 
 def serve(path: Path) -> None:
@@ -77,8 +77,13 @@ def _load_everything() -> None:
 
 
 def _listen(path: Path) -> socket.socket:
-    """The listening socket, readable and writable by this user only."""
+    """The listening socket, readable and writable by this user only, in a folder no one
+    else can change."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder = path.parent.stat()
+    if folder.st_uid != os.getuid() or folder.st_mode & 0o022:
+        raise OSError(f"{path.parent} is not yours alone (owner or mode): the socket cannot "
+                      "be kept safe there; give EXAMGEN_SOCKET a path in a folder of yours")
     if path.exists():  # a socket left by a server that did not stop cleanly
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
             if probe.connect_ex(str(path)) == 0:
@@ -95,9 +100,7 @@ def _accept(listener: socket.socket, code: str, selector: selectors.BaseSelector
             children: dict[int, socket.socket]) -> bool:
     """Start the caller's command; False if it runs other code (then stop serving)."""
     caller, _ = listener.accept()
-    uid = struct.unpack("3i", caller.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED,
-                                                struct.calcsize("3i")))[1]
-    request, fds = _receive(caller) if uid == os.getuid() else (None, [])
+    request, fds = _receive(caller) if peer_uid(caller) == os.getuid() else (None, [])
     if request is None or request.get("fingerprint") != code:
         for fd in fds:
             os.close(fd)

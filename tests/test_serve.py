@@ -155,6 +155,15 @@ def test_only_its_user_may_use_the_server(server):
     assert socket_file.parent.stat().st_mode & 0o777 == 0o700
 
 
+def test_a_server_will_not_listen_in_a_folder_others_can_change(tmp_path):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    result = examgen(shared / "examgen.sock", tmp_path, "serve")
+    assert result.returncode == 2 and "not yours alone" in result.stderr
+    assert not (shared / "examgen.sock").exists()
+
+
 def test_without_a_server_the_command_runs_alone(tmp_path):
     result = examgen(tmp_path / "nobody.sock", tmp_path, "check", "--bank", BANK)
     assert result.returncode == 0
