@@ -171,6 +171,8 @@ def _run(request: dict[str, Any], fds: list[int]) -> None:
         main(list(request["argv"]), prog_name="examgen")
         code = 0
     except SystemExit as stop:
+        if isinstance(stop.code, str):  # as Python itself reports sys.exit("message")
+            print(stop.code, file=sys.stderr)
         code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
     except KeyboardInterrupt:
         code = 130
@@ -210,9 +212,11 @@ def _reap(selector: selectors.BaseSelector, children: dict[int, socket.socket]) 
             selector.unregister(caller)
         except KeyError:
             pass  # the caller had hung up already
+        code = os.waitstatus_to_exitcode(status)
+        if code < 0:  # ended by a signal: as a shell reports it
+            code = 128 - code
         try:
-            caller.sendall(json.dumps({"exit": os.waitstatus_to_exitcode(status)}).encode()
-                           + b"\n")
+            caller.sendall(json.dumps({"exit": code}).encode() + b"\n")
         except OSError:
             pass
         caller.close()
