@@ -86,12 +86,17 @@ def test_the_served_command_sees_the_callers_environment(server, tmp_path):
     assert "complete" in completion.stdout  # click's completion script, read from the env
 
 
+def stress(socket_file: Path, cwd: Path, seeds: int) -> subprocess.Popen[bytes]:
+    """A command that runs for a while (about 6 ms a seed), started through the server."""
+    return subprocess.Popen([sys.executable, "-m", "examgen", "coverage", "--bank", BANK,
+                             "--total", "10", "--stress", str(seeds)], cwd=cwd,
+                            env=_env(socket_file), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+
+
 def test_ctrl_c_interrupts_the_served_command_not_the_server(server, tmp_path):
     socket_file, process = server
-    caller = subprocess.Popen([sys.executable, "-m", "examgen", "coverage", "--bank", BANK,
-                               "--total", "10", "--stress", "5000"], cwd=tmp_path,
-                              env=_env(socket_file), stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE)
+    caller = stress(socket_file, tmp_path, 5000)
     time.sleep(1.5)
     caller.send_signal(signal.SIGINT)
     _, err = caller.communicate(timeout=30)
@@ -103,10 +108,7 @@ def test_ctrl_c_interrupts_the_served_command_not_the_server(server, tmp_path):
 def test_a_server_running_other_code_steps_aside_and_the_command_runs_alone(
         server, tmp_path, monkeypatch):
     socket_file, process = server
-    running = subprocess.Popen([sys.executable, "-m", "examgen", "coverage", "--bank", BANK,
-                                "--total", "10", "--stress", "400"], cwd=tmp_path,
-                               env=_env(socket_file), stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE)
+    running = stress(socket_file, tmp_path, 400)
     time.sleep(0.5)
     monkeypatch.setenv("EXAMGEN_SOCKET", str(socket_file))
     monkeypatch.setattr(client, "fingerprint", lambda: "examgen as installed later")
