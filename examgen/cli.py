@@ -549,7 +549,7 @@ def calibrate(analyses: tuple[Path, ...], bank_dir: Path, apply: bool,
         ": " + ", ".join(written) if written else ""))
 
 
-@main.command()
+@main.command(short_help="Keep examgen loaded, so that commands start at once (Linux).")
 def serve() -> None:
     """Keep examgen loaded so that every examgen command started meanwhile, by this user
     from this installation, starts at once (Python takes a quarter of a second to load
