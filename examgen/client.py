@@ -71,8 +71,10 @@ def fingerprint() -> str:
 def ask_server(argv: list[str]) -> int | None:
     """The command's exit code as run by the server, or None when there is none to ask
     (or it refused): then the command has not run."""
+    if not SERVABLE:  # and os.getuid, which socket_path asks, may not exist (Windows)
+        return None
     path = socket_path()
-    if not SERVABLE or not path.exists():
+    if not path.exists():
         return None
     try:
         folder = os.getcwd()

@@ -171,3 +171,11 @@ def test_without_a_server_the_command_runs_alone(tmp_path):
     assert result.returncode == 0
     (tmp_path / "left.sock").touch()  # a socket file left by a server that was killed
     assert examgen(tmp_path / "left.sock", tmp_path, "check", "--bank", BANK).returncode == 0
+
+
+def test_where_commands_cannot_be_served_they_run_alone(monkeypatch):
+    """On Windows and macOS the streams cannot be handed over as on Linux (and Windows
+    has no user ids): the command never asks, and runs as it always did."""
+    monkeypatch.setattr(client, "SERVABLE", False)
+    monkeypatch.delattr(os, "getuid")
+    assert client.ask_server(["check"]) is None
