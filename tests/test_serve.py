@@ -4,9 +4,11 @@ and streams, with the caller's exit code; a server running other code steps asid
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -24,9 +26,11 @@ def _env(socket_file: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def server(tmp_path):
-    """A server on a socket of this test's own, stopped (as by kill) at the end."""
-    socket_file = tmp_path / "run" / "examgen.sock"
+def server():
+    """A server on a socket of this test's own, stopped (as by kill) at the end; in a
+    short folder, as a socket's path must stay under 108 bytes."""
+    folder = Path(tempfile.mkdtemp(prefix="examgen-"))
+    socket_file = folder / "run" / "examgen.sock"
     process = subprocess.Popen([sys.executable, "-m", "examgen", "serve"],
                                env=_env(socket_file), stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)
@@ -40,6 +44,7 @@ def server(tmp_path):
         process.terminate()
         process.wait(timeout=30)
     assert not socket_file.exists()  # the server removes its socket when it stops
+    shutil.rmtree(folder)
 
 
 def examgen(socket_file: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
