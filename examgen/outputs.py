@@ -93,10 +93,11 @@ def pdf_name(kind: str, exam: Exam, variant: str) -> str:
 
 
 def render_outputs(exams: list[Exam], manifest: ManifestJSON, layout: Layout | None,
-                   paper: str = "a4", sheets: SheetPlan | None = None,
-                   workers: Workers | None = None) -> dict[str, bytes | str]:
+                   paper: str, sheets: SheetPlan | None,
+                   workers: Workers) -> dict[str, bytes | str]:
     """exam.json and, unless ``layout`` is None, an exam and a key PDF per variant, and
-    with ``sheets`` the answer sheets of every copy (sheets.pdf); on ``workers`` if any.
+    with ``sheets`` the answer sheets of every copy (sheets.pdf); on ``workers`` when
+    they could be forked, else here.
 
     The manifest lists the files it belongs with (``files``).
     """
@@ -131,11 +132,11 @@ def render_outputs(exams: list[Exam], manifest: ManifestJSON, layout: Layout | N
 
 
 def _render_all(tasks: list[tuple[str, int, int]], job: _Job,
-                workers: Workers | None) -> list[bytes]:
+                workers: Workers) -> list[bytes]:
     """Every task's PDF: on the workers when there are several tasks, each worker reading
     the pickled job once; else here."""
     global _job, _job_number
-    if workers is None or workers.pool is None or len(tasks) < _PARALLEL_FROM:
+    if workers.pool is None or len(tasks) < _PARALLEL_FROM:
         _job = job
         try:
             return [_render(task) for task in tasks]
