@@ -158,13 +158,15 @@ def eligible(bank: Bank, mix: ResolvedMix) -> list[Question]:
         if q.id in excluded or q.id in mix.used or (tags and not tags.intersection(q.tags)):
             if q.id in mix.require:
                 raise InfeasibleError(f"--require {q.id} cannot hold: "
-                                      f"{_why_ineligible(q, mix)}", (f"--require {q.id}",))
+                                      f"{why_ineligible(q, mix)}", (f"--require {q.id}",))
             continue
         out.append(q)
     return out
 
 
-def _why_ineligible(q: Question, mix: ResolvedMix) -> str:
+def why_ineligible(q: Question, mix: ResolvedMix) -> str:
+    """The rule that keeps a question out of the candidates (for --require and the
+    stress test)."""
     if q.id in mix.exclude:
         return f"it is also excluded (--exclude {q.id})"
     if q.id in mix.used:

@@ -10,7 +10,7 @@ import numpy as np
 
 from .mix import ResolvedMix
 from .model import Bank, Question
-from .solver import Constraint, _why_ineligible, constraints, eligible, select
+from .solver import Constraint, constraints, eligible, select, why_ineligible
 
 RARELY = 0.5  # drawn less than half as often as its share of places: "rarely"
 
@@ -41,7 +41,7 @@ def stress(bank: Bank, mix: ResolvedMix, runs: int) -> Stress:
     never, rarely = [], []
     for q in bank.questions:
         if q.id not in index:
-            never.append(Drawn(q, 0, 0.0, _why_ineligible(q, mix)))
+            never.append(Drawn(q, 0, 0.0, why_ineligible(q, mix)))
             continue
         share, why = _places(index[q.id], rules, q)
         drawn = Drawn(q, counts[q.id], share * runs, why)
@@ -56,11 +56,10 @@ def _places(i: int, rules: list[Constraint], q: Question) -> tuple[float, str]:
     """Its fair share of the places of the tightest rule it falls under, and why."""
     best: tuple[float, str] = (1.0, "")
     for rule in rules:
-        if rule.kind not in ("count", "total") or not np.isin(i, rule.members):
+        if (rule.kind not in ("count", "total") or not np.isfinite(rule.hi)
+                or not np.isin(i, rule.members)):
             continue
-        places = rule.hi if np.isfinite(rule.hi) else None
-        if places is None:
-            continue
+        places = rule.hi
         share = places / len(rule.members)
         if places == 0:
             return 0.0, (rule.label if rule.label.startswith("no ") else
