@@ -71,11 +71,11 @@ def capacity(bank: Bank, mix: ResolvedMix) -> Capacity:
     """The most exams of ``mix`` the bank gives without repeating a question."""
     candidates = eligible(bank, mix)
     rules = constraints(candidates, mix)
+    limits = _limits(rules, candidates)
     try:
         _check_each_alone(rules, candidates, mix)
     except InfeasibleError:
-        return Capacity(0, 0, _limits(rules, candidates))
-    limits = _limits(rules, candidates)
+        return Capacity(0, 0, limits)
     if mix.require:  # a required question is in every exam
         qid = mix.require[0]
         limits.insert(0, Limit(mix.written("require", qid, f"--require {qid}",
