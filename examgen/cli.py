@@ -172,8 +172,9 @@ def coverage_cmd(ctx: click.Context, /, bank_dir: Path, as_json: bool, least: in
         lines = render_capacity(result, str(blueprint) if blueprint else "this mix")
         if stress:
             from .stress import stress as run_stress
+            from .stress import stress_report
 
-            report["stress"], stress_lines = _stress_report(run_stress(bank, mix, stress))
+            report["stress"], stress_lines = stress_report(run_stress(bank, mix, stress))
             lines += stress_lines
     elif stress:
         raise MixError("--stress builds a mix: give a blueprint or mix flags, e.g. "
@@ -196,24 +197,6 @@ def coverage_cmd(ctx: click.Context, /, bank_dir: Path, as_json: bool, least: in
         click.echo("\n" + "\n".join(lines))
     if pdf:
         click.echo(f"\nwrote {pdf}")
-
-
-def _stress_report(result: Any) -> tuple[dict[str, Any], list[str]]:
-    """The stress test as JSON and as lines."""
-    def entry(d: Any) -> dict[str, Any]:
-        return {"id": d.question.id, "where": f"{d.question.file}:{d.question.line}",
-                "drawn": d.times, "expected": round(d.expected, 1), "why": d.why}
-
-    data = {"runs": result.runs, "never": [entry(d) for d in result.never],
-            "rarely": [entry(d) for d in result.rarely]}
-    lines = ["", f"Stress test: {result.runs} seeds",
-             f"  never drawn: {len(result.never)}, rarely (under half their share): "
-             f"{len(result.rarely)}"]
-    lines += [f"  - never  {d.question.id} ({d.question.file}:{d.question.line}): {d.why}"
-              for d in result.never]
-    lines += [f"  - rarely {d.question.id}: {d.times} of {result.runs}, its share "
-              f"{d.expected:.0f}; {d.why}" for d in result.rarely]
-    return data, lines
 
 
 def _paint(text: str, level: Level | None) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -72,3 +73,20 @@ def _places(i: int, rules: list[Constraint], q: Question) -> tuple[float, str]:
         return 0.0, f"{points[0].label}: it alone is worth {q.points:g} points"
     return best[0], best[1] or "no rule limits it; other questions won the random draw"
 
+
+def stress_report(result: Stress) -> tuple[dict[str, Any], list[str]]:
+    """The stress test as JSON (coverage --json) and as the report's lines."""
+    def entry(d: Drawn) -> dict[str, Any]:
+        return {"id": d.question.id, "where": f"{d.question.file}:{d.question.line}",
+                "drawn": d.times, "expected": round(d.expected, 1), "why": d.why}
+
+    data = {"runs": result.runs, "never": [entry(d) for d in result.never],
+            "rarely": [entry(d) for d in result.rarely]}
+    lines = ["", f"Stress test: {result.runs} seeds",
+             f"  never drawn: {len(result.never)}, rarely (under half their share): "
+             f"{len(result.rarely)}"]
+    lines += [f"  - never  {d.question.id} ({d.question.file}:{d.question.line}): {d.why}"
+              for d in result.never]
+    lines += [f"  - rarely {d.question.id}: {d.times} of {result.runs}, its share "
+              f"{d.expected:.0f}; {d.why}" for d in result.rarely]
+    return data, lines
