@@ -72,8 +72,7 @@ def _arrange(block: list[str], earlier: list[tuple[str, ...]], rng: random.Rando
 
     The first variant is a plain shuffle. Later ones are a random perfect matching of
     questions to positions that avoids the last ``len(block) - 1`` variants' places (that
-    many can always be avoided at once); a question whose every place is taken keeps
-    one.
+    many can always be avoided at once).
     """
     ids = block[:]
     rng.shuffle(ids)
