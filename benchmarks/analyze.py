@@ -21,13 +21,13 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from examgen.analyze.command import items_csv  # noqa: E402
+from examgen.analyze.report_pdf import render_analysis  # noqa: E402
 from examgen.analyze.responses import read_responses  # noqa: E402
+from examgen.analyze.run_analysis import items_csv  # noqa: E402
 from examgen.analyze.stats import analyse  # noqa: E402
-from examgen.bank import load_bank  # noqa: E402
-from examgen.manifest import exams_from_manifest, read_manifest  # noqa: E402
-from examgen.render.analysis import render_analysis  # noqa: E402
+from examgen.bank.loader import load_bank  # noqa: E402
 from examgen.render.layout import load_layout  # noqa: E402
+from examgen.select.manifest import exams_from_manifest, read_manifest  # noqa: E402
 
 
 def main() -> None:

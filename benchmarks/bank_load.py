@@ -11,7 +11,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bankgen import write_bank  # noqa: E402
 
-from examgen.bank import load_bank  # noqa: E402
+from examgen.bank.loader import load_bank  # noqa: E402
 
 
 def main() -> None:

@@ -63,7 +63,7 @@ def write_bank(folder: Path, count: int, topics: int = 7, groups: int = 200,
 
 def make_bank(count: int, topics: int = 7, groups: int = 200, seed: int = 1):
     """The same questions as ``write_bank``, built in memory (no YAML), for solver timings."""
-    from examgen.model import Bank, Difficulty, Knowledge, Option, SingleChoice
+    from examgen.core.model import Bank, Difficulty, Knowledge, Option, SingleChoice
 
     rng = random.Random(seed)
     questions = []

@@ -16,10 +16,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bankgen import write_bank  # noqa: E402
 
-from examgen.bank import load_bank  # noqa: E402
-from examgen.export.gift import to_gift  # noqa: E402
-from examgen.export.moodle import to_moodle_xml  # noqa: E402
-from examgen.export.qti import to_qti  # noqa: E402
+from examgen.bank.loader import load_bank  # noqa: E402
+from examgen.formats.gift import to_gift  # noqa: E402
+from examgen.formats.moodle_xml import to_moodle_xml  # noqa: E402
+from examgen.formats.qti import to_qti  # noqa: E402
 
 
 def main() -> None:

@@ -23,9 +23,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from examgen.bank import load_bank  # noqa: E402
+from examgen.bank.loader import load_bank  # noqa: E402
 from examgen.grade.grading import grade  # noqa: E402
-from examgen.manifest import exams_from_manifest, read_manifest  # noqa: E402
+from examgen.select.manifest import exams_from_manifest, read_manifest  # noqa: E402
 from tests.scansim import PHONE, SCANNER, Profile, evaluate, load_plan, simulate  # noqa: E402
 
 AT_200 = Profile("scanner, 200 dpi", 3.0, 0.02, 0.0, 0.6, 3.0, 0.0, (235, 255), 90, (200,),

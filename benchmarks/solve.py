@@ -15,9 +15,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bankgen import make_bank  # noqa: E402
 
-from examgen.capacity import capacity  # noqa: E402
-from examgen.mix import Mix, resolve  # noqa: E402
-from examgen.solver import select  # noqa: E402
+from examgen.select.capacity import capacity  # noqa: E402
+from examgen.select.mix import Mix, resolve  # noqa: E402
+from examgen.select.solver import select  # noqa: E402
 
 MIX = {
     "cells": {"easy/recall": 8, "easy/application": 6, "medium/recall": 8,

@@ -1,7 +1,11 @@
 """examgen: turn a tagged question bank into exams, answer keys and Moodle XML.
 
-The names below are imported when first used: the command line starts by asking a
-running ``examgen serve`` to do the work, and must not load the bank's modules first.
+The library's public names; each is imported when first used, so that ``examgen --help``
+and ``examgen check`` never load the solver or reportlab.
+
+    import examgen
+    result = examgen.build_exam("bank", {"difficulty": {"easy": 5, "hard": 2}})
+    examgen.write_build("out", result)
 """
 
 from __future__ import annotations
@@ -10,37 +14,63 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .bank import check_bank, load_bank
-    from .coverage import coverage
-    from .errors import (
+    from examgen.api import (
+        BuildResult,
+        BuildSettings,
+        CoverageReport,
+        ExamHeader,
+        build_exam,
+        coverage,
+        export_source,
+        import_moodle_file,
+        rebuild_exam,
+        write_build,
+    )
+    from examgen.bank.loader import check_bank, load_bank
+    from examgen.core.errors import (
         BankError,
         ExamgenError,
         ExportError,
         InfeasibleError,
+        InputError,
         LayoutError,
         MixError,
         Problem,
     )
-    from .model import Bank, Difficulty, Exam, Knowledge, Level, Option, Question, Variant
+    from examgen.core.model import (
+        Bank,
+        Difficulty,
+        Exam,
+        Knowledge,
+        Level,
+        Option,
+        Question,
+        Variant,
+    )
 
 _WHERE = {
-    "check_bank": "bank", "load_bank": "bank", "coverage": "coverage",
+    **dict.fromkeys(["BuildResult", "BuildSettings", "CoverageReport", "ExamHeader",
+                     "build_exam", "coverage", "export_source", "import_moodle_file",
+                     "rebuild_exam", "write_build"], "examgen.api"),
+    "check_bank": "examgen.bank.loader", "load_bank": "examgen.bank.loader",
     **dict.fromkeys(["BankError", "ExamgenError", "ExportError", "InfeasibleError",
-                     "LayoutError", "MixError", "Problem"], "errors"),
+                     "InputError", "LayoutError", "MixError", "Problem"], "examgen.core.errors"),
     **dict.fromkeys(["Bank", "Difficulty", "Exam", "Knowledge", "Level", "Option", "Question",
-                     "Variant"], "model"),
+                     "Variant"], "examgen.core.model"),
 }
 
 __all__ = [
-    "Bank", "BankError", "Difficulty", "Exam", "ExamgenError", "ExportError",
-    "InfeasibleError", "Knowledge", "LayoutError", "Level", "MixError", "Option",
-    "Problem", "Question", "Variant", "check_bank", "coverage", "load_bank",
+    "Bank", "BankError", "BuildResult", "BuildSettings", "CoverageReport", "Difficulty",
+    "Exam", "ExamHeader", "ExamgenError", "ExportError", "InfeasibleError", "InputError",
+    "Knowledge", "LayoutError", "Level", "MixError", "Option", "Problem", "Question",
+    "Variant", "build_exam", "check_bank", "coverage", "export_source", "import_moodle_file",
+    "load_bank", "rebuild_exam", "write_build",
 ]
 
 
 def __getattr__(name: str) -> Any:
     if name not in _WHERE:
         raise AttributeError(f"module 'examgen' has no attribute '{name}'")
-    value = getattr(import_module(f".{_WHERE[name]}", __name__), name)
+    value = getattr(import_module(_WHERE[name]), name)
     globals()[name] = value
     return value

@@ -1,5 +1,5 @@
-"""``python -m examgen`` runs the command line (through ``examgen serve`` if it runs)."""
+"""``python -m examgen`` runs the command line."""
 
-from .client import main
+from examgen.cli import main
 
 main()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from examgen.bank import load_bank
+from examgen.bank.loader import load_bank
 
 # CI sets HYPOTHESIS_PROFILE=ci: the same examples every run, so a failure reproduces.
 settings.register_profile("ci", derandomize=True, print_blob=True)

@@ -20,8 +20,8 @@ import numpy as np
 import pypdfium2
 from PIL import Image
 
-from examgen.model import MultipleChoice
-from examgen.sheet import BOX, SheetPage, SheetPlan
+from examgen.core.model import MultipleChoice
+from examgen.core.sheet_geometry import BOX, SheetPage, SheetPlan
 
 RENDER_DPI = 300
 
@@ -224,8 +224,8 @@ def simulate(manifest: Path, sheets_pdf: Path, folder: Path, profile: Profile, s
              copies: list[int] | None = None, as_pdf: bool = False) -> dict[int, Truth]:
     """Fill and distort the sheets of ``copies`` (default all) into ``folder``: one image
     per page, or one PDF per copy; returns the truth per copy."""
-    from examgen.bank import load_bank
-    from examgen.manifest import exams_from_manifest, read_manifest
+    from examgen.bank.loader import load_bank
+    from examgen.select.manifest import exams_from_manifest, read_manifest
 
     plan = load_plan(manifest)
     read = read_manifest(manifest)

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from examgen.analyze.responses import Responses
 from examgen.analyze.stats import analyse
 from examgen.cli import main
-from examgen.model import Difficulty, Knowledge, TrueFalse
+from examgen.core.model import Difficulty, Knowledge, TrueFalse
 
 ITEMS = 30
 STUDENTS = 300
@@ -220,7 +220,7 @@ def test_calibrate_adds_only_stats_lines_and_moves_only_with_apply(tmp_path):
     assert changed == ["-     difficulty: easy", "+     difficulty: hard",
                        '-     difficulty: "hard"   # quoted, with a comment',
                        "+     difficulty: easy   # quoted, with a comment"], changed
-    from examgen.bank import load_bank
+    from examgen.bank.loader import load_bank
 
     loaded = load_bank(bank)
     c2 = loaded.by_id["c2"]
@@ -256,8 +256,8 @@ def test_the_solver_meets_an_expected_facility_from_measured_stats(simulated, tm
     assert code == 0, output
     code, output = _run("calibrate", tmp_path / "analysis" / "analysis.json", "--bank", bank)
     assert code == 0, output
-    from examgen.bank import load_bank
-    from examgen.model import expected_facility
+    from examgen.bank.loader import load_bank
+    from examgen.core.model import expected_facility
 
     loaded = load_bank(bank)
     code, output = _run("build", "--bank", bank, "--total", 8, "--forms", 2, "--facility",

@@ -8,10 +8,10 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from examgen.bank import check_bank, load_bank
+from examgen.bank.loader import check_bank, load_bank
 from examgen.cli import main
-from examgen.errors import BankError
-from examgen.model import CELLS, TYPES, Level
+from examgen.core.errors import BankError
+from examgen.core.model import CELLS, TYPES, Level
 
 from .conftest import BANKS, ROOT
 

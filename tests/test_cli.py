@@ -46,7 +46,7 @@ def test_manifest_answers_follow_the_option_permutation(tmp_path):
     result, out = build(tmp_path, "--total", "30", "--seed", "11", "--variants", "3")
     assert result.exit_code == 0, result.output
     manifest = json.loads((out / "exam.json").read_text())
-    from examgen.bank import load_bank
+    from examgen.bank.loader import load_bank
     bank = load_bank(BANK)
     for variant in manifest["variants"]:
         for qid, perm in variant["options"].items():
@@ -191,12 +191,12 @@ def test_from_refuses_flags_that_would_change_the_exam(tmp_path):
 
 
 def test_a_bug_says_so_in_one_line_and_exits_70(monkeypatch):
-    import examgen.cli
+    import examgen.api
 
     def broken(bank, least=None):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(examgen.cli, "coverage", broken)
+    monkeypatch.setattr(examgen.api, "coverage_report", broken)
     result = run("coverage", "--bank", BANK)
     assert result.exit_code == 70
     assert result.output.startswith("examgen: internal error (RuntimeError: boom). This is a "

@@ -8,7 +8,7 @@ from collections import Counter
 from click.testing import CliRunner
 
 from examgen.cli import main
-from examgen.model import CELLS, TYPES
+from examgen.core.model import CELLS, TYPES
 
 from .conftest import ROOT
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from examgen.errors import InfeasibleError
-from examgen.mix import Mix, resolve
-from examgen.model import Bank, Difficulty, Knowledge, TrueFalse
-from examgen.solver import select
+from examgen.core.errors import InfeasibleError
+from examgen.core.model import Bank, Difficulty, Knowledge, TrueFalse
+from examgen.select.mix import Mix, resolve
+from examgen.select.solver import select
 
 
 def _q(qid: str, cell: str, topic: str, points: float = 1, group: str = "",

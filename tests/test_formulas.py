@@ -13,9 +13,9 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from examgen.cli import main
-from examgen.export.moodle import to_moodle_xml
-from examgen.formulas import formula_problem, split_math
-from examgen.markup import to_html, to_plain
+from examgen.core.latex import formula_problem, split_math
+from examgen.core.markup import to_html, to_plain
+from examgen.formats.moodle_xml import to_moodle_xml
 
 CONSTRUCTS = {
     "fraction": r"\frac{a}{b}",
@@ -79,7 +79,7 @@ def test_check_names_a_bad_formula_at_its_line_and_warns_of_missing_glyphs(tmp_p
 
 
 def test_every_construct_typesets_inside_the_page_in_exam_and_key(tmp_path, monkeypatch):
-    from examgen.render import formulas
+    from examgen.render import math_drawing as formulas
 
     drawn: list[tuple[float, float, float, float]] = []
     original = formulas.renderPDF.draw
@@ -90,7 +90,7 @@ def test_every_construct_typesets_inside_the_page_in_exam_and_key(tmp_path, monk
         original(drawing, canvas, x, y)
 
     monkeypatch.setattr(formulas.renderPDF, "draw", record)
-    monkeypatch.setattr("examgen.outputs._PARALLEL_FROM", 10**9)  # record in this process
+    monkeypatch.setattr("examgen.render.outputs._PARALLEL_FROM", 10**9)  # record in this process
     text = "\n".join(f"{name} before ${latex}$ after, and shown:\n$${latex}$$"
                      for name, latex in CONSTRUCTS.items())
     bank = _bank(tmp_path / "bank", text)
@@ -115,9 +115,9 @@ def test_every_construct_typesets_inside_the_page_in_exam_and_key(tmp_path, monk
 
 
 def test_a_formula_is_typeset_once_per_process(tmp_path, monkeypatch):
-    from examgen.render.formulas import typeset
+    from examgen.render.math_drawing import typeset
 
-    monkeypatch.setattr("examgen.outputs._PARALLEL_FROM", 10**9)  # this process's cache
+    monkeypatch.setattr("examgen.render.outputs._PARALLEL_FROM", 10**9)  # this process's cache
     bank = _bank(tmp_path / "bank", "The same $\\frac{x}{y}$ again.")
     typeset.cache_clear()
     for out in ("a", "b"):
@@ -133,7 +133,7 @@ def test_moodle_gets_formulas_for_mathjax_escaped_in_xml_and_gaps(tmp_path):
     assert to_html(r"if $a < b$ then $$\frac{a}{b}$$") == \
         r"if \(a &lt; b\) then \[\frac{a}{b}\]"
     assert to_plain(r"the loss $L$") == "the loss $L$"
-    from examgen.bank import load_bank
+    from examgen.bank.loader import load_bank
 
     bank = _bank(tmp_path / "bank", "Loss $L = \\sum_i (x_i - \\hat{x}_i)^2$.", extra=(
         "  - id: c1\n    difficulty: easy\n    knowledge: recall\n    type: cloze\n"

@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from examgen.cli import main
-from examgen.sheet import BOX as BOX_SIDE
+from examgen.core.sheet_geometry import BOX as BOX_SIDE
 from tests.oracle import read_bank
 from tests.scansim import PHONE, SCANNER, Truth, encode, load_plan, simulate
 
@@ -89,7 +89,7 @@ def test_sheets_are_drawn_for_every_copy_with_its_variant(exam):
 
 
 def test_marker_cells_are_opencvs_aruco_markers():
-    from examgen.sheet import MARKER_CELLS
+    from examgen.core.sheet_geometry import MARKER_CELLS
 
     dictionary = cv2.aruco.getPredefinedDictionary(cv2.aruco.DICT_4X4_50)
     for marker, cells in enumerate(MARKER_CELLS):
@@ -196,8 +196,8 @@ def test_decisions_from_the_review_file_close_every_open_mark(exam, scans, tmp_p
 def _smudged(image: np.ndarray, page, item: str) -> np.ndarray:
     """A faint grey smudge over the row's boxes: neither empty nor a mark. Drawn on the
     page as the reader maps it, which then serves as the scan (it maps onto itself)."""
+    from examgen.core.sheet_geometry import BOX
     from examgen.grade.read import SCALE, locate
-    from examgen.sheet import BOX
 
     located = locate(image, page)
     assert not isinstance(located, str)

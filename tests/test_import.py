@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from examgen.bank import load_bank
+from examgen.bank.loader import load_bank
 from examgen.cli import main
-from examgen.markup import to_html
+from examgen.core.markup import to_html
 
 ROOT = Path(__file__).resolve().parent.parent
 REXAMS = ROOT.parent / "shared" / "reference" / "rexams-moodle-sample.xml"

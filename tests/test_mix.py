@@ -8,9 +8,9 @@ import math
 
 import pytest
 
-from examgen.errors import MixError
-from examgen.mix import Mix, match_topic, merge, parse_assignment, parse_range, resolve
-from examgen.yamlio import Scalar
+from examgen.core.errors import MixError
+from examgen.core.yamlio import Scalar
+from examgen.select.mix import Mix, match_topic, merge, parse_assignment, parse_range, resolve
 
 TOPICS = ["Generative Adversarial Networks (GAN)", "Transfer Learning", "YOLO",
           "Reinforcement Learning", "Autoencoders", "Yolo extras"]

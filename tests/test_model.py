@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from examgen.model import (
+from examgen.core.model import (
     ChoiceGap,
     Cloze,
     Difficulty,

@@ -11,10 +11,10 @@ from xml.etree import ElementTree
 import pytest
 from click.testing import CliRunner
 
-from examgen.bank import load_bank
+from examgen.bank.loader import load_bank
 from examgen.cli import main
-from examgen.export.moodle import GRADES, check_moodle_xml, to_moodle_xml
-from examgen.markup import to_html
+from examgen.core.markup import to_html
+from examgen.formats.moodle_xml import GRADES, check_moodle_xml, to_moodle_xml
 
 from .conftest import ROOT
 
@@ -376,7 +376,7 @@ def test_self_check_names_what_moodle_would_reject(question, problems):
 
 
 def test_self_check_runs_before_anything_is_written(tmp_path, monkeypatch):
-    import examgen.export.moodle as moodle
+    import examgen.formats.moodle_xml as moodle
 
     monkeypatch.setattr(moodle, "check_moodle_xml", lambda xml: ["q: one", "q: two"])
     out = tmp_path / "moodle.xml"

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import io
 import json
+import multiprocessing
+import os
 import re
 import shutil
+import signal
 
 import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 from reportlab.pdfbase import pdfmetrics
 
-from examgen.bank import load_bank
+from examgen.bank.loader import load_bank
 from examgen.cli import main
-from examgen.markup import to_plain
+from examgen.core.markup import to_plain
 from examgen.render.pdf import EMPTY_BOX, TICKED_BOX
 
 from .conftest import ROOT
@@ -442,24 +445,59 @@ def test_workers_forked_at_the_start_write_what_this_process_writes(tmp_path, mo
         return {p.name: p.read_bytes() for p in sorted(out.glob("*.pdf"))}
 
     on_workers = build(tmp_path / "workers")
-    monkeypatch.setattr("examgen.outputs._PARALLEL_FROM", 10**9)
+    monkeypatch.setattr("examgen.render.outputs._PARALLEL_FROM", 10**9)
     assert build(tmp_path / "here") == on_workers
     assert "sheets.pdf" in on_workers and "key-overview.pdf" in on_workers
 
 
 def test_the_workers_end_with_the_build_however_it_ends(tmp_path):
-    import multiprocessing
-
-    from examgen.outputs import Workers
-
-    with Workers(drawing=True) as workers:  # none on one core: everything renders here
-        forked = workers.count if workers.pool is not None else 0
-        assert len(multiprocessing.active_children()) == forked
-    assert multiprocessing.active_children() == []  # ended, though still referenced here
-    with pytest.raises(ZeroDivisionError), Workers(drawing=True):
-        1 / 0  # noqa: B018
-    assert multiprocessing.active_children() == []
     result = CliRunner().invoke(main, ["build", "--bank", BANK, "--total", "9999",
                                        "-o", str(tmp_path)])
-    assert result.exit_code == 1  # cannot be met: the workers started, and ended
+    assert result.exit_code == 1  # cannot be met
+    result = CliRunner().invoke(main, ["build", "--bank", BANK, "--total", "4", "--seed", "1",
+                                       "--variants", "3", "-o", str(tmp_path / "ok")])
+    assert result.exit_code == 0, result.output
     assert multiprocessing.active_children() == []
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="renders in-process on one core")
+def test_a_rendering_worker_that_dies_ends_the_build_with_one_line_and_exit_70(
+        tmp_path, monkeypatch):
+    from examgen.render import outputs
+
+    def killed(task):
+        os.kill(os.getpid(), signal.SIGKILL)  # as the OOM killer would
+
+    monkeypatch.setattr(outputs, "_render", killed)
+    result = CliRunner().invoke(
+        main, ["build", "--bank", BANK, "--total", "4", "--seed", "1", "--variants", "2",
+               "-o", str(tmp_path / "out")])
+    assert result.exit_code == 70
+    assert result.stderr.strip().splitlines() == [
+        "Error: a worker process ended abruptly while rendering the PDFs (killed, or out of "
+        "memory?); nothing was written"]
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="renders in-process on one core")
+def test_a_worker_that_cannot_start_ends_the_build_with_one_line_and_exit_70(
+        tmp_path, monkeypatch):
+    from examgen.render import outputs
+
+    parent, ready = os.getpid(), outputs._ready
+
+    def broken(given):
+        if os.getpid() != parent:  # the worker's start, not this process's
+            raise ModuleNotFoundError("No module named 'reportlab.pdfbase.ttfonts'")
+        ready(given)
+
+    monkeypatch.setattr(outputs, "_ready", broken)
+    result = CliRunner().invoke(
+        main, ["build", "--bank", BANK, "--total", "4", "--seed", "1", "--variants", "2",
+               "-o", str(tmp_path / "out")])
+    assert result.exit_code == 70
+    assert result.stderr.strip().splitlines() == [
+        "Error: a worker process could not start (ModuleNotFoundError: No module named "
+        "'reportlab.pdfbase.ttfonts') while rendering the PDFs; nothing was written"]
+    assert multiprocessing.active_children() == []
+

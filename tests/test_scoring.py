@@ -10,11 +10,18 @@ from pathlib import Path
 
 import pytest
 
-from examgen.export.moodle import to_moodle_xml
+from examgen.core.model import (
+    Difficulty,
+    Knowledge,
+    MultipleChoice,
+    Option,
+    SingleChoice,
+    TrueFalse,
+)
+from examgen.core.scoring import choice_fraction, truefalse_fraction
+from examgen.core.sheet_geometry import score_steps
+from examgen.formats.moodle_xml import to_moodle_xml
 from examgen.grade.scale import read_scale
-from examgen.model import Difficulty, Knowledge, MultipleChoice, Option, SingleChoice, TrueFalse
-from examgen.scoring import choice_fraction, truefalse_fraction
-from examgen.sheet import score_steps
 
 
 def _multiple(correct: int, wrong: int) -> MultipleChoice:
@@ -81,12 +88,12 @@ def test_a_grading_scale_gives_the_grade_of_the_highest_threshold_reached(tmp_pa
     assert read.grade(15, 20) == "2,0"
     assert read.grade(20, 20) == "1.0"
     scale.write_text("0% 5.0\n50 percent 4.0\n")
-    from examgen.errors import MixError
+    from examgen.core.errors import InputError
 
-    with pytest.raises(MixError, match=r"scale.txt:2: write a threshold and a grade"):
+    with pytest.raises(InputError, match=r"scale.txt:2: write a threshold and a grade"):
         read_scale(scale)
     scale.write_text("0x10 4.0\n")
-    with pytest.raises(MixError, match=r"scale.txt:1: the threshold '0x10'"):
+    with pytest.raises(InputError, match=r"scale.txt:1: the threshold '0x10'"):
         read_scale(Path(scale))
 
 
@@ -94,13 +101,13 @@ def test_a_grading_scale_gives_the_grade_of_the_highest_threshold_reached(tmp_pa
                                          (5, 20), (6, 16.66667), (7, 14.28571), (8, 12.5),
                                          (9, 11.11111), (10, 10), (11, 5), (25, 0)])
 def test_a_wrong_option_costs_the_grade_step_at_or_below_its_share(wrong, cost):
-    from examgen.scoring import penalty_share
+    from examgen.core.scoring import penalty_share
 
     assert penalty_share(wrong) == cost
 
 
 def test_shares_moodle_cannot_split_are_refused_and_rounding_stays_within_the_points():
-    from examgen.scoring import moodle_grades, share
+    from examgen.core.scoring import moodle_grades, share
 
     assert share(7) == 14.28571 and share(20) == 5
     with pytest.raises(ValueError, match="11"):
@@ -117,7 +124,7 @@ def test_shares_moodle_cannot_split_are_refused_and_rounding_stays_within_the_po
 
 
 def test_facility_bands_and_what_a_question_is_expected_to_score():
-    from examgen.model import Observation, band_of, expected_facility, pooled_facility
+    from examgen.core.model import Observation, band_of, expected_facility, pooled_facility
 
     assert [band_of(f) for f in (1.0, 0.7, 0.69, 0.4, 0.39, 0.0)] == [
         "easy", "easy", "medium", "medium", "hard", "hard"]
@@ -133,9 +140,9 @@ def test_facility_bands_and_what_a_question_is_expected_to_score():
 
 
 def _marks(item: str, states: str, values: list[str], labels: list[str] | None = None):
+    from examgen.core.sheet_geometry import Box
     from examgen.grade.read import State
     from examgen.grade.score import Marks
-    from examgen.sheet import Box
 
     kinds = {"x": State.TICKED, ".": State.EMPTY, "?": State.UNSURE, "#": State.CANCELLED}
     boxes = tuple(Box(item, v, lab, 0, 0) for v, lab in zip(values, labels or values,
@@ -164,8 +171,8 @@ def test_student_numbers_need_one_sure_tick_per_column():
 
 
 def test_scoring_an_item_fills_points_and_response_or_says_what_is_open():
+    from examgen.core.model import OpenQuestion
     from examgen.grade.score import ItemResult, score_item
-    from examgen.model import OpenQuestion
 
     q = _multiple(2, 2)  # options 0, 1 correct
     item = ItemResult("m", 1, "multiple", 2, _marks("m", "x.x.", ["0", "1", "2", "3"]),

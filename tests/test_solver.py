@@ -10,11 +10,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from examgen.errors import InfeasibleError, MixError
-from examgen.mix import AXES, Mix, resolve
-from examgen.model import Bank, Difficulty, Knowledge, Option, Question, SingleChoice
-from examgen.solver import _Model, constraints, eligible, select
-from examgen.variants import make_variants
+from examgen.core.errors import InfeasibleError, MixError
+from examgen.core.model import Bank, Difficulty, Knowledge, Option, Question, SingleChoice
+from examgen.select.mix import AXES, Mix, resolve
+from examgen.select.solver import _Model, constraints, eligible, select
+from examgen.select.variants import make_variants
 
 TOPICS = ("Alpha", "Beta", "Gamma")
 OPTS = (Option("a", True), Option("b"), Option("c"), Option("none of these", fixed_order=True))
@@ -250,7 +250,7 @@ PINNED = [  # recorded from examgen 0.1.0 on tests/banks/pinned, and checked aga
 
 def test_a_seed_selects_the_same_exam_in_every_version():
     """A lecturer who rebuilds with --seed gets the questions printed last year."""
-    from examgen.bank import load_bank
+    from examgen.bank.loader import load_bank
 
     from .conftest import BANKS
 

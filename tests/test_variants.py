@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from examgen.model import ChoiceQuestion
-from examgen.variants import make_variants, variant_names
+from examgen.core.model import ChoiceQuestion
+from examgen.select.variants import make_variants, variant_names
 
 
 def test_names_run_past_z_like_spreadsheet_columns():

@@ -15,10 +15,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..bank import load_bank
-from ..errors import MixError
-from ..files import write_atomic
-from ..model import (
+from examgen.bank.loader import load_bank
+from examgen.core.errors import InputError
+from examgen.core.files import write_atomic
+from examgen.core.model import (
     FACILITY_BANDS,
     MIN_ANSWERS,
     Bank,
@@ -28,7 +28,7 @@ from ..model import (
     format_number,
     pooled_facility,
 )
-from ..yamlio import Node, read_yaml
+from examgen.core.yamlio import Node, read_yaml
 
 
 @dataclass(frozen=True)
@@ -53,12 +53,12 @@ def read_analysis(path: Path) -> tuple[str, str, dict[str, Observation]]:
                 exam, date, int(item["n"]), float(item["facility"]),
                 None if disc is None else float(disc))
     except (OSError, UnicodeDecodeError) as exc:
-        raise MixError(f"{path}: cannot read the analysis ({exc})") from None
+        raise InputError(f"{path}: cannot read the analysis ({exc})") from None
     except json.JSONDecodeError as exc:
-        raise MixError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg}); give the "
+        raise InputError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg}); give the "
                        "analysis.json that examgen analyze wrote") from None
     except (KeyError, TypeError, ValueError) as exc:
-        raise MixError(f"{path}: not an examgen analysis ({exc}); give the analysis.json "
+        raise InputError(f"{path}: not an examgen analysis ({exc}); give the analysis.json "
                        "that examgen analyze wrote") from None
     return exam, date, observations
 
@@ -74,7 +74,7 @@ def calibrate(analyses: list[Path], bank_dir: Path, apply: bool,
         _, _, observations = read_analysis(path)
         unknown = [qid for qid in observations if qid not in merged]
         if unknown:
-            raise MixError(f"{path}: question '{unknown[0]}' is not in the bank {bank_dir}; "
+            raise InputError(f"{path}: question '{unknown[0]}' is not in the bank {bank_dir}; "
                            "calibrate the bank the exam was built from (--bank)")
         for qid, observation in observations.items():
             merged[qid][observation.exam] = observation
@@ -121,7 +121,7 @@ def _edit(text: str, path: Path, questions: list[Question],
     problems: list[str] = []
     data = read_yaml(text.encode("utf-8"), lambda line, msg: problems.append(msg))
     if not isinstance(data, Node) or not isinstance(data.get("questions"), list):
-        raise MixError(f"{path}: cannot edit this file ({'; '.join(problems)})")
+        raise InputError(f"{path}: cannot edit this file ({'; '.join(problems)})")
     nodes = [n for n in data["questions"] if isinstance(n, Node)]
     lines = text.splitlines(keepends=True)
     edits: list[tuple[int, int, list[str]]] = []  # first line, last line (1-based), new
@@ -209,7 +209,7 @@ def _check(text: str, path: Path) -> None:
     problems: list[str] = []
     if read_yaml(text.encode("utf-8"), lambda line, msg: problems.append(f"{line}: {msg}")) \
             is None or problems:
-        raise MixError(f"{path}: calibrate would break this file ({'; '.join(problems)}); "
+        raise InputError(f"{path}: calibrate would break this file ({'; '.join(problems)}); "
                        "nothing was written to it")
 
 
@@ -231,7 +231,7 @@ def band_settings(text: str | None) -> dict[str, tuple[float, float]]:
     try:
         easy, hard = (float(p) for p in text.split(":"))
     except ValueError:
-        raise MixError(f"--bands {text}: write EASY:HARD, e.g. 0.7:0.4") from None
+        raise InputError(f"--bands {text}: write EASY:HARD, e.g. 0.7:0.4") from None
     if not 0 < hard < easy < 1:
-        raise MixError(f"--bands {text}: need 0 < hard < easy < 1")
+        raise InputError(f"--bands {text}: need 0 < hard < easy < 1")
     return {"easy": (easy, 1.0), "medium": (hard, easy), "hard": (0.0, hard)}

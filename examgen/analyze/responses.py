@@ -18,8 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import MixError
-from ..values import ValueProblem, parse_decimal
+from examgen.core.errors import InputError
+from examgen.core.values import ValueProblem, parse_decimal
 
 REQUIRED = ("question", "points")
 # Moodle's Grades report: "Q. 3 /2.00" is question 3 of the quiz, worth 2 points.
@@ -44,10 +44,10 @@ def read_responses(path: Path, exam_ids: list[str],
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise MixError(f"{path}: cannot read the responses ({exc})") from None
+        raise InputError(f"{path}: cannot read the responses ({exc})") from None
     rows = list(csv.reader(text.splitlines()))
     if not rows:
-        raise MixError(f"{path}:1: the file is empty; give the responses.csv that examgen "
+        raise InputError(f"{path}:1: the file is empty; give the responses.csv that examgen "
                        "grade wrote")
     header = [h.strip() for h in rows[0]]
     if any(_MOODLE_QUESTION.fullmatch(h) for h in header):
@@ -55,7 +55,7 @@ def read_responses(path: Path, exam_ids: list[str],
     who = "student" if "student" in header else "copy" if "copy" in header else ""
     missing = [c for c in REQUIRED if c not in header] + ([] if who else ["student"])
     if missing:
-        raise MixError(f"{path}:1: missing column(s) {', '.join(missing)}; the file needs "
+        raise InputError(f"{path}:1: missing column(s) {', '.join(missing)}; the file needs "
                        "student (or copy), question, points and, for choice questions, "
                        "response")
     width = len(header)
@@ -74,16 +74,16 @@ def read_responses(path: Path, exam_ids: list[str],
             row = row + [""] * (width - len(row))
         qid = row[q_at].strip()
         if qid not in known:
-            raise MixError(f"{path}:{line}: question '{qid}' is not in this exam's manifest; "
+            raise InputError(f"{path}:{line}: question '{qid}' is not in this exam's manifest; "
                            "are the responses and the manifest from the same exam?")
         person = row[s_at].strip() if s_at is not None else ""
         if not person and c_at is not None and row[c_at].strip():
             person = f"copy {row[c_at].strip()}"
         if not person:
-            raise MixError(f"{path}:{line}: no student (or copy) on this line")
+            raise InputError(f"{path}:{line}: no student (or copy) on this line")
         key = (students.setdefault(person, len(students)), qid)
         if key in cells:
-            raise MixError(f"{path}:{line}: '{person}' answers '{qid}' a second time")
+            raise InputError(f"{path}:{line}: '{person}' answers '{qid}' a second time")
         points_text = row[p_at].strip()
         if (st_at is not None and row[st_at].strip() == "review") or not points_text:
             cells[key] = (math.nan, frozenset())
@@ -91,12 +91,12 @@ def read_responses(path: Path, exam_ids: list[str],
         try:
             points = parse_decimal(points_text)
         except ValueProblem as exc:
-            raise MixError(f"{path}:{line}: points: {exc}") from None
+            raise InputError(f"{path}:{line}: points: {exc}") from None
         response = row[r_at] if r_at is not None else ""
         letters = frozenset(p.strip() for p in response.split(";") if p.strip())
         cells[key] = (float(points), letters)
     if not students:
-        raise MixError(f"{path}: no answers in the file")
+        raise InputError(f"{path}: no answers in the file")
     answered = {qid for _, qid in cells}
     items = tuple(i for i in exam_ids if i in answered)
     scores = np.full((len(students), len(items)), np.nan)
@@ -117,13 +117,13 @@ def _moodle_grades(path: Path, rows: list[list[str]], header: list[str], exam_id
     columns = {int(m.group(1)): (i, float(m.group(2).replace(",", ".")))
                for i, h in enumerate(header) if (m := _MOODLE_QUESTION.fullmatch(h))}
     if sorted(columns) != list(range(1, len(exam_ids) + 1)):
-        raise MixError(f"{path}:1: the report has {len(columns)} question columns (Q. 1 ... "
+        raise InputError(f"{path}:1: the report has {len(columns)} question columns (Q. 1 ... "
                        f"Q. {max(columns)}), the exam {len(exam_ids)}; was the quiz made from "
                        "this manifest's export, with every question in its order?")
     for n, (_, maximum) in columns.items():
         qid = exam_ids[n - 1]
         if worth and abs(worth[qid] - maximum) > 1e-6:
-            raise MixError(f"{path}:1: 'Q. {n}' is worth {maximum:g} in Moodle, but question "
+            raise InputError(f"{path}:1: 'Q. {n}' is worth {maximum:g} in Moodle, but question "
                            f"{n} of the exam ('{qid}') is worth {worth[qid]:g}: add the "
                            "questions to the quiz in the order of the export, with their "
                            "points")
@@ -147,6 +147,6 @@ def _moodle_grades(path: Path, rows: list[list[str]], header: list[str], exam_id
                 marks.append(math.nan)  # "Requires grading", "-": not scored
         scores.append(marks)
     if not students:
-        raise MixError(f"{path}: no finished attempts in the report")
+        raise InputError(f"{path}: no finished attempts in the report")
     return Responses(str(path), tuple(students), tuple(exam_ids), np.array(scores, dtype=float),
                      {qid: [frozenset()] * len(students) for qid in exam_ids})

@@ -15,8 +15,15 @@ from typing import Any
 
 import numpy as np
 
-from ..model import FACILITY_BANDS, LETTERS, MIN_ANSWERS, ChoiceQuestion, Question, band_of
-from .responses import Responses
+from examgen.analyze.responses import Responses
+from examgen.core.model import (
+    FACILITY_BANDS,
+    LETTERS,
+    MIN_ANSWERS,
+    ChoiceQuestion,
+    Question,
+    band_of,
+)
 
 LOW_DISCRIMINATION = 0.1  # a corrected item-total correlation below this barely separates
 FAR_OUTSIDE = 0.1  # facility this far outside the tagged band is flagged

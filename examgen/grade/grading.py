@@ -8,21 +8,20 @@ the full scan, so 500 sheets fit in memory.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import cv2
 import numpy as np
 
-from ..errors import MixError
-from ..model import Exam, Question
-from ..sheet import Copy, SheetPage, SheetPlan
-from .overrides import Decision
-from .read import SCALE, State, locate, measure
-from .scans import PageRef, ScanProblem, all_pages, load_page
-from .score import ItemResult, Marks, SheetResult, read_student, score_item
+from examgen.core.errors import InputError
+from examgen.core.model import Exam, Question
+from examgen.core.sheet_geometry import Copy, SheetPage, SheetPlan
+from examgen.core.workers import job, run_all
+from examgen.grade.overrides import Decision
+from examgen.grade.read import SCALE, State, locate, measure
+from examgen.grade.scans import PageRef, ScanProblem, all_pages, load_page
+from examgen.grade.score import ItemResult, Marks, SheetResult, read_student, score_item
 
 PICTURE_DPI = 120  # the mapped page kept for crops and annotated copies
 _PARALLEL_FROM = 4  # pages
@@ -64,9 +63,6 @@ class Grading:
 # Decisions from a filled-in review file: (copy, item) -> what the person decided.
 Decisions = dict[tuple[int, str], Decision]
 
-_plan: SheetPlan | None = None  # what forked workers inherit
-
-
 def grade(paths: list[Path], plan: SheetPlan, exams: list[Exam], scheme: str,
           decisions: Decisions | None = None, workers: int | None = None) -> Grading:
     refs: list[PageRef] = []
@@ -94,22 +90,12 @@ def grade(paths: list[Path], plan: SheetPlan, exams: list[Exam], scheme: str,
 
 
 def _read_all(refs: list[PageRef], plan: SheetPlan, workers: int | None) -> list[PageRead]:
-    global _plan
-    _plan = plan
-    try:
-        count = workers or min(os.cpu_count() or 1, 8)
-        if len(refs) >= _PARALLEL_FROM and count > 1 and \
-                "fork" in multiprocessing.get_all_start_methods():
-            with multiprocessing.get_context("fork").Pool(count) as pool:
-                return pool.map(_read_page, refs, chunksize=max(1, len(refs) // count // 4))
-        return [_read_page(ref) for ref in refs]
-    finally:
-        _plan = None
+    return run_all(_read_page, refs, "reading the scans", given=plan, workers=workers,
+                   parallel_from=_PARALLEL_FROM)
 
 
 def _read_page(ref: PageRef) -> PageRead:
-    assert _plan is not None, "set by _read_all before the workers start"
-    plan = _plan
+    plan: SheetPlan = job()
     image = load_page(ref)
     if isinstance(image, str):
         return PageRead(ref, problem=image)
@@ -191,7 +177,7 @@ def _score_copy(result: Grading, copy: Copy, pages: tuple[SheetPage, ...], exam:
     if decided_student:
         student = decided_student.text
         if not (student.isdigit() and len(student) == len(student_marks)):
-            raise MixError(f"{decided_student.where}: a student number of "
+            raise InputError(f"{decided_student.where}: a student number of "
                            f"{len(student_marks)} digits, not {student!r}")
     sheet = SheetResult(copy, student, student_marks, [])
     if student is None and student_marks:
@@ -209,7 +195,7 @@ def _score_copy(result: Grading, copy: Copy, pages: tuple[SheetPage, ...], exam:
                 try:
                     item.ticked = decision_values(decision.text, item.marks)
                 except ValueError as exc:
-                    raise MixError(f"{decision.where}: {exc}") from None
+                    raise InputError(f"{decision.where}: {exc}") from None
                 item.decided = True
         score_item(q, item, scheme)
         if item.points is None and item.marks is not None:

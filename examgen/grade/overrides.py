@@ -10,7 +10,7 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import MixError
+from examgen.core.errors import InputError
 
 
 @dataclass(frozen=True)
@@ -23,10 +23,10 @@ def read_overrides(path: Path) -> dict[tuple[int, str], Decision]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise MixError(f"{path}: cannot read the decisions ({exc})") from None
+        raise InputError(f"{path}: cannot read the decisions ({exc})") from None
     rows = list(csv.reader(text.splitlines()))
     if not rows or not {"copy", "item", "decision"} <= set(rows[0]):
-        raise MixError(f"{path}:1: not a review file: it needs the columns copy, item and "
+        raise InputError(f"{path}:1: not a review file: it needs the columns copy, item and "
                        "decision (give the review.csv that examgen grade wrote)")
     column = {name: rows[0].index(name) for name in ("copy", "item", "decision")}
     out: dict[tuple[int, str], Decision] = {}
@@ -35,10 +35,10 @@ def read_overrides(path: Path) -> dict[tuple[int, str], Decision]:
         if not cells["decision"]:
             continue
         if cells["item"] == "page":
-            raise MixError(f"{path}:{line}: a page problem cannot be decided here: scan the "
+            raise InputError(f"{path}:{line}: a page problem cannot be decided here: scan the "
                            "page again or leave the decision empty")
         if not cells["copy"].isdigit():
-            raise MixError(f"{path}:{line}: 'copy' must be the copy number, not "
+            raise InputError(f"{path}:{line}: 'copy' must be the copy number, not "
                            f"{cells['copy']!r}")
         out[(int(cells["copy"]), cells["item"])] = Decision(cells["decision"],
                                                            f"{path}:{line}")

@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 import zxingcpp
 
-from ..sheet import BOX, QR_SIZE, SheetPage, parse_qr
+from examgen.core.sheet_geometry import BOX, QR_SIZE, SheetPage, parse_qr
 
 SCALE = 200 / 72  # pixels per point of the mapped page: 200 dpi
 _DETECT_WIDTH = 900  # markers are found on a copy about this wide (12 mm = 50 px at A4)

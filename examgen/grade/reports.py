@@ -12,11 +12,11 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from ..model import Exam, format_number
-from ..sheet import BOX, SheetPage, SheetPlan
-from .grading import PICTURE_DPI, Grading, Review
-from .scale import Scale
-from .score import SheetResult
+from examgen.core.model import Exam, format_number
+from examgen.core.sheet_geometry import BOX, SheetPage, SheetPlan
+from examgen.grade.grading import PICTURE_DPI, Grading, Review
+from examgen.grade.scale import Scale
+from examgen.grade.score import SheetResult
 
 REVIEW_COLUMNS = ["copy", "item", "number", "problem", "read", "file", "page", "decision"]
 
@@ -158,7 +158,7 @@ def annotated_pdfs(grading: Grading, plan: SheetPlan, exams: list[Exam]) -> dict
 
 
 def _correct_values(exams: list[Exam]) -> dict[str, set[str]]:
-    from ..model import ChoiceQuestion, TrueFalse
+    from examgen.core.model import ChoiceQuestion, TrueFalse
 
     out: dict[str, set[str]] = {}
     for exam in exams:

@@ -16,8 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import MixError
-from ..values import ValueProblem, parse_decimal
+from examgen.core.errors import InputError
+from examgen.core.values import ValueProblem, parse_decimal
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ def read_scale(path: Path) -> Scale:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise MixError(f"{path}: cannot read the grading scale ({exc})") from None
+        raise InputError(f"{path}: cannot read the grading scale ({exc})") from None
     steps = []
     for number, line in enumerate(text.splitlines(), start=1):
         content = line.split("#", 1)[0].strip()
@@ -48,17 +48,17 @@ def read_scale(path: Path) -> Scale:
         if len(parts) == 1 and ";" in content:  # a spreadsheet's CSV: 50%;4,0
             parts = [p.strip() for p in content.split(";", 1)]
         if len(parts) != 2:
-            raise MixError(f"{path}:{number}: write a threshold and a grade, e.g. '50% 4.0' "
+            raise InputError(f"{path}:{number}: write a threshold and a grade, e.g. '50% 4.0' "
                            "or '25 4.0'")
         threshold, grade = parts
         percent = threshold.endswith("%")
         try:
             value = parse_decimal(threshold.rstrip("%").strip())
         except ValueProblem as exc:
-            raise MixError(f"{path}:{number}: the threshold {threshold!r}: {exc}") from None
+            raise InputError(f"{path}:{number}: the threshold {threshold!r}: {exc}") from None
         if value < 0 or (percent and value > 100):
-            raise MixError(f"{path}:{number}: the threshold {threshold!r} is out of range")
+            raise InputError(f"{path}:{number}: the threshold {threshold!r} is out of range")
         steps.append((value, percent, grade))
     if not steps:
-        raise MixError(f"{path}:1: the grading scale is empty; write lines like '50% 4.0'")
+        raise InputError(f"{path}:1: the grading scale is empty; write lines like '50% 4.0'")
     return Scale(tuple(steps))

@@ -13,7 +13,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from ..limits import MAX_IMAGE_PIXELS
+from examgen.core.limits import MAX_IMAGE_PIXELS
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
 PDF_DPI = 200  # what a PDF page is rasterized at: plenty for 4 mm boxes

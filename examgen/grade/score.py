@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..model import (
+from examgen.core.model import (
     LETTERS,
     ChoiceQuestion,
     Cloze,
@@ -21,9 +21,9 @@ from ..model import (
     assert_never,
     format_number,
 )
-from ..scoring import choice_fraction, truefalse_fraction
-from ..sheet import Box, Copy
-from .read import State
+from examgen.core.scoring import choice_fraction, truefalse_fraction
+from examgen.core.sheet_geometry import Box, Copy
+from examgen.grade.read import State
 
 
 @dataclass(frozen=True)

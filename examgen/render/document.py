@@ -11,12 +11,12 @@ from typing import Any
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
 
-from ..markup import to_plain
-from ..model import Exam, MultipleChoice, SingleChoice, Variant, format_number
-from .flowables import QuestionBlock, numbered_canvas
-from .page import Page
-from .questions import question_parts
-from .replay import primer_of
+from examgen.core.header import ExamHeader
+from examgen.core.markup import to_plain
+from examgen.core.model import Exam, MultipleChoice, SingleChoice, Variant, format_number
+from examgen.render.flowables import QuestionBlock, numbered_canvas
+from examgen.render.page import Page
+from examgen.render.questions import question_parts
 
 _NUMBER_AND_WORD = re.compile(r"(?<=\d) (?=[^\W\d])")
 
@@ -31,14 +31,14 @@ def questions_story(page: Page, exam: Exam, variant: Variant, key: bool) -> list
     return story
 
 
-def template_context(exam: Exam, variant: Variant, header: dict[str, Any],
+def template_context(exam: Exam, variant: Variant, header: ExamHeader,
                      decimal: str = ".") -> dict[str, Any]:
     """The variables a layout's templates may use (numbers with the layout's decimal
     mark)."""
     return {
-        "title": header.get("title", ""), "course": header.get("course", ""),
-        "date": header.get("date", ""), "duration": header.get("duration", ""),
-        "instructions": header.get("instructions", ""),
+        "title": header.title, "course": header.course,
+        "date": header.date, "duration": header.duration,
+        "instructions": header.instructions,
         "variant": variant.name if len(exam.variants) > 1 else "",
         "form": exam.name, "question_count": len(exam.questions),
         "total_points": format_number(exam.total_points).replace(".", decimal),
@@ -47,7 +47,7 @@ def template_context(exam: Exam, variant: Variant, header: dict[str, Any],
         "has_multiple": any(isinstance(q, MultipleChoice) for q in exam.questions),
         # with answer sheets: the scoring scheme of multiple-response questions (its label
         # is scoring_<scheme>), else empty
-        "answer_sheet": header.get("answer_sheet", "").replace("-", "_"),
+        "answer_sheet": header.answer_sheet.replace("-", "_"),
     }
 
 
@@ -65,16 +65,16 @@ def text_blocks(page: Page, text: str, first_is_title: bool = False) -> list[Flo
 
 
 def build_document(story: list[Flowable], page: Page, pagesize: tuple[float, float],
-           header: dict[str, Any], variant: Variant, exam: Exam, key: bool = False,
+           header: ExamHeader, variant: Variant, exam: Exam, key: bool = False,
            every_variant: bool = False) -> bytes:
     """The story with footers: course and title, and the form and variant (none with
     ``every_variant``: a document about all of them)."""
     margins = page.layout.settings["margins"]
     buffer = io.BytesIO()
-    title = header.get("title") or page.layout.labels["exam"]
+    title = header.title or page.layout.labels["exam"]
     if key:
         title = f"{page.layout.labels['answer_key']}: {title}"
-    footer_left = to_plain(" · ".join(filter(None, [header.get("course"), title])))
+    footer_left = to_plain(" · ".join(filter(None, [header.course, title])))
     parts = []
     if exam.name:
         parts.append(f"{page.layout.labels['form']} {exam.name}")
@@ -85,10 +85,9 @@ def build_document(story: list[Flowable], page: Page, pagesize: tuple[float, flo
     footer_right = " · ".join(parts)
     doc = SimpleDocTemplate(
         buffer, pagesize=pagesize, invariant=1, title=title, author="examgen",
-        creator="examgen", subject=header.get("course", ""),
+        creator="examgen", subject=header.course,
         leftMargin=float(margins["left"]) * mm, rightMargin=float(margins["right"]) * mm,
         topMargin=float(margins["top"]) * mm, bottomMargin=float(margins["bottom"]) * mm,
     )
-    primer = primer_of(story, (page.sans, f"{page.sans}-10"))  # before build consumes it
-    doc.build(story, canvasmaker=numbered_canvas(page, footer_left, footer_right, primer))
+    doc.build(story, canvasmaker=numbered_canvas(page, footer_left, footer_right))
     return buffer.getvalue()

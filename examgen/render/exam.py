@@ -3,20 +3,18 @@ table and the questions; no answers, no explanations, no level colours."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
-from ..model import Exam, Variant
-from .document import build_document, questions_story, template_context, text_blocks
-from .flowables import SameTable
-from .layout import Layout
-from .page import Page, page_for
+from examgen.core.header import ExamHeader
+from examgen.core.model import Exam, Variant
+from examgen.render.document import build_document, questions_story, template_context, text_blocks
+from examgen.render.layout import Layout
+from examgen.render.page import Page, page_for
 
 
-def render_exam(exam: Exam, variant: Variant, layout: Layout, header: dict[str, Any],
+def render_exam(exam: Exam, variant: Variant, layout: Layout, header: ExamHeader,
                 paper: str = "a4") -> bytes:
     """The exam as handed out: no answers, no explanations, no level colours."""
     page, pagesize = page_for(layout, paper)
@@ -32,8 +30,7 @@ def render_exam(exam: Exam, variant: Variant, layout: Layout, header: dict[str, 
 def _name_fields(page: Page) -> Table:
     rows = [[Paragraph(page.label("name"), page.body), ""],
             [Paragraph(page.label("student_id"), page.body), ""]]
-    table = SameTable(rows, colWidths=[35 * mm, page.width - 35 * mm], rowHeights=9 * mm)
-    table.same = ("name fields", page)
+    table = Table(rows, colWidths=[35 * mm, page.width - 35 * mm], rowHeights=9 * mm)
     table.setStyle(TableStyle([
         ("LINEBELOW", (1, 0), (1, -1), 0.6, colors.black),
         ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
@@ -63,9 +60,7 @@ def _points_table(page: Page, exam: Exam, variant: Variant) -> list[Flowable]:
         first, total = 24 * mm, 18 * mm
         cell = min(10 * mm, (page.width - first - total) / per_row)
         widths = [first] + [cell] * len(chunk) + ([total] if last else [])
-        table = SameTable(rows, colWidths=widths, rowHeights=[None, None, 9 * mm],
-                          hAlign="LEFT")
-        table.same = ("points", page, tuple(head), tuple(pts))  # alike when the points are
+        table = Table(rows, colWidths=widths, rowHeights=[None, None, 9 * mm], hAlign="LEFT")
         table.setStyle(TableStyle([
             ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor(page.layout.colour("rule"))),
             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),

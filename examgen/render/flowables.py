@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterator
 from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas as pdfcanvas
-from reportlab.platypus import Flowable, Paragraph, Table
+from reportlab.platypus import Flowable, Paragraph
 
-from ..model import Question
-from .formulas import register
-from .page import GUTTER, LABEL_INSET, OPTION_INDENT, POINTS_WIDTH, Page, level_colours
-from .replay import Primer, prime, printed, replay
-
-# What a flowable prints, for priming (replay.py): (face, text) pairs.
-Printed = Iterator[tuple[str, str]]
+from examgen.core.model import Question
+from examgen.render.math_drawing import register
+from examgen.render.page import (
+    GUTTER,
+    LABEL_INSET,
+    OPTION_INDENT,
+    POINTS_WIDTH,
+    Page,
+    level_colours,
+)
 
 
 class AnswerLine(Flowable):
@@ -39,9 +41,6 @@ class AnswerLine(Flowable):
         canvas.line(GUTTER + 24 * mm, 1 * mm, GUTTER + 104 * mm, 1 * mm)
         if self.suffix:
             canvas.drawString(GUTTER + 106 * mm, 1.5 * mm, self.suffix)
-
-    def printed(self) -> Printed:
-        yield self.page.sans, self.label + self.suffix
 
 
 class RuledLines(Flowable):
@@ -95,10 +94,6 @@ class Badge(Flowable):
         return self.box_width, self.size + 6
 
     def draw(self) -> None:
-        replay(self.canv, ("badge", self.page, self.text, self.background, self.ink),
-               self._draw)
-
-    def _draw(self) -> None:
         canvas = self.canv
         canvas.setFillColor(self.background)
         canvas.roundRect(0, 1, self.box_width, self.size + 4, 2, stroke=0, fill=1)
@@ -106,22 +101,6 @@ class Badge(Flowable):
         canvas.setFont(self.page.sans, self.size)
         canvas.drawString(4, 4, self.text)
 
-    def printed(self) -> Printed:
-        yield self.page.sans, self.text
-
-
-class SameTable(Table):
-    """A table that many documents print alike (the exam's name fields and points table):
-    drawn once per process for its ``same`` (replay.py), which must name its content,
-    widths and style. reportlab's pieces of a split table are plain tables."""
-
-    same: tuple[Hashable, ...] | None = None
-
-    def draw(self) -> None:
-        if self.same is None:
-            super().draw()
-        else:
-            replay(self.canv, ("table", *self.same), super().draw)
 
 
 class QuestionBlock(Flowable):
@@ -161,9 +140,6 @@ class QuestionBlock(Flowable):
             y -= height
             part.drawOn(self.canv, 0, y)
 
-    def printed(self) -> Printed:
-        return printed(self.parts)
-
 
 class Indented(Flowable):
     """Any flowable moved right by ``indent``, to line up with the question text."""
@@ -182,15 +158,7 @@ class Indented(Flowable):
         return [Indented(piece, self.indent) for piece in pieces]
 
     def draw(self) -> None:
-        inner = self.inner
-        if isinstance(inner, Paragraph):  # a key's notes: the same in every variant
-            replay(self.canv, (inner, inner.width, inner.height, self.indent),
-                   lambda: inner.drawOn(self.canv, self.indent, 0))
-        else:
-            inner.drawOn(self.canv, self.indent, 0)
-
-    def printed(self) -> Printed:
-        return printed([self.inner])
+        self.inner.drawOn(self.canv, self.indent, 0)
 
 
 class Hanging(Flowable):
@@ -226,23 +194,11 @@ class Hanging(Flowable):
         return [first, *(Indented(p, self.indent) for p in pieces[1:])]
 
     def draw(self) -> None:
-        """Label, text and points each drawn once per process (replay.py): variants print
-        the same stems under other numbers, and the same options under other letters."""
-        canvas, paragraph = self.canv, self.paragraph
         baseline = self.height - self.gap - self.page.body.fontSize
-        replay(canvas, ("label", self.page, self.label, self.bold, self.colour, self.indent,
-                        baseline), lambda: self._draw_label(baseline))
-        # after the label: reading order
-        replay(canvas, ("text", paragraph, paragraph.width, paragraph.height, self.indent),
-               lambda: paragraph.drawOn(canvas, self.indent, 0))
+        self._draw_label(baseline)
+        self.paragraph.drawOn(self.canv, self.indent, 0)  # after the label: reading order
         if self.points:
-            replay(canvas, ("points", self.page, self.points, self.width, baseline),
-                   lambda: self._draw_points(baseline))
-
-    def printed(self) -> Printed:
-        yield self._font, self.label
-        yield self.page.sans, self.points
-        yield from printed([self.paragraph])
+            self._draw_points(baseline)
 
     @property
     def _font(self) -> str:
@@ -334,10 +290,8 @@ def fit(text: str, font: str, size: float, width: float) -> str:
     return text.rstrip() + "…"
 
 
-def numbered_canvas(page: Page, left: str, right: str,
-                    primer: Primer | None = None) -> type[pdfcanvas.Canvas]:
-    """A canvas that knows the page count when it draws the footers ("page X of Y"), and
-    with ``primer`` one whose document meets its faces and characters first (replay.py)."""
+def numbered_canvas(page: Page, left: str, right: str) -> type[pdfcanvas.Canvas]:
+    """A canvas that knows the page count when it draws the footers ("page X of Y")."""
     pattern = page.layout.labels["page"]
     margins = page.layout.settings["margins"]
 
@@ -347,8 +301,6 @@ def numbered_canvas(page: Page, left: str, right: str,
             self._pages: list[dict[str, Any]] = []
             register(self)  # formulas in paragraphs draw themselves
             _register_box(self)
-            if primer is not None:
-                prime(self, primer)
 
         def showPage(self) -> None:  # noqa: N802 - reportlab's name
             self._pages.append(dict(self.__dict__))

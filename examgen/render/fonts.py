@@ -17,7 +17,8 @@ from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTEncoding, TTFont, TTFontFace
 
-FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
+from examgen.core.glyphs import FONT_DIR
+
 SANS, MONO = "ExamSans", "ExamMono"
 _FILES = {
     (SANS, 0, 0): "DejaVuSans.ttf",

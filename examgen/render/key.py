@@ -11,8 +11,9 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-from ..markup import to_plain
-from ..model import (
+from examgen.core.header import ExamHeader
+from examgen.core.markup import to_plain
+from examgen.core.model import (
     CELLS,
     LEVELS,
     ChoiceGap,
@@ -32,20 +33,20 @@ from ..model import (
     assert_never,
     key_answer,
 )
-from ..scoring import DEFAULT_SCHEME
-from .document import build_document, questions_story, template_context, text_blocks
-from .layout import Layout
-from .page import Page, level_colours, page_for
+from examgen.core.scoring import DEFAULT_SCHEME
+from examgen.render.document import build_document, questions_story, template_context, text_blocks
+from examgen.render.layout import Layout
+from examgen.render.page import Page, level_colours, page_for
 
 
-def render_key(exam: Exam, variant: Variant, layout: Layout, header: dict[str, Any],
+def render_key(exam: Exam, variant: Variant, layout: Layout, header: ExamHeader,
                paper: str = "a4") -> bytes:
     """The grader's key: a grid first, then every question with its solution and cell."""
     page, pagesize = page_for(layout, paper)
     context = template_context(exam, variant, header, layout.labels["decimal"])
     story = text_blocks(page, layout.render("key_header", context), first_is_title=True)
     if context["has_multiple"]:  # the grader needs the rule the students were told
-        scheme = header.get("answer_sheet") or DEFAULT_SCHEME
+        scheme = header.answer_sheet or DEFAULT_SCHEME
         story.append(Paragraph(f"<b>{page.label('scoring_key')}:</b> "
                                f"{page.label('scoring_' + scheme.replace('-', '_'))}",
                                page.small))
@@ -58,12 +59,12 @@ def render_key(exam: Exam, variant: Variant, layout: Layout, header: dict[str, A
     return build_document(story, page, pagesize, header, variant, exam, key=True)
 
 
-def render_key_overview(exams: list[Exam], layout: Layout, header: dict[str, Any],
+def render_key_overview(exams: list[Exam], layout: Layout, header: ExamHeader,
                         paper: str = "a4") -> bytes:
     """The answers of every variant side by side, by question number, one table per form:
     what a grader marking a pile of mixed variants keeps beside them."""
     page, pagesize = page_for(layout, paper)
-    title = header.get("title") or layout.labels["exam"]
+    title = header.title or layout.labels["exam"]
     story: list[Any] = [Paragraph(page.literal(f"{layout.labels['answer_key']}: {title}"),
                                   page.title), Spacer(1, 3 * mm)]
     for exam in exams:

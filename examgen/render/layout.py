@@ -16,9 +16,9 @@ import jinja2
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
-from ..errors import LayoutError
-from ..limits import MAX_TEXT
-from .layout_settings import BLOCKS, check_room, merged, read_settings
+from examgen.core.errors import LayoutError
+from examgen.core.limits import MAX_TEXT
+from examgen.render.layout_settings import BLOCKS, check_room, merged, read_settings
 
 
 def builtin_layouts() -> Path:

@@ -8,10 +8,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..errors import LayoutError, Problem, suggest
-from ..model import PAPERS
-from ..values import ValueProblem, as_number
-from ..yamlio import Node, Scalar, read_yaml
+from examgen.core.errors import LayoutError, Problem, suggest
+from examgen.core.model import PAPERS
+from examgen.core.values import ValueProblem, as_number
+from examgen.core.yamlio import Node, Scalar, read_yaml
 
 MM = 72 / 25.4
 # Section -> key -> (lowest, highest): lengths in millimetres, sizes in points.

@@ -16,12 +16,12 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph
 
-from ..markup import to_reportlab
-from ..model import PAPERS, format_number
-from .fonts import register_fonts
-from .formulas import CALLBACK as FORMULA_MARK
-from .formulas import formula_markup
-from .layout import Layout
+from examgen.core.markup import to_reportlab
+from examgen.core.model import PAPERS, format_number
+from examgen.render.fonts import register_fonts
+from examgen.render.layout import Layout
+from examgen.render.math_drawing import CALLBACK as FORMULA_MARK
+from examgen.render.math_drawing import formula_markup
 
 GUTTER, OPTION_INDENT, LABEL_INSET, POINTS_WIDTH = 8 * mm, 19 * mm, 8 * mm, 22 * mm
 

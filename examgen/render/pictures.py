@@ -10,7 +10,7 @@ from pathlib import Path
 from PIL import Image as PILImage
 from reportlab.platypus import Image
 
-from ..limits import PRINT_DPI
+from examgen.core.limits import PRINT_DPI
 
 _SLACK = 1.25  # an image this close to print resolution is embedded as it is
 

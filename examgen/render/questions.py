@@ -5,7 +5,7 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Image, Spacer
 
-from ..model import (
+from examgen.core.model import (
     GAP_MARK,
     LETTERS,
     ChoiceGap,
@@ -23,7 +23,7 @@ from ..model import (
     assert_never,
     key_answer,
 )
-from .flowables import (
+from examgen.render.flowables import (
     EMPTY_BOX,
     TICKED_BOX,
     AnswerLine,
@@ -33,8 +33,8 @@ from .flowables import (
     RuledLines,
     inline_box,
 )
-from .page import GUTTER, OPTION_INDENT, Page
-from .pictures import printable
+from examgen.render.page import GUTTER, OPTION_INDENT, Page
+from examgen.render.pictures import printable
 
 BLANK = "\u00a0" * 2 + "_" * 14
 

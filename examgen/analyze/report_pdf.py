@@ -1,0 +1,143 @@
+"""analysis/report.pdf: the item analysis as pictures first (score histogram, facility x
+discrimination scatter, the matrix with tagged counts and observed facility), then the
+flags and the table; drawn with reportlab's own graphics, no plotting library."""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+from typing import Any
+
+from reportlab.graphics.charts.barcharts import VerticalBarChart
+from reportlab.graphics.shapes import Circle, Drawing, Line, Rect, String
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from examgen.analyze.stats import Analysis
+from examgen.core.model import FACILITY_BANDS, LEVELS, Difficulty, Knowledge
+from examgen.render.layout import Layout
+from examgen.render.page import Page, level_colours, page_for
+
+
+def render_analysis(analysis: Analysis, layout: Layout) -> bytes:
+    page, _ = page_for(layout, "a4")
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(buffer, pagesize=A4, invariant=1, title="Item analysis",
+                            author="examgen", leftMargin=18 * mm, rightMargin=18 * mm,
+                            topMargin=16 * mm, bottomMargin=16 * mm)
+    width = A4[0] - 36 * mm
+    alpha = "n/a" if analysis.alpha is None else f"{analysis.alpha:.2f}"
+    sem = "n/a" if analysis.sem is None else f"{analysis.sem:.2f}"
+    story = [
+        Paragraph("Item analysis", page.title),
+        Paragraph(f"{analysis.students} students, {analysis.questions} questions, "
+                  f"{analysis.max_points:g} points · mean {analysis.mean:.2f} "
+                  f"(sd {analysis.sd:.2f}) · Cronbach's alpha {alpha} · SEM {sem}"
+                  + (f" · {analysis.excluded} left out (questions still in review)"
+                     if analysis.excluded else ""), page.body),
+        Spacer(1, 4 * mm),
+        Table([[_histogram(analysis, width / 2 - 4 * mm),
+                _scatter(analysis, page.layout, width / 2 - 4 * mm)]],
+              colWidths=[width / 2, width / 2]),
+        Spacer(1, 4 * mm),
+        Paragraph("The matrix: questions tagged per cell, observed mean facility", page.body),
+        Spacer(1, 2 * mm),
+        _matrix(analysis, page),
+        Spacer(1, 5 * mm),
+        Paragraph(f"Flags ({len(analysis.flags)})", page.body),
+    ]
+    for flag in analysis.flags:
+        story.append(Paragraph(f"<b>{flag.question}</b> ({flag.where}): "
+                               f"{page.literal(flag.message)}", page.small))
+    if not analysis.flags:
+        story.append(Paragraph("none", page.small))
+    story += [Spacer(1, 5 * mm), _items_table(analysis, page, width)]
+    doc.build(story)
+    return buffer.getvalue()
+
+
+def _histogram(analysis: Analysis, width: float) -> Drawing:
+    height = 62 * mm
+    drawing = Drawing(width, height)
+    chart = VerticalBarChart()
+    chart.x, chart.y = int(10 * mm), int(10 * mm)
+    chart.width, chart.height = int(width - 14 * mm), int(height - 18 * mm)
+    chart.data = [analysis.distribution]
+    chart.categoryAxis.categoryNames = [f"{e:g}" for e in analysis.bins[:-1]]
+    chart.categoryAxis.labels.fontSize = 6
+    chart.valueAxis.labels.fontSize = 6
+    chart.valueAxis.valueMin = 0
+    chart.bars[0].fillColor = colors.HexColor("#1f3a5f")
+    drawing.add(chart)
+    drawing.add(String(10 * mm, height - 5 * mm, "Students per total score", fontSize=8))
+    return drawing
+
+
+def _scatter(analysis: Analysis, layout: Layout, width: float) -> Drawing:
+    """Facility (x) against discrimination (y), each question a dot in its level colour."""
+    height = 62 * mm
+    drawing = Drawing(width, height)
+    x0, y0, w, h = 10 * mm, 10 * mm, width - 14 * mm, height - 18 * mm
+    frame = Rect(x0, y0, w, h)
+    frame.fillColor, frame.strokeColor, frame.strokeWidth = None, colors.grey, 0.5
+    drawing.add(frame)
+    zero = y0 + h / 2  # discrimination from -1 to 1
+    drawing.add(Line(x0, zero, x0 + w, zero, strokeColor=colors.lightgrey, strokeWidth=0.5))
+    for facility in (0.4, 0.7):  # the band edges of medium
+        drawing.add(Line(x0 + w * facility, y0, x0 + w * facility, y0 + h,
+                         strokeColor=colors.lightgrey, strokeWidth=0.5,
+                         strokeDashArray=[2, 2]))
+    for item in analysis.items:
+        r = item.discrimination if item.discrimination is not None else 0.0
+        colour = colors.HexColor(layout.colour(item.level))
+        drawing.add(Circle(x0 + w * item.facility, zero + h / 2 * max(-1, min(1, r)), 2.2,
+                           fillColor=colour, strokeColor=colors.black, strokeWidth=0.3))
+    for text, x, y in (("facility 0", x0, y0 - 8), ("1", x0 + w - 3, y0 - 8),
+                       ("r 1", x0 - 8 * mm, y0 + h - 3), ("0", x0 - 4 * mm, zero - 2),
+                       ("-1", x0 - 5 * mm, y0)):
+        drawing.add(String(x, y, text, fontSize=6))
+    drawing.add(String(x0, height - 5 * mm, "Facility x discrimination (level colours)",
+                       fontSize=8))
+    return drawing
+
+
+def _matrix(analysis: Analysis, page: Page) -> Table:
+    cells: dict[tuple[str, str], list[float]] = defaultdict(list)
+    for item in analysis.items:
+        cells[(item.difficulty, item.knowledge)].append(item.facility)
+    rows = [["", *(k.value for k in Knowledge)]]
+    style: list[Any] = [("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+             ("FONTSIZE", (0, 0), (-1, -1), 8), ("ALIGN", (1, 1), (-1, -1), "CENTER")]
+    for r, d in enumerate(Difficulty, start=1):
+        low, high = FACILITY_BANDS[d.value]
+        row = [f"{d.value} ({low:g}-{high:g})"]
+        for c, k in enumerate(Knowledge, start=1):
+            facilities = cells.get((d.value, k.value), [])
+            mean = f"{sum(facilities) / len(facilities):.2f}" if facilities else "-"
+            row.append(f"{len(facilities)} tagged · observed {mean}")
+            background, ink = level_colours(page, LEVELS[(d, k)].value)
+            style += [("BACKGROUND", (c, r), (c, r), background),
+                      ("TEXTCOLOR", (c, r), (c, r), ink)]
+        rows.append(row)
+    table = Table(rows, colWidths=[40 * mm, 55 * mm, 55 * mm])
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def _items_table(analysis: Analysis, page: Page, width: float) -> Table:
+    rows = [["question", "cell", "n", "facility", "r (rest)", "upper-lower", "options"]]
+    for item in analysis.items:
+        options = " ".join(f"{o.option}{'*' if o.correct else ''} {o.share:.0%}"
+                           for o in item.options)
+        rows.append([item.id, f"{item.difficulty}/{item.knowledge}", str(item.n),
+                     f"{item.facility:.2f}",
+                     "-" if item.discrimination is None else f"{item.discrimination:.2f}",
+                     "-" if item.upper_lower is None else f"{item.upper_lower:.2f}", options])
+    table = Table(rows, repeatRows=1, colWidths=[38 * mm, 32 * mm, 10 * mm, 16 * mm,
+                                                 16 * mm, 18 * mm, width - 130 * mm])
+    table.setStyle(TableStyle([("FONTSIZE", (0, 0), (-1, -1), 6.5),
+                               ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.grey),
+                               ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return table

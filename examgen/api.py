@@ -1,0 +1,303 @@
+"""The library core a script can call: what each ``examgen`` command does, typed in and
+typed out, with no click inside. The command line parses flags, calls one of these and
+prints or writes the result.
+
+    from examgen.api import BuildSettings, build_exam, write_build
+    result = build_exam("bank", {"difficulty": {"easy": 5, "hard": 2}}, BuildSettings(seed=7))
+    write_build("out", result)
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from examgen.bank.coverage_report import CoverageReport, Excluded, coverage_report
+from examgen.bank.loader import load_bank
+from examgen.core.errors import ExamgenError, InputError
+from examgen.core.files import write_set
+from examgen.core.header import ExamHeader
+from examgen.core.model import Bank, Exam, Question
+from examgen.core.scoring import DEFAULT_SCHEME
+from examgen.formats.moodle_import import Imported
+from examgen.select.blueprint import Blueprint, BuildSettings
+from examgen.select.manifest import read_manifest, to_manifest
+from examgen.select.mix import FLAGS, Mix, ResolvedMix, merge, resolve, used_ids
+from examgen.select.variants import DEFAULT_ORDER
+
+__all__ = ["BuildResult", "BuildSettings", "CoverageReport", "ExamHeader", "ExportSource",
+           "build_exam", "coverage", "export_source", "import_moodle_file", "rebuild_exam",
+           "resolve_mix", "write_build"]
+
+DEFAULT_BANK = Path("bank")
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """One build: its exams (one per form), every file it writes, named and rendered in
+    memory, and what the lecturer should hear about it (``notes``)."""
+
+    exams: list[Exam]
+    files: dict[str, bytes | str]
+    bank: Bank
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def seed(self) -> int:
+        return self.exams[0].seed
+
+
+def resolve_mix(bank: Bank, given: dict[str, Any], blueprint: Blueprint | None = None,
+                names: Callable[[str], str] = FLAGS.__getitem__) -> ResolvedMix:
+    """The mix to solve: ``given`` (in the blueprint's ``mix:`` shape) over the
+    blueprint's; messages name a given key by ``names`` (its flag, by default) and a
+    blueprint's by its file and line."""
+    plan = blueprint or Blueprint()
+    merged = merge(plan.mix, given)
+    mix = Mix.from_mapping(merged, lambda key: names(key) if key in given else plan.where(key))
+    return resolve(mix, bank, _origins(plan, given))
+
+
+def build_exam(bank: str | Path | Bank | None, mix: dict[str, Any],
+               settings: BuildSettings | None = None, header: ExamHeader | None = None, *,
+               blueprint: Blueprint | None = None, pdf: bool = True,
+               workers: int | None = None) -> BuildResult:
+    """Select questions for ``mix`` with the 0-1 program and render the exam.
+
+    ``settings`` and ``header`` go over the blueprint's, and the blueprint's over the
+    defaults. ``bank`` None: the blueprint's bank, else ``bank/``. Without ``pdf`` only
+    exam.json (and sheets.pdf with answer sheets) is rendered.
+    """
+    plan = blueprint or Blueprint()
+    chosen = (settings or BuildSettings()).over(plan.settings)
+    loaded = bank if isinstance(bank, Bank) else load_bank(
+        Path(bank) if bank is not None else Path(chosen.bank or DEFAULT_BANK))
+    resolved = resolve_mix(loaded, mix, plan)
+    seed = chosen.seed if chosen.seed is not None else secrets.randbelow(10**9)
+    from examgen.select.selection import build_exams  # HiGHS and NumPy: only to solve
+
+    exams = build_exams(loaded, resolved, seed, chosen.variants or 1, chosen.forms or 1,
+                        chosen.overlap or 0, chosen.order or DEFAULT_ORDER)
+    texts = plan.header.with_texts(_texts(header))
+    full = replace(texts, layout=chosen.layout or "default", paper=chosen.paper or "a4")
+    sheets = _sheets(chosen, {})
+    return _render(loaded, exams, resolved.to_json(), full, sheets, pdf, workers, [])
+
+
+def rebuild_exam(manifest: str | Path, bank: str | Path | None = None,
+                 settings: BuildSettings | None = None, header: ExamHeader | None = None, *,
+                 pdf: bool = True, workers: int | None = None) -> BuildResult:
+    """The very exam of an earlier exam.json again: the same questions and orders, with
+    the bank's current texts. Only how it is drawn may change: header texts, layout,
+    paper and the answer sheets (``settings``); anything that would select or order
+    otherwise is refused."""
+    chosen = settings or BuildSettings()
+    changing = [name for name in ("variants", "forms", "overlap", "seed", "order", "bank")
+                if getattr(chosen, name) is not None]
+    if changing:
+        raise InputError(f"a rebuild keeps the exam as it was; it cannot change "
+                       f"{', '.join(changing)}")
+    earlier = read_manifest(Path(manifest))
+    loaded = load_bank(Path(bank) if bank is not None else Path(earlier.bank_path))
+    notes = []
+    if loaded.digest != earlier.bank_digest:
+        notes.append(f"Warning: the bank {loaded.path} changed since {manifest} was built; "
+                     "the same questions are used with their current texts.")
+    from examgen.select.manifest import exams_from_manifest
+
+    exams = exams_from_manifest(earlier, loaded)
+    drawn = earlier.header.with_texts(_texts(header))
+    full = replace(drawn, layout=chosen.layout or drawn.layout,
+                   paper=chosen.paper or drawn.paper)
+    sheets = _sheets(chosen, earlier.sheets or {})
+    return _render(loaded, exams, earlier.mix, full, sheets, pdf, workers, notes)
+
+
+def _texts(header: ExamHeader | None) -> dict[str, str | None]:
+    """The texts of ``header`` that were given (not empty)."""
+    if header is None:
+        return {}
+    return {k: v for k, v in header.to_json().items() if k not in ("layout", "paper") and v}
+
+
+def _sheets(chosen: BuildSettings, earlier: dict[str, Any]) -> tuple[int, str] | None:
+    """(copies, scoring) when the build has answer sheets, else None; a rebuild has the
+    sheets its manifest had, unless told otherwise."""
+    wanted = chosen.sheet if chosen.sheet is not None else bool(earlier)
+    count = chosen.copies if chosen.copies is not None else len(earlier.get("copies", []))
+    if count and not wanted:
+        raise InputError("--copies numbers answer sheets: add --sheet (or 'sheet: true' in the "
+                       "blueprint)")
+    if not wanted:
+        return None
+    return count, chosen.scoring or earlier.get("scoring") or DEFAULT_SCHEME
+
+
+def _render(bank: Bank, exams: list[Exam], mix: dict[str, Any], header: ExamHeader,
+            sheets: tuple[int, str] | None, pdf: bool, workers: int | None,
+            notes: list[str]) -> BuildResult:
+    """The manifest, the PDFs and the answer sheets of selected exams."""
+    if sheets:  # the exam's instructions send students to the sheet and its rules
+        header = replace(header, answer_sheet=sheets[1])
+    manifest = to_manifest(exams, bank, str(bank.path), mix, header)
+    from examgen.render.outputs import render_outputs
+
+    layout = plan = None
+    if pdf or sheets:  # Jinja2 and reportlab: only for the builds that draw
+        from examgen.render.layout import load_layout
+
+        layout = load_layout(header.layout, header.paper)
+    if sheets and layout is not None:
+        from examgen.core.sheet_geometry import plan_sheets
+
+        plan = plan_sheets(exams, manifest, sheets[0], layout.settings["sheet"][
+            "student_digits"], header.paper, layout.labels, sheets[1])
+    files = render_outputs(exams, manifest, layout if pdf else None, header.paper, plan,
+                           workers)
+    return BuildResult(exams, files, bank, notes)
+
+
+def write_build(out_dir: str | Path, result: BuildResult) -> str:
+    """Write the whole set at once; an earlier build's PDFs that it replaces go away.
+
+    Returns a line naming the earlier manifest that was replaced, so that a lecturer who
+    keeps exam.json files for --exclude-used notices; or nothing.
+    """
+    from examgen.render.outputs import MANIFEST, PDF_NAME
+
+    folder = Path(out_dir)
+    before = ""
+    old = folder / MANIFEST
+    if old.is_file():
+        try:
+            earlier = read_manifest(old)
+            before = (f"replaced {old} (seed {earlier.seed}, "
+                      f"{len(earlier.question_ids)} questions)")
+        except ExamgenError:
+            before = f"replaced {old} (not readable as a manifest)"
+    stale = [p.name for p in folder.glob("*.pdf")
+             if old.is_file() and PDF_NAME.fullmatch(p.name) and p.name not in result.files]
+    write_set(folder, result.files, last=MANIFEST, remove=stale)
+    return before
+
+
+def coverage(bank: str | Path | Bank | None, mix: dict[str, Any] | None = None, *,
+             blueprint: Blueprint | None = None, least: int | None = None,
+             stress_runs: int | None = None) -> CoverageReport:
+    """The bank against the matrix (``examgen coverage``). With a mix (or a blueprint
+    with one): how many exams of it the bank can still give, and with ``stress_runs``
+    which questions the mix never or rarely draws, and why; questions of the exams it
+    excludes (``exclude_used``) are left out of the counts."""
+    plan = blueprint or Blueprint()
+    loaded = bank if isinstance(bank, Bank) else load_bank(
+        Path(bank) if bank is not None else Path(plan.settings.bank or DEFAULT_BANK))
+    given = mix or {}
+    merged = merge(plan.mix, given)
+    resolved = resolve_mix(loaded, given, plan) if set(merged) - {
+        "exclude_used", "prefer_unused"} else None
+    if stress_runs and resolved is None:
+        raise InputError("--stress builds a mix: give a blueprint or mix flags, e.g. "
+                         "--easy 5 --hard 2 --stress 200")
+    # the earlier exams are read once: the resolved mix holds them when there is one
+    used = resolved.used if resolved else used_ids(
+        tuple(str(m) for m in merged.get("exclude_used") or ()))
+    remaining = Bank(loaded.path, tuple(q for q in loaded.questions if q.id not in used),
+                     loaded.digest) if used else loaded
+    report = coverage_report(remaining, least)
+    if used:
+        report = replace(report, excluded=Excluded(len(used.keys() & loaded.by_id.keys()),
+                                                   tuple(sorted(set(used.values())))))
+    if resolved is None:
+        return report
+    from examgen.select.capacity import capacity, capacity_json, render_capacity
+
+    found = capacity(loaded, resolved)
+    lines = render_capacity(found, blueprint.path if blueprint else "this mix")
+    stress_json = None
+    if stress_runs:
+        from examgen.select.stress import stress, stress_report
+
+        stress_json, stress_lines = stress_report(stress(loaded, resolved, stress_runs))
+        lines += stress_lines
+    return replace(report, capacity=capacity_json(found), stress=stress_json,
+                   lines=tuple(lines))
+
+
+@dataclass(frozen=True)
+class ExportSource:
+    """What an export writes: the bank's questions, or one exam's (with its forms and
+    header), and the top of the category tree."""
+
+    questions: list[Question]
+    root: str
+    exams: list[Exam] = field(default_factory=list)
+    header: ExamHeader = field(default_factory=ExamHeader)
+    notes: list[str] = field(default_factory=list)
+
+
+def export_source(bank: str | Path | None, manifest: str | Path | None = None,
+                  category_root: str | None = None) -> ExportSource:
+    """The questions to export: the whole bank, or with ``manifest`` those of one exam
+    (``bank`` None: the bank the manifest names)."""
+    if manifest is None:
+        loaded = load_bank(Path(bank) if bank is not None else DEFAULT_BANK)
+        return ExportSource(list(loaded.questions),
+                            category_root or loaded.path.resolve().name)
+    from examgen.select.manifest import exams_from_manifest
+
+    earlier = read_manifest(Path(manifest))
+    loaded = load_bank(Path(bank) if bank is not None else Path(earlier.bank_path))
+    notes = []
+    if loaded.digest != earlier.bank_digest:
+        notes.append(f"Warning: the bank {loaded.path} changed since {manifest} was built; "
+                     "the same questions are used with their current texts.")
+    exams = exams_from_manifest(earlier, loaded)
+    questions = list({q.id: q for e in exams for q in e.questions}.values())
+    return ExportSource(questions, category_root or loaded.path.resolve().name, exams,
+                        earlier.header, notes)
+
+
+def import_moodle_file(xml_file: str | Path, out_dir: str | Path, topic_from: int = -1,
+                       difficulty: str | None = None,
+                       knowledge: str | None = None) -> Imported:
+    """Turn a Moodle XML export into bank YAML in ``out_dir`` (pictures beside it): the
+    files are loaded as a bank before anything is written, and none is overwritten."""
+    import tempfile
+
+    from examgen.formats.moodle_import import import_moodle
+
+    source, folder = Path(xml_file), Path(out_dir)
+    result = import_moodle(source.read_bytes(), str(source), topic_from, difficulty,
+                           knowledge)
+    if not result.files:
+        raise InputError(f"{source}: no question could be imported"
+                         + "".join(f"\n  {line}" for line in result.report))
+    existing = [name for name in result.files if (folder / name).exists()]
+    if existing:
+        raise InputError(f"{folder / existing[0]} exists; import into a new folder (-o) so "
+                         "that nothing is overwritten")
+    with tempfile.TemporaryDirectory() as tmp:  # the files must load as a bank first
+        for name, data in result.files.items():
+            (Path(tmp) / name).parent.mkdir(parents=True, exist_ok=True)
+            (Path(tmp) / name).write_bytes(data.encode() if isinstance(data, str) else data)
+        load_bank(tmp)
+    write_set(folder, result.files, last=next(iter(result.files)))
+    return result
+
+
+def _origins(plan: Blueprint, given: dict[str, Any]) -> dict[str, str]:
+    """Which rules came from the blueprint, and from which line: a flag overrides a whole
+    key, or one value of a mapping (--easy over difficulty: {easy: ...})."""
+    out = {}
+    for key, value in plan.mix.items():
+        if isinstance(value, dict):
+            flagged = given.get(key)
+            flagged = flagged if isinstance(flagged, dict) else {}
+            out.update({f"{key}.{v}": plan.where(key) for v in value if v not in flagged})
+        elif key not in given:
+            out[key] = plan.where(key)
+    return out
+

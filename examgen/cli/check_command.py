@@ -1,0 +1,31 @@
+"""``examgen check``: every problem of the bank as FILE:LINE: message."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from examgen.bank.loader import check_bank
+from examgen.cli.group import main
+from examgen.cli.options import bank_option
+
+
+@main.command()
+@bank_option
+def check(bank_dir: Path) -> None:
+    """Validate the bank and list every problem as FILE:LINE: message.
+
+    Example: examgen check --bank bank/
+    """
+    bank, problems = check_bank(bank_dir)
+    for problem in problems:
+        click.echo(str(problem))
+    files = len({q.file for q in bank.questions} | {p.file for p in problems})
+    errors = sum(not p.warning for p in problems)
+    if errors:
+        click.echo(f"{errors} problem(s) in {bank_dir}; fix them and run again.")
+        raise SystemExit(2)
+    warned = len(problems)
+    click.echo(f"{bank_dir} is valid: {len(bank.questions)} questions in {files} files"
+               + (f" ({warned} warning(s) above)." if warned else "."))

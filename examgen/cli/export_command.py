@@ -1,0 +1,113 @@
+"""``examgen export``: the bank or one exam in Moodle XML, GIFT or QTI 2.1."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from examgen.cli.group import explicit_bank, main
+from examgen.cli.options import bank_option
+from examgen.core.files import write_atomic
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@main.group()
+def export() -> None:
+    """Export the bank or an exam to other systems (Moodle XML, GIFT, QTI 2.1).
+
+    Example: examgen export moodle --manifest out/exam.json -o out/exam-moodle.xml
+    """
+
+
+def _export_options(default: str, what: str) -> Callable[[F], F]:
+    """--bank, --manifest, -o and --category-root, as every export takes them."""
+    def decorate(func: F) -> F:
+        options: list[Callable[[Any], Any]] = [
+                bank_option,
+                click.option("--manifest", type=click.Path(path_type=Path),
+                             help="Export only the questions of this exam.json."),
+                click.option("-o", "--output", type=click.Path(path_type=Path),
+                             default=Path(default), show_default=True, help=what),
+                click.option("--category-root", metavar="NAME",
+                             help="Top of the category tree (default: the bank folder's "
+                                  "name)."),
+                click.pass_context]
+        for option in reversed(options):
+            func = option(func)
+        return func  # the same command function, its options added
+    return decorate
+
+
+def _source(ctx: click.Context, bank_dir: Path, manifest: Path | None,
+            category_root: str | None) -> Any:
+    from examgen.api import export_source
+
+    source = export_source(explicit_bank(ctx, bank_dir) if manifest else bank_dir, manifest,
+                           category_root)
+    for note in source.notes:
+        click.echo(note, err=True)
+    return source
+
+
+@export.command("moodle")
+@_export_options("out/moodle.xml", "The XML file to write.")
+def export_moodle(ctx: click.Context, bank_dir: Path, manifest: Path | None, output: Path,
+                  category_root: str | None) -> None:
+    """Write Moodle XML: one category per topic, questions tagged by cell and level.
+
+    Example: examgen export moodle --bank bank/ -o out/moodle.xml
+    """
+    from examgen.formats.moodle_xml import to_moodle_xml
+
+    source = _source(ctx, bank_dir, manifest, category_root)
+    write_atomic(output, to_moodle_xml(source.questions, source.root))
+    topics = len({q.topic for q in source.questions})
+    click.echo(f"wrote {output}: {len(source.questions)} questions in {topics} categories "
+               f"under $course$/top/{source.root}")
+
+
+@export.command("gift")
+@_export_options("out/questions.gift", "The GIFT file to write.")
+def export_gift(ctx: click.Context, bank_dir: Path, manifest: Path | None, output: Path,
+                category_root: str | None) -> None:
+    """Write GIFT, Moodle's text format: one category per topic, tags and ids kept.
+
+    Example: examgen export gift --bank bank/ -o out/questions.gift
+    """
+    from examgen.formats.gift import to_gift
+
+    source = _source(ctx, bank_dir, manifest, category_root)
+    result = to_gift(source.questions, source.root)
+    write_atomic(output, result.text)
+    for line in result.skipped:
+        click.echo(f"Left out: {line}", err=True)
+    for line in result.notes:
+        click.echo(f"Note: {line}", err=True)
+    written = len(source.questions) - len(result.skipped)
+    click.echo(f"wrote {output}: {written} of {len(source.questions)} questions under "
+               f"$course$/top/{source.root}")
+
+
+@export.command("qti")
+@_export_options("out/exam-qti.zip", "The QTI content package (zip) to write.")
+def export_qti(ctx: click.Context, bank_dir: Path, manifest: Path | None, output: Path,
+               category_root: str | None) -> None:
+    """Write an IMS QTI 2.1 content package: an item per question, a test per exam.
+
+    With --manifest, each exam (each form) becomes an assessmentTest with its questions
+    in printed order; with --bank, the package holds the items alone.
+
+    Example: examgen export qti --manifest out/exam.json -o out/exam-qti.zip
+    """
+    from examgen.formats.qti import exam_tests, to_qti
+
+    source = _source(ctx, bank_dir, manifest, category_root)
+    package = to_qti(source.questions, exam_tests(source.exams, source.header.title),
+                     source.root)
+    write_atomic(output, package.zip_bytes())
+    click.echo(f"wrote {output}: {package.items} items"
+               + (f", {package.tests} test(s)" if package.tests else ""))

@@ -1,0 +1,45 @@
+"""``examgen import``: questions from other systems into bank YAML."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from examgen.cli.group import main
+from examgen.core.model import Difficulty, Knowledge
+
+
+@main.group("import")
+def import_() -> None:
+    """Read questions from other systems into bank YAML files.
+
+    Example: examgen import moodle moodle.xml -o bank/imported --difficulty medium
+    """
+
+
+@import_.command("moodle")
+@click.argument("xml_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), required=True,
+              help="Bank folder to write (one YAML file per category; must not exist yet "
+                   "or hold none of the files).")
+@click.option("--topic-from", type=int, default=-1, show_default=True, metavar="LEVEL",
+              help="Which level of the category path names the topic (-1: the last).")
+@click.option("--difficulty", type=click.Choice([d.value for d in Difficulty]),
+              help="For questions without a difficulty-* tag.")
+@click.option("--knowledge", type=click.Choice([k.value for k in Knowledge]),
+              help="For questions without a knowledge-* tag.")
+def import_moodle_cmd(xml_file: Path, out_dir: Path, topic_from: int, difficulty: str | None,
+                      knowledge: str | None) -> None:
+    """Turn a Moodle XML export into bank YAML (images written next to it).
+
+    Example: examgen import moodle moodle.xml -o bank/imported --difficulty medium
+    """
+    from examgen.api import import_moodle_file
+
+    result = import_moodle_file(xml_file, out_dir, topic_from, difficulty, knowledge)
+    for line in result.report:
+        click.echo(f"Note: {line}", err=True)
+    click.echo(f"wrote {result.questions} questions into {out_dir} "
+               f"({sum(1 for n in result.files if n.endswith('.yaml'))} files)"
+               + (f"; {result.skipped} left out (see the notes)" if result.skipped else ""))

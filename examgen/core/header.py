@@ -1,0 +1,42 @@
+"""The exam's header: what the first page, the footers and the answer sheets print."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+TEXT_KEYS = ("title", "course", "date", "duration", "instructions")
+
+
+@dataclass(frozen=True)
+class ExamHeader:
+    """Texts as the lecturer gave them ("" when not given), the layout and paper the exam
+    is drawn with, and the scoring scheme its answer sheet states ("" without one)."""
+
+    title: str = ""
+    course: str = ""
+    date: str = ""
+    duration: str = ""
+    instructions: str = ""
+    layout: str = "default"
+    paper: str = "a4"
+    answer_sheet: str = ""
+
+    def to_json(self) -> dict[str, str]:
+        """The manifest's ``header``: the texts given, then layout and paper."""
+        out = {key: getattr(self, key) for key in TEXT_KEYS if getattr(self, key)}
+        out.update(layout=self.layout, paper=self.paper)
+        if self.answer_sheet:
+            out["answer_sheet"] = self.answer_sheet
+        return out
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ExamHeader:
+        """From a manifest's ``header`` (checked to map names to texts); other keys are
+        left out."""
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: str(v) for k, v in data.items() if k in known and v is not None})
+
+    def with_texts(self, texts: dict[str, str | None]) -> ExamHeader:
+        """This header with the texts that are given (not None) put over it."""
+        return replace(self, **{k: v for k, v in texts.items() if v is not None})

@@ -1,0 +1,140 @@
+"""The bank's light inline markup, translated once for every output format.
+
+Only ``**bold**``, ``*italic*``, ```code```, line breaks and LaTeX formulas (``$...$``,
+``$$...$$``, see ``formulas``) are markup; everything else is literal text, so a ``<``
+or ``&`` in a question is printed as that character.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from html import escape
+
+from examgen.core.latex import split_math
+
+_INLINE = re.compile(
+    r"`(?P<code>[^`\n]+)`"
+    r"|\*\*(?P<bold>[^\s*](?:.*?[^\s*])?)\*\*"
+    r"|\*(?P<italic>[^\s*](?:[^*\n]*?[^\s*])?)\*"
+)
+
+
+def segments(text: str) -> list[tuple[str, str]]:
+    """Split text into (kind, text) pairs; kind is text, bold, italic, code, br, math
+    (an inline formula's LaTeX) or display (a display formula's)."""
+    out: list[tuple[str, str]] = []
+    for kind, piece in split_math(text.strip("\n")):
+        if kind == "inline":
+            out.append(("math", piece))
+        elif kind == "display":
+            out.append(("display", piece))
+        else:
+            out += _text_segments(piece)
+    return out
+
+
+def _text_segments(text: str) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for i, line in enumerate(text.split("\n")):
+        if i:
+            out.append(("br", ""))
+        pos = 0
+        for m in _INLINE.finditer(line):
+            if m.start() > pos:
+                out.append(("text", line[pos : m.start()]))
+            kind = m.lastgroup or "text"
+            out.append((kind, m.group(kind)))
+            pos = m.end()
+        if pos < len(line):
+            out.append(("text", line[pos:]))
+    return out
+
+
+# How a formula is written out: (LaTeX, display?) -> markup of the output format.
+Formula = Callable[[str, bool], str]
+
+
+_PUNCTUATION = re.compile(r"[.,;:!?)]+(?=\s|$)")
+
+
+def _render(text: str, tags: dict[str, tuple[str, str]], esc: Callable[[str], str],
+            formula: Formula, glue: bool = False) -> str:
+    """With ``glue``, punctuation right after an inline formula is typeset with it, so a
+    line never breaks between a formula and its full stop."""
+    parts = []
+    pieces = segments(text)
+    for i, (kind, chunk) in enumerate(pieces):
+        if kind == "br":
+            parts.append(tags["br"][0])
+        elif kind in ("math", "display"):
+            follow = pieces[i + 1] if i + 1 < len(pieces) else ("", "")
+            stop = _PUNCTUATION.match(follow[1]) if glue and kind == "math" and \
+                follow[0] == "text" else None
+            if stop:
+                chunk += r"\text{" + stop.group(0) + "}"
+                pieces[i + 1] = ("text", follow[1][stop.end():])
+            parts.append(formula(chunk, kind == "display"))
+        elif chunk or kind != "text":
+            start, end = tags[kind]
+            parts.append(f"{start}{esc(chunk)}{end}")
+    return "".join(parts)
+
+
+def _escape(chunk: str) -> str:
+    return escape(chunk, quote=False)
+
+
+def _mathjax(latex: str, display: bool) -> str:
+    """A formula for Moodle's MathJax filter: \\(...\\) or \\[...\\], escaped for HTML."""
+    return (r"\[" if display else r"\(") + _escape(latex) + (r"\]" if display else r"\)")
+
+
+_HTML = {"text": ("", ""), "bold": ("<strong>", "</strong>"), "italic": ("<em>", "</em>"),
+         "code": ("<code>", "</code>")}
+
+
+def to_html(text: str) -> str:
+    """HTML for Moodle: markup translated, formulas for MathJax, every other character
+    escaped."""
+    return _render(text, {**_HTML, "br": ("<br>", "")}, _escape, _mathjax)
+
+
+def _mathml(latex: str, display: bool) -> str:
+    """A formula as MathML, which QTI carries in its own namespace."""
+    import latex2mathml.converter  # only the QTI export needs it
+
+    return latex2mathml.converter.convert(latex, display="block" if display else "inline")
+
+
+def to_xhtml(text: str) -> str:
+    """XHTML for QTI items: as ``to_html``, with empty elements closed and formulas as
+    MathML."""
+    return _render(text, {**_HTML, "br": ("<br/>", "")}, _escape, _mathml)
+
+
+def _source(latex: str, display: bool) -> str:
+    """A formula as its LaTeX source, where nothing typesets it."""
+    return f"$${latex}$$" if display else f"${latex}$"
+
+
+def to_reportlab(text: str, mono_font: str, formula: Formula | None = None) -> str:
+    """Markup for reportlab's Paragraph, with everything from the bank escaped; formulas
+    by ``formula`` (the PDF's typesetter), else as their escaped source."""
+    tags = {
+        "text": ("", ""),
+        "bold": ("<b>", "</b>"),
+        "italic": ("<i>", "</i>"),
+        "code": (f'<font face="{mono_font}">', "</font>"),
+        "br": ("<br/>", ""),
+    }
+    if formula is None:
+        return _render(text, tags, _escape, lambda t, d: _escape(_source(t, d)))
+    return _render(text, tags, _escape, formula, glue=True)
+
+
+def to_plain(text: str) -> str:
+    """The text as a reader sees it, markup characters removed (names, summaries);
+    formulas as their LaTeX source."""
+    return "".join(" " if kind == "br" else _source(chunk, kind == "display")
+                   if kind in ("math", "display") else chunk for kind, chunk in segments(text))

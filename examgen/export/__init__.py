@@ -1,7 +1,0 @@
-"""Exporters: the same bank or exam in formats other systems import."""
-
-from .moodle import to_moodle_xml
-
-EXPORTERS = {"moodle": to_moodle_xml}
-
-__all__ = ["EXPORTERS", "to_moodle_xml"]

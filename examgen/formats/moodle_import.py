@@ -1,0 +1,384 @@
+"""Moodle XML in: a Moodle question bank export turned into bank YAML, one file a category.
+
+The reverse of ``moodle.py`` for everything the bank can hold: multichoice (single and
+multiple), truefalse, shortanswer, numerical (tolerance, unit), essay and multianswer
+(cloze gaps: short answer and multiple choice), with pictures written next to the YAML.
+HTML is reduced to the bank's light markup: bold, italic, code, line breaks and MathJax
+formulas; any other tag keeps its text and is named in the report. What the bank cannot
+hold (other question types, per-answer feedback, hints, partial-credit answers) is named
+in the report with the question; a question that cannot be held whole is not written.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from dataclasses import dataclass, field
+from html import unescape
+from html.parser import HTMLParser
+from typing import Any
+from xml.etree import ElementTree
+
+from examgen.core.errors import InputError
+from examgen.core.model import Difficulty, Knowledge, format_number
+
+TYPES = {"multichoice", "truefalse", "shortanswer", "numerical", "essay", "cloze"}
+# Moodle's cloze parser (qtype_multianswer): an answer ends before ~, # or } unless a
+# backslash or an entity's & stands before it.
+_FRACTION = r"=|%(-?[0-9]+(?:[.,][0-9]*)?)%"
+_ANSWER = r".+?(?<!\\)(?<!&)(?<!&amp;)(?=[~#}]|$)"
+_ALT = rf"({_FRACTION})?({_ANSWER})(#(.*?(?<!\\)(?=[~}}]|$)))?"
+_GAP = re.compile(r"\{([0-9]*):(SHORTANSWER|SA|MW|MULTICHOICE_S|MULTICHOICE|MCS|MC):"
+                  rf"({_ALT}(~{_ALT})*)\}}", re.S)
+_IMG = re.compile(r'<p>\s*<img[^>]*src="@@PLUGINFILE@@/([^"]+)"[^>]*>\s*</p>'
+                  r'|<img[^>]*src="@@PLUGINFILE@@/([^"]+)"[^>]*>')
+
+
+@dataclass
+class Imported:
+    files: dict[str, bytes | str] = field(default_factory=dict)  # relative name -> content
+    report: list[str] = field(default_factory=list)
+    questions: int = 0
+    skipped: int = 0
+
+
+class _Markup(HTMLParser):
+    """HTML to the light markup; other tags keep their text and are remembered."""
+
+    KEEP = {"strong": "**", "b": "**", "em": "*", "i": "*", "code": "`", "tt": "`"}
+    BLOCKS = {"p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6"}
+    QUIET = {"html", "body"}  # wrappers that carry nothing
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.other: set[str] = set()
+        self.skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("style", "script"):
+            self.skip += 1
+            self.other.add(f"<{tag}>")
+        elif tag in self.KEEP:
+            self.out.append(self.KEEP[tag])
+        elif tag == "br":
+            self.out.append("\n")
+        elif tag in self.BLOCKS:
+            self.out.append("\n")
+        elif tag == "span" and "math" in (dict(attrs).get("class") or ""):
+            pass  # MathJax's own wrapper (R/exams writes it): the \(...\) inside is kept
+        elif tag not in ("p",):
+            self.other.add(f"<{tag}>")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("style", "script"):
+            self.skip = max(0, self.skip - 1)
+        elif tag in self.KEEP:
+            if self.out and self.out[-1] == self.KEEP[tag]:
+                self.out.pop()  # an empty <b></b> marks nothing
+            else:
+                self.out.append(self.KEEP[tag])
+        elif tag in self.BLOCKS:
+            self.out.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip:
+            self.out.append(re.sub(r"[ \t\r\n]+", " ", data))
+
+
+def to_markup(html: str) -> tuple[str, set[str]]:
+    """The light markup of an HTML fragment, and the tags it could not keep."""
+    parser = _Markup()
+    parser.feed(html)
+    parser.close()
+    lines = [" ".join(line.split()) for line in "".join(parser.out).split("\n")]
+    text = "\n".join(line for line in lines if line)
+    return text, {t for t in parser.other if t not in {f"<{q}>" for q in _Markup.QUIET}}
+
+
+def _said(other: set[str]) -> str:
+    """'left out a <style> block; kept the text of <table>' for the report."""
+    dropped = sorted(t for t in other if t in ("<style>", "<script>"))
+    kept = sorted(other - set(dropped))
+    parts = [f"left out a {t} block" for t in dropped]
+    if kept:
+        parts.append(f"kept only the text of {', '.join(kept)}")
+    return "; ".join(parts)
+
+
+def import_moodle(xml: bytes, source: str, topic_level: int = -1,
+                  difficulty: str | None = None, knowledge: str | None = None) -> Imported:
+    """The bank files for a Moodle XML export; raises InputError for XML it cannot read."""
+    try:
+        quiz = ElementTree.fromstring(xml)
+    except ElementTree.ParseError as exc:
+        line = exc.position[0] if exc.position else 1
+        raise InputError(f"{source}:{line}: not well-formed XML ({exc}); export the questions "
+                       "from Moodle again (Question bank > Export > Moodle XML)") from None
+    if quiz.tag != "quiz":
+        raise InputError(f"{source}:1: not a Moodle XML file (its root is <{quiz.tag}>, not "
+                       "<quiz>)")
+    result = Imported()
+    topic = "Imported"
+    by_topic: dict[str, list[dict[str, Any]]] = {}
+    seen: set[str] = set()
+    for element in quiz.findall("question"):
+        kind = element.get("type", "")
+        if kind == "category":
+            path = element.findtext("category/text", "").strip()
+            parts = [p for p in re.split(r"(?<!/)/(?!/)", path) if p]
+            parts = [p.replace("//", "/") for p in parts if p not in ("$course$", "$system$",
+                                                                      "$module$", "top")]
+            if parts:
+                topic = parts[max(-len(parts), min(topic_level, len(parts) - 1))]
+            continue
+        name = " ".join(element.findtext("name/text", "").split()) or "(no name)"
+        if kind not in TYPES:
+            result.report.append(f"'{name}': type {kind} cannot be held by the bank; left out")
+            result.skipped += 1
+            continue
+        try:
+            q = _question(element, kind, name, result, difficulty, knowledge)
+        except _Skip as exc:
+            result.report.append(f"'{name}': {exc}; left out")
+            result.skipped += 1
+            continue
+        base = q["id"]
+        n = 2
+        while q["id"] in seen:
+            q["id"] = f"{base}-{n}"
+            n += 1
+        seen.add(q["id"])
+        by_topic.setdefault(topic, []).append(q)
+        result.questions += 1
+    width = len(str(len(by_topic)))
+    for n, (topic_name, questions) in enumerate(by_topic.items(), start=1):
+        # numbered, so that the bank loads its topics in the file's order
+        result.files[f"{n:0{width}d}-{_slug(topic_name)}.yaml"] = _yaml(topic_name, questions)
+    return result
+
+
+class _Skip(Exception):
+    """A question the bank cannot hold whole."""
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "imported"
+
+
+def _markup(element: ElementTree.Element | None, name: str, what: str,
+            result: Imported) -> str:
+    html = element.findtext("text", "") if element is not None else ""
+    text, other = to_markup(html)
+    if other:
+        result.report.append(f"'{name}': {what}: {_said(other)}")
+    return text
+
+
+def _question(element: ElementTree.Element, kind: str, name: str, result: Imported,
+              difficulty: str | None, knowledge: str | None) -> dict[str, Any]:
+    tags = [t.text.strip() for t in element.findall("tags/tag/text") if t.text]
+    cell = {"difficulty": difficulty, "knowledge": knowledge}
+    own = []
+    for tag in tags:
+        axis, _, value = tag.partition("-")
+        if axis in cell and value in ([d.value for d in Difficulty] if axis == "difficulty"
+                                      else [k.value for k in Knowledge]):
+            cell[axis] = value
+        elif axis != "level":
+            own.append(tag)
+    if cell["difficulty"] is None or cell["knowledge"] is None:
+        raise _Skip("no difficulty-* or knowledge-* tag; give --difficulty and --knowledge "
+                    "to tag untagged questions")
+    qid = (element.findtext("idnumber") or "").strip()
+    if not re.fullmatch(r"[A-Za-z0-9._-]+", qid):
+        qid = _slug(name.split(":")[0] if ":" in name else name)[:40]
+    question_text = element.find("questiontext")
+    html = question_text.findtext("text", "") if question_text is not None else ""
+    q: dict[str, Any] = {"id": qid, "difficulty": cell["difficulty"],
+                         "knowledge": cell["knowledge"]}
+    images = [m.group(1) or m.group(2) for m in _IMG.finditer(html)]
+    html = _IMG.sub("", html)
+    if images:
+        q["image"] = _image(question_text, images[0], name, result)
+        if len(images) > 1:
+            result.report.append(f"'{name}': only its first picture is kept")
+    if element.find("hint") is not None:
+        result.report.append(f"'{name}': hints are not kept")
+    if any((a.findtext("feedback/text") or "").strip() for a in element.findall("answer")):
+        result.report.append(f"'{name}': per-answer feedback is not kept")
+    points = element.findtext("defaultgrade")
+    body = _types(element, kind, name, html, q, result)
+    if points and kind != "cloze":
+        q["points"] = _number(points)
+    q.update(body)
+    explanation = _markup(element.find("generalfeedback"), name, "feedback", result)
+    if explanation:
+        q["explanation"] = explanation
+    if own:
+        q["tags"] = own
+    return q
+
+
+def _types(element: ElementTree.Element, kind: str, name: str, html: str,
+           q: dict[str, Any], result: Imported) -> dict[str, Any]:
+    answers = element.findall("answer")
+    if kind == "cloze":
+        return _cloze(html, name, result)
+    text, other = to_markup(html)
+    if other:
+        result.report.append(f"'{name}': text: {_said(other)}")
+    out: dict[str, Any] = {"type": "", "text": text}
+    if kind == "multichoice":
+        single = (element.findtext("single") or "true").strip() == "true"
+        fractions = [float(a.get("fraction", "0")) for a in answers]
+        if single and sorted(fractions, reverse=True)[1:2] and \
+                sorted(fractions, reverse=True)[1] > 0:
+            raise _Skip("partial credit for a second option in a one-answer question")
+        options: list[Any] = []
+        for a, fraction in zip(answers, fractions, strict=True):
+            option_text, _ = to_markup(a.findtext("text", ""))
+            options.append({"text": option_text, "correct": True} if fraction > 0
+                           else {"text": option_text})
+        if (element.findtext("shuffleanswers") or "true").strip() in ("false", "0") and options:
+            options[-1]["fixed_order"] = True  # Moodle keeps all in place; the bank, the last
+        out.update(type="single" if single else "multiple", options=options)
+    elif kind == "truefalse":
+        right = next((a.findtext("text", "").strip().lower() for a in answers
+                      if float(a.get("fraction", "0")) > 0), "true")
+        out.update(type="truefalse", answer=right == "true")
+    elif kind == "shortanswer":
+        full = [a for a in answers if float(a.get("fraction", "0")) >= 100]
+        if len(full) < len(answers):
+            result.report.append(f"'{name}': answers with partial credit are left out")
+        out.update(type="short", answers=[unescape(a.findtext("text", "")).strip().replace(
+            "\\*", "*") for a in full])
+        if (element.findtext("usecase") or "0").strip() == "1":
+            out["case_sensitive"] = True
+    elif kind == "numerical":
+        full = [a for a in answers if float(a.get("fraction", "0")) >= 100]
+        if not full:
+            raise _Skip("no answer with full marks")
+        out.update(type="numeric", value=_number(full[0].findtext("text", "0")),
+                   tolerance=_number(full[0].findtext("tolerance", "0") or "0"))
+        unit = element.findtext("units/unit/unit_name")
+        if unit and unit.strip():
+            out["unit"] = unit.strip()
+    elif kind == "essay":
+        out["type"] = "open"
+        model = _markup(element.find("graderinfo"), name, "grader information", result)
+        if model:
+            out["model_answer"] = model
+        lines = element.findtext("responsefieldlines")
+        if lines and lines.strip().isdigit():
+            out["answer_lines"] = int(lines)
+    return out
+
+
+def _cloze(html: str, name: str, result: Imported) -> dict[str, Any]:
+    gaps: list[dict[str, Any]] = []
+    weights: list[int] = []
+
+    def gap(match: re.Match[str]) -> str:
+        weight = int(match.group(1) or "1")
+        kind, rest = match.group(2), match.group(3)
+        parsed = []
+        while rest:
+            alt = re.match("~?" + _ALT, rest, re.S)
+            if alt is None:
+                break
+            fraction = 100.0 if alt.group(1) == "=" else float((alt.group(2) or "0")
+                                                                .replace(",", "."))
+            answer = unescape(alt.group(3)).replace("\\}", "}").replace("\\#", "#")
+            parsed.append((fraction, answer))
+            rest = rest[len(alt.group(0)):]
+        if kind in ("SHORTANSWER", "SA", "MW"):
+            gaps.append({"answers": [t.replace("\\*", "*") for f, t in parsed if f >= 100]})
+        else:
+            options: list[Any] = [({"text": to_markup(t)[0], "correct": True} if f > 0
+                                   else {"text": to_markup(t)[0]}) for f, t in parsed]
+            if kind in ("MULTICHOICE", "MC") and options:
+                options[-1]["fixed_order"] = True
+            gaps.append({"options": options})
+        weights.append(weight)
+        return "\x00" + str(len(gaps)) + "\x00"
+
+    marked = _GAP.sub(gap, html)
+    other_gap = re.search(r"\{[0-9]*:([A-Z_]+):", marked)
+    if other_gap:
+        raise _Skip(f"a cloze gap of kind {other_gap.group(1)}, which the bank's gaps (short "
+                    "answer, multiple choice) cannot hold")
+    text, other = to_markup(marked)
+    if other:
+        result.report.append(f"'{name}': text: {_said(other)}")
+    if not gaps:
+        raise _Skip("a cloze question without gaps")
+    text = re.sub("\x00(\\d+)\x00", lambda m: "{{" + m.group(1) + "}}", text)
+    out: dict[str, Any] = {"type": "cloze", "points": sum(weights), "text": text}
+    if len(set(weights)) > 1:
+        for g, w in zip(gaps, weights, strict=True):
+            g["points"] = w
+    out["gaps"] = gaps
+    return out
+
+
+def _image(question_text: ElementTree.Element | None, name: str, question: str,
+           result: Imported) -> str:
+    for file in (question_text.findall("file") if question_text is not None else []):
+        if file.get("name") == name and file.get("encoding") == "base64":
+            safe = re.sub(r"[^A-Za-z0-9._-]", "_", name)
+            result.files[f"images/{safe}"] = base64.b64decode(file.text or "")
+            return f"images/{safe}"
+    raise _Skip(f"its picture {name} is not in the file")
+
+
+def _number(text: str) -> float | int:
+    value = float(text.strip())
+    return int(value) if value.is_integer() and abs(value) < 1e15 else value
+
+
+def _yaml(topic: str, questions: list[dict[str, Any]]) -> str:
+    """A bank file: every text double-quoted (JSON is valid YAML), so nothing is reread
+    as another type."""
+    lines = [f"topic: {_quote(topic)}", "questions:"]
+    for q in questions:
+        first = True
+        for key, value in q.items():
+            lead = "  - " if first else "    "
+            first = False
+            lines += _entry(lead, key, value, "    ")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _entry(lead: str, key: str, value: Any, indent: str) -> list[str]:
+    if isinstance(value, list):
+        out = [f"{lead}{key}:"]
+        for item in value:
+            if isinstance(item, dict):
+                first = True
+                for k, v in item.items():
+                    out += _entry(f"{indent}  - " if first else f"{indent}    ", k, v,
+                                  indent + "    ")
+                    first = False
+            else:
+                out.append(f"{indent}  - {_scalar(item)}")
+        return out
+    return [f"{lead}{key}: {_scalar(value)}"]
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return format_number(value)
+    if isinstance(value, str) and value in {d.value for d in Difficulty} | \
+            {k.value for k in Knowledge} | {"single", "multiple", "truefalse", "short",
+                                            "numeric", "open", "cloze"}:
+        return value
+    return _quote(str(value))
+
+
+def _quote(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)

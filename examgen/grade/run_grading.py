@@ -1,0 +1,84 @@
+"""``examgen grade``: the manifest and bank in, every result file out, one summary back."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from examgen.bank.loader import load_bank
+from examgen.core.errors import InputError
+from examgen.core.files import write_set
+from examgen.core.sheet_geometry import SheetPlan
+from examgen.grade.grading import grade
+from examgen.grade.overrides import read_overrides
+from examgen.grade.reports import (
+    annotated_pdfs,
+    responses_csv,
+    results_csv,
+    review_csv,
+    review_html,
+)
+from examgen.grade.scale import read_scale
+from examgen.select.manifest import exams_from_manifest, read_manifest
+
+RESULTS = "results.csv"
+
+
+@dataclass
+class GradeReport:
+    lines: list[str] = field(default_factory=list)
+    bad_input: bool = False  # a file or page that is not a sheet of this exam
+
+
+def run_grade(scans: list[Path], manifest_path: Path, bank_dir: Path | None, out_dir: Path,
+              overrides: Path | None, scale_path: Path | None,
+              workers: int | None) -> GradeReport:
+    manifest = read_manifest(manifest_path)
+    if manifest.sheets is None:
+        raise InputError(f"{manifest_path}: this exam has no answer sheets; build it with "
+                       "--sheet (examgen build ... --sheet --copies N) and print sheets.pdf")
+    try:
+        plan = SheetPlan.from_json(manifest.sheets)
+    except (KeyError, TypeError, ValueError, IndexError) as exc:
+        raise InputError(f"{manifest_path}: the 'sheets' block is not examgen's ({exc}); give "
+                       "the exam.json that examgen build --sheet wrote") from None
+    bank = load_bank(bank_dir or Path(manifest.bank_path))
+    report = GradeReport()
+    if bank.digest != manifest.bank_digest:
+        report.lines.append(f"Warning: the bank {bank.path} changed since {manifest_path} was "
+                            "built; answers and points are taken from its current texts.")
+    exams = exams_from_manifest(manifest, bank)
+    decisions = read_overrides(overrides) if overrides else {}
+    scale = read_scale(scale_path) if scale_path else None
+    missing = [p for p in scans if not p.exists()]
+    if missing:
+        raise InputError(f"{missing[0]}: no such file or folder")
+    started = time.perf_counter()
+    result = grade(scans, plan, exams, plan.scoring, decisions, workers)
+    seconds = time.perf_counter() - started
+    files: dict[str, bytes | str] = {
+        RESULTS: results_csv(result, exams, scale),
+        "responses.csv": responses_csv(result),
+        "review.csv": review_csv(result),
+        "review.html": review_html(result, plan),
+        **annotated_pdfs(result, plan, exams),
+    }
+    stale = [f"annotated/{p.name}" for p in (out_dir / "annotated").glob("*.pdf")
+             if f"annotated/{p.name}" not in files] if (out_dir / RESULTS).is_file() else []
+    write_set(out_dir, files, last=RESULTS, remove=stale)
+    pages = [r for r in result.reviews if r.item == "page" and r.where is not None]
+    report.bad_input = any("scanned twice" not in r.problem for r in pages)
+    open_items = [r for r in result.reviews if r.item != "page"]
+    report.lines += [f"{r.where}: {r.problem}" for r in pages]
+    report.lines.append(
+        f"graded {len(result.sheets)} sheets from {result.page_count} pages in "
+        f"{seconds:.1f} s; {len(open_items)} marks to review"
+        + (f", {len(result.unscanned)} copies not scanned" if result.unscanned else ""))
+    report.lines.append(f"wrote {out_dir / RESULTS}, responses.csv, review.html, review.csv"
+                        f" and {sum(1 for n in files if n.startswith('annotated/'))} "
+                        "annotated copies")
+    if open_items:
+        report.lines.append(f"decide them in {out_dir / 'review.csv'} (see review.html), then "
+                            f"run again with --overrides {out_dir / 'review.csv'}")
+    return report

@@ -1,0 +1,127 @@
+"""Every file one build writes, named and rendered in memory before anything is written.
+
+Many variants render on all cores: the documents are independent, and reportlab is pure
+Python, so processes are what scales (``core.workers``). This process imports reportlab
+and reads the fonts before the workers are forked, so that they start with them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from examgen.core.header import ExamHeader
+from examgen.core.model import Exam
+from examgen.core.workers import job, run_all
+from examgen.select.manifest import ManifestJSON, dumps
+
+if TYPE_CHECKING:  # reportlab and PDFium are imported only by builds that draw
+    from examgen.core.sheet_geometry import SheetPlan
+    from examgen.render.layout import Layout
+
+_KINDS = ("exam", "key")
+_PARALLEL_FROM = 2  # documents: an exam and its key already gain from two workers
+
+
+@dataclass(frozen=True)
+class _Job:
+    """What every rendering task needs besides its name."""
+
+    exams: list[Exam]
+    layout: Layout
+    header: ExamHeader
+    paper: str
+    sheets: SheetPlan | None
+
+
+def _ready(given: _Job) -> None:
+    """What every task of a worker needs first: reportlab, the templates' engine, and
+    the two faces every document prints in (read before forking, shared by the workers)."""
+    from examgen.render import pdf  # noqa: F401  # imports reportlab and the page's modules
+    from examgen.render.fonts import read_now, register_fonts
+
+    sans, _ = register_fonts()
+    read_now(sans, f"{sans}-10")
+
+
+# Every PDF name pdf_name can give: what a later build into the same folder may replace.
+PDF_NAME = re.compile(r"(exam|key)(-f[0-9]+)?(-[A-Z]+)?\.pdf|sheets\.pdf|exam-all\.pdf"
+                      r"|key-overview\.pdf")
+MANIFEST = "exam.json"
+SHEETS = "sheets.pdf"
+# With several variants or forms: every exam in one file for the print shop, and the
+# answers of every variant side by side for the graders.
+ALL_EXAMS, KEY_OVERVIEW = "exam-all.pdf", "key-overview.pdf"
+
+
+def pdf_name(kind: str, exam: Exam, variant: str) -> str:
+    """exam.pdf, exam-B.pdf, exam-f2.pdf or exam-f2-B.pdf (likewise key...)."""
+    parts = [kind]
+    if exam.name:
+        parts.append(f"f{exam.name}")
+    if len(exam.variants) > 1:
+        parts.append(variant)
+    return "-".join(parts) + ".pdf"
+
+
+def render_outputs(exams: list[Exam], manifest: ManifestJSON, layout: Layout | None,
+                   paper: str, sheets: SheetPlan | None,
+                   workers: int | None = None) -> dict[str, bytes | str]:
+    """exam.json and, unless ``layout`` is None, an exam and a key PDF per variant, and
+    with ``sheets`` the answer sheets of every copy (sheets.pdf); on ``workers``
+    processes (default: one per core).
+
+    The manifest lists the files it belongs with (``files``).
+    """
+    documents = [] if layout is None else [
+        (kind, e, v) for e, exam in enumerate(exams) for v in range(len(exam.variants))
+        for kind in _KINDS]
+    names = [pdf_name(kind, exams[e], exams[e].variants[v].name) for kind, e, v in documents]
+    several = len(documents) > 2
+    if several:
+        names += [ALL_EXAMS, KEY_OVERVIEW]
+    if sheets is not None and layout is not None:
+        names.append(SHEETS)
+    if sheets is not None:
+        manifest = {**manifest, "sheets": sheets.to_json()}
+    files: dict[str, bytes | str] = {MANIFEST: dumps({**manifest, "files": [MANIFEST, *names]})}
+    if layout is None:
+        return files
+    # The documents about every variant first: each is longer than one variant's.
+    tasks = [*([(KEY_OVERVIEW, 0, 0)] if several else []),
+             *([(SHEETS, 0, 0)] if sheets is not None else []), *documents]
+    given = _Job(exams, layout, ExamHeader.from_json(manifest["header"]), paper, sheets)
+    _ready(given)  # here first, so that the workers forked next inherit it
+    pdfs = run_all(_render, tasks, "rendering the PDFs", start=_ready, given=given,
+                   workers=workers, parallel_from=_PARALLEL_FROM)
+    rendered = dict(zip(tasks, pdfs, strict=True))
+    if sheets is not None:
+        files[SHEETS] = rendered[(SHEETS, 0, 0)]
+    files.update(zip(names, [rendered[task] for task in documents], strict=False))
+    if several:
+        from examgen.render.merge import duplex
+
+        files[ALL_EXAMS] = duplex([rendered[task] for task in documents if task[0] == "exam"])
+        files[KEY_OVERVIEW] = rendered[(KEY_OVERVIEW, 0, 0)]
+    return files
+
+
+def _render(task: tuple[str, int, int]) -> bytes:
+    kind, e, v = task
+    given: _Job = job()
+    exams, layout, header, paper, sheets = (given.exams, given.layout, given.header,
+                                            given.paper, given.sheets)
+    from examgen.render.pdf import render_exam, render_key, render_key_overview
+
+    if kind == KEY_OVERVIEW:
+        return render_key_overview(exams, layout, header, paper)
+    if kind == SHEETS:
+        from examgen.render.answer_sheet import render_sheets
+
+        assert sheets is not None, "a sheets task only with a plan of sheets"
+        return render_sheets(list(sheets.copies), sheets.layouts, exams, layout, header, paper,
+                             sheets.exam, sheets.scoring)
+    exam = exams[e]
+    render = render_exam if kind == "exam" else render_key
+    return render(exam, exam.variants[v], layout, header, paper)
