@@ -214,7 +214,8 @@ def test_an_exam_becomes_a_test_with_its_questions_in_printed_order(tmp_path):
 
 def test_a_broken_package_is_refused_by_its_own_check():
     from examgen.bank.loader import load_bank
-    from examgen.formats.qti import check_qti, to_qti
+    from examgen.formats.qti import to_qti
+    from examgen.formats.qti_check import check_qti
 
     good = to_qti(list(load_bank(ROOT / "bank").questions)).files
     assert check_qti(good) == []

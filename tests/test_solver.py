@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from examgen.core.errors import InfeasibleError, MixError
 from examgen.core.model import Bank, Difficulty, Knowledge, Option, Question, SingleChoice
 from examgen.select.mix import AXES, Mix, resolve
-from examgen.select.solver import _Model, constraints, eligible, select
+from examgen.select.rules import constraints, eligible
+from examgen.select.solver import SelectionModel, select
 from examgen.select.variants import make_variants
 
 TOPICS = ("Alpha", "Beta", "Gamma")
@@ -136,7 +137,7 @@ def test_conflicts_are_real_and_irreducible(data):
         select(bank, mix, seed=1)
     except InfeasibleError as err:
         assert not _feasible_by_brute_force(rules, len(candidates)), "called infeasible wrongly"
-        conflict = _Model(candidates, rules, 1, 0, 1, mix, prune=False).conflict()
+        conflict = SelectionModel(candidates, rules, 1, 0, 1, mix, prune=False).conflict()
         assert not _feasible_by_brute_force(conflict, len(candidates))
         for rule in conflict:
             rest = [r for r in conflict if r is not rule]
@@ -187,8 +188,8 @@ def test_pruning_interchangeable_questions_keeps_the_optimum(data):
     forms, seed = data.draw(st.integers(1, 2)), data.draw(st.integers(0, 2**31))
     candidates = eligible(bank, mix)
     rules = constraints(candidates, mix)
-    pruned = _Model(candidates, rules, forms, 0, seed, mix).solve()
-    assert pruned == _Model(candidates, rules, forms, 0, seed, mix, prune=False).solve()
+    pruned = SelectionModel(candidates, rules, forms, 0, seed, mix).solve()
+    assert pruned == SelectionModel(candidates, rules, forms, 0, seed, mix, prune=False).solve()
 
 
 def test_forms_with_overlap_share_at_most_that_many(sample_bank):

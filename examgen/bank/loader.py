@@ -9,38 +9,24 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from examgen.bank.fields import Fields, FileContext, is_text, line_of
+from examgen.bank.question_types import TYPE_PARSERS
 from examgen.core.errors import BankError, Problem, suggest
 from examgen.core.gcpause import gc_paused
 from examgen.core.glyphs import unprintable
 from examgen.core.images import image_problem
 from examgen.core.latex import formula_problem, formulas_in
-from examgen.core.limits import MAX_TEXT
 from examgen.core.model import (
-    GAP_MARK,
     TYPES,
     Bank,
-    ChoiceGap,
-    Cloze,
     Difficulty,
-    Gap,
     Knowledge,
-    MultipleChoice,
-    Numeric,
     Observation,
-    OpenQuestion,
-    Option,
     Question,
-    ShortAnswer,
-    SingleChoice,
-    TextGap,
-    TrueFalse,
 )
-from examgen.core.values import ValueProblem, as_bool, as_number, as_whole
 from examgen.core.yamlio import Node, Scalar, Value, read_yaml
 
 COMMON_FIELDS = {
@@ -58,27 +44,8 @@ TYPE_FIELDS = {
 }
 ALL_FIELDS = COMMON_FIELDS.union(*TYPE_FIELDS.values())
 FILE_FIELDS = {"topic", "questions"}
-OPTION_FIELDS = {"text", "correct", "fixed_order"}
-GAP_FIELDS = {"answers", "options", "points"}
 REQUIRED = ("id", "difficulty", "knowledge", "type", "text")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-
-
-@dataclass
-class _FileContext:
-    """What the checks of one file need: where it is and where to put findings."""
-
-    display: str
-    folder: Path
-    root: Path
-    problems: list[Problem] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
-
-    def report(self, line: int, message: str) -> None:
-        self.problems.append(Problem(self.display, line, message))
-
-    def warn(self, line: int, message: str) -> None:
-        self.warnings.append(Problem(self.display, line, message, warning=True))
 
 
 def load_bank(path: str | Path) -> Bank:
@@ -111,7 +78,7 @@ def _check_bank(root: Path) -> tuple[Bank, list[Problem]]:
         raw = file.read_bytes()
         rel = file.relative_to(root).as_posix()
         digest.update(rel.encode() + b"\0" + raw + b"\0")
-        ctx = _FileContext(str(file), file.parent, resolved_root)
+        ctx = FileContext(str(file), file.parent, resolved_root)
         for q in _load_file(raw, ctx):
             if q.id in seen:
                 first = seen[q.id]
@@ -126,7 +93,7 @@ def _check_bank(root: Path) -> tuple[Bank, list[Problem]]:
     return Bank(root, tuple(questions), digest.hexdigest()), problems
 
 
-def _load_file(raw: bytes, ctx: _FileContext) -> list[Question]:
+def _load_file(raw: bytes, ctx: FileContext) -> list[Question]:
     data = read_yaml(raw, ctx.report)
     if data is None and ctx.problems:
         return []
@@ -139,7 +106,7 @@ def _load_file(raw: bytes, ctx: _FileContext) -> list[Question]:
                        f"{suggest(key, FILE_FIELDS)}; a file holds 'topic' and 'questions'")
     topic: str | None = None
     if "topic" in data:
-        if _is_text(data["topic"]):
+        if is_text(data["topic"]):
             topic = str(data["topic"]).strip()
         else:
             ctx.report(data.key_lines["topic"], "'topic' must be a text")
@@ -151,7 +118,7 @@ def _load_file(raw: bytes, ctx: _FileContext) -> list[Question]:
     out = []
     for item in items:
         if not isinstance(item, Node):
-            ctx.report(_line(item, data.key_lines["questions"]),
+            ctx.report(line_of(item, data.key_lines["questions"]),
                        "every entry of 'questions' is a mapping")
             continue
         q = _question(item, topic, ctx)
@@ -160,127 +127,9 @@ def _load_file(raw: bytes, ctx: _FileContext) -> list[Question]:
     return out
 
 
-def _is_text(value: Any) -> bool:
-    return isinstance(value, str) and value.strip() != ""
-
-
-def _line(value: Any, default: int) -> int:
-    """Where a value stands: a scalar's or mapping's own line, else the given one."""
-    return getattr(value, "line", default)
-
-
-class _Fields:
-    """One question's mapping, read strictly: each getter reports at the field's line."""
-
-    def __init__(self, node: Node, ctx: _FileContext):
-        self.node, self.ctx = node, ctx
-        qid = node.get("id")
-        self.label = f"question '{qid}'" if _is_text(qid) else "question"
-
-    def report(self, key: str | None, message: str, line: int | None = None) -> None:
-        where = line or (self.node.key_lines.get(key, self.node.line) if key
-                         else self.node.line)
-        self.ctx.report(where, f"{self.label}: {message}")
-
-    def text(self, key: str, default: str = "") -> str:
-        """A literal text: the characters written, stripped of surrounding white space."""
-        value = self.node.get(key)
-        if value is None:
-            return default
-        if not _is_text(value):
-            self.report(key, f"'{key}' must be a non-empty text")
-            return default
-        return self.bounded(str(value).strip(), f"'{key}'", self.node.key_lines[key])
-
-    def bounded(self, text: str, what: str, line: int) -> str:
-        """The text, or a problem when it is longer than any exam text should be."""
-        if len(text) > MAX_TEXT:
-            self.report(None, f"{what} is {len(text):,} characters long; the limit is "
-                              f"{MAX_TEXT:,}: shorten it or split the question", line)
-        return text
-
-    def boolean(self, key: str, default: bool = False) -> bool:
-        if key not in self.node:
-            return default
-        try:
-            return as_bool(self.node[key])
-        except ValueProblem as exc:
-            self.report(key, f"'{key}': {exc}")
-            return default
-
-    def number(self, key: str, default: float, minimum: float = 0,
-               strictly_above: bool = False, node: Node | None = None,
-               where: str = "") -> float:
-        """A finite number at ``key`` of the question (or of ``node``, e.g. a gap)."""
-        node = node or self.node
-        if key not in node:
-            return default
-        line, what = node.key_lines[key], f"{where}: '{key}'" if where else f"'{key}'"
-        try:
-            value = as_number(node[key])
-        except ValueProblem as exc:
-            self.report(None, f"{what}: {exc}", line)
-            return default
-        if value < minimum or (strictly_above and value == minimum):
-            relation = ">" if strictly_above else ">="
-            self.report(None, f"{what} must be a number {relation} {minimum:g}, not {value:g}",
-                        line)
-            return default
-        return value
-
-    def options(self, items: Value | None, key: str, where: str) -> tuple[Option, ...]:
-        default_line = self.node.key_lines.get(key, self.node.line)
-        if not isinstance(items, list) or not items:
-            self.report(key, f"{where} needs a list of options")
-            return ()
-        options = []
-        seen: set[str] = set()
-        for item in items:
-            line = _line(item, default_line)
-            option = self._option(item, where, line)
-            if option is None:
-                continue
-            norm = " ".join(option.text.split()).casefold()
-            if norm in seen:
-                self.report(key, f"{where}: duplicate option '{option.text}'", line)
-            seen.add(norm)
-            options.append(option)
-        return tuple(options)
-
-    def _option(self, item: Value, where: str, line: int) -> Option | None:
-        if isinstance(item, Scalar) and item.strip():
-            return Option(self.bounded(item.strip(), f"{where}: an option", line))
-        if not isinstance(item, Node) or not _is_text(item.get("text")):
-            self.report(None, f"{where}: an option is a text or a mapping with 'text:'", line)
-            return None
-        flags = {}
-        for k in item:
-            if k not in OPTION_FIELDS:
-                self.report(None, f"{where}: unknown option field '{k}'"
-                                  f"{suggest(k, OPTION_FIELDS)}", item.key_lines[k])
-            elif k != "text":
-                try:
-                    flags[k] = as_bool(item[k])
-                except ValueProblem as exc:
-                    self.report(None, f"{where}: option '{item['text']}': '{k}': {exc}",
-                                item.key_lines[k])
-        text = self.bounded(str(item["text"]).strip(), f"{where}: an option", line)
-        return Option(text, flags.get("correct", False),
-                      flags.get("fixed_order", False))
-
-    def text_list(self, value: Value | None) -> tuple[str, ...] | None:
-        """Accepted answers: a text or a list of texts, each kept literally."""
-        if isinstance(value, Scalar):
-            value = [value]
-        if isinstance(value, list) and value and all(_is_text(v) for v in value):
-            return tuple(self.bounded(str(v).strip(), "an answer", _line(v, self.node.line))
-                         for v in value)
-        return None
-
-
-def _question(node: Node, file_topic: str | None, ctx: _FileContext) -> Question | None:
+def _question(node: Node, file_topic: str | None, ctx: FileContext) -> Question | None:
     before = len(ctx.problems)
-    f = _Fields(node, ctx)
+    f = Fields(node, ctx)
     for key in REQUIRED:
         if key not in node:
             f.report(None, f"missing field '{key}'")
@@ -309,7 +158,7 @@ def _question(node: Node, file_topic: str | None, ctx: _FileContext) -> Question
         tags=_tags(f), image=_image(f, ctx), stats=_stats(f), file=ctx.display,
         line=node.line,
     )
-    build = _TYPE_PARSERS.get(qtype) if isinstance(qtype, str) else None
+    build = TYPE_PARSERS.get(qtype) if isinstance(qtype, str) else None
     question = build(f, common) if build else None
     _check_markup(f, node)
     if len(ctx.problems) > before:
@@ -317,9 +166,9 @@ def _question(node: Node, file_topic: str | None, ctx: _FileContext) -> Question
     return question
 
 
-def _tags(f: _Fields) -> tuple[str, ...]:
+def _tags(f: Fields) -> tuple[str, ...]:
     tags = f.node.get("tags", [])
-    if isinstance(tags, list) and all(_is_text(t) for t in tags):
+    if isinstance(tags, list) and all(is_text(t) for t in tags):
         return tuple(str(t).strip() for t in tags)
     f.report("tags", "'tags' must be a list of words, e.g. [cnn, deepfakes]")
     return ()
@@ -329,7 +178,7 @@ def _tags(f: _Fields) -> tuple[str, ...]:
 MARKUP_FIELDS = ("text", "explanation", "model_answer")
 
 
-def _check_markup(f: _Fields, node: Node) -> None:
+def _check_markup(f: Fields, node: Node) -> None:
     """Every formula must parse, and every character must have a glyph to print with."""
     texts: list[Value | None] = [node[k] for k in MARKUP_FIELDS if k in node]
     for holder in [node, *[g for g in node.get("gaps") or [] if isinstance(g, Node)]]:
@@ -351,7 +200,7 @@ def _check_markup(f: _Fields, node: Node) -> None:
                              "in examgen's fonts and would print as an empty box")
 
 
-def _stats(f: _Fields) -> tuple[Observation, ...]:
+def _stats(f: Fields) -> tuple[Observation, ...]:
     """The measured statistics examgen calibrate wrote: checked, never trusted blindly."""
     items = f.node.get("stats")
     if items is None:
@@ -387,7 +236,7 @@ def _field_hint(key: str, allowed: set[str], qtype: object) -> str:
     return suggest(key, allowed) or "; remove it or check its spelling"
 
 
-def _enum(f: _Fields, key: str, enum: type[Difficulty] | type[Knowledge]) -> Any:
+def _enum(f: Fields, key: str, enum: type[Difficulty] | type[Knowledge]) -> Any:
     value = f.node.get(key)
     if value is None:
         return None
@@ -399,11 +248,11 @@ def _enum(f: _Fields, key: str, enum: type[Difficulty] | type[Knowledge]) -> Any
     return enum(value)
 
 
-def _image(f: _Fields, ctx: _FileContext) -> Path | None:
+def _image(f: Fields, ctx: FileContext) -> Path | None:
     if "image" not in f.node:
         return None
     rel = f.node["image"]
-    if not _is_text(rel):
+    if not is_text(rel):
         f.report("image", "'image' must be a path relative to this YAML file")
         return None
     path = (ctx.folder / str(rel)).resolve()
@@ -418,143 +267,3 @@ def _image(f: _Fields, ctx: _FileContext) -> Path | None:
         f.report("image", f"image '{rel}' {problem}")
         return None
     return path
-
-
-def _single(f: _Fields, common: dict[str, Any]) -> Question:
-    options = _choice_options(f, single=True)
-    return SingleChoice(options=options, **common)
-
-
-def _multiple(f: _Fields, common: dict[str, Any]) -> Question:
-    options = _choice_options(f, single=False)
-    return MultipleChoice(options=options, **common)
-
-
-def _choice_options(f: _Fields, single: bool) -> tuple[Option, ...]:
-    options = f.options(f.node.get("options"), "options", "'options'")
-    correct = sum(o.correct for o in options)
-    if options and len(options) < 2:
-        f.report("options", "a choice question needs at least 2 options")
-    if single and options and correct != 1:
-        f.report("options", f"a 'single' question needs exactly one correct option, it has "
-                            f"{correct}; mark one with 'correct: true' (or use type 'multiple')")
-    if not single and options and correct == 0:
-        f.report("options", "a 'multiple' question needs at least one option with "
-                            "'correct: true'")
-    return options
-
-
-def _truefalse(f: _Fields, common: dict[str, Any]) -> Question:
-    if "answer" not in f.node:
-        f.report(None, "a 'truefalse' question needs 'answer: true' or 'answer: false'")
-    return TrueFalse(answer=f.boolean("answer"), **common)
-
-
-def _short(f: _Fields, common: dict[str, Any]) -> Question:
-    answers = f.text_list(f.node.get("answers"))
-    if answers is None:
-        f.report("answers", "a 'short' question needs 'answers:' with one or more accepted "
-                            "texts")
-    return ShortAnswer(answers=answers or (), case_sensitive=f.boolean("case_sensitive"),
-                       **common)
-
-
-def _numeric(f: _Fields, common: dict[str, Any]) -> Question:
-    if "value" not in f.node:
-        f.report(None, "a 'numeric' question needs 'value:' with a number, e.g. value: 0.15")
-    value = f.number("value", 0, minimum=-float("inf"))
-    return Numeric(value=value, tolerance=f.number("tolerance", 0), unit=f.text("unit"),
-                   **common)
-
-
-def _open(f: _Fields, common: dict[str, Any]) -> Question:
-    lines = 6
-    if "answer_lines" in f.node:
-        try:
-            lines = as_whole(f.node["answer_lines"])
-        except ValueProblem:
-            lines = 0
-        if not 1 <= lines <= 40:
-            f.report("answer_lines", "'answer_lines' must be a whole number from 1 to 40")
-    return OpenQuestion(model_answer=f.text("model_answer"), answer_lines=lines, **common)
-
-
-def _cloze(f: _Fields, common: dict[str, Any]) -> Question:
-    items = f.node.get("gaps")
-    if not isinstance(items, list) or not items:
-        f.report("gaps" if "gaps" in f.node else None,
-                 "a 'cloze' question needs 'gaps:', one entry per {{n}} mark in its text")
-        return Cloze(gaps=(), **common)
-    gaps: list[Gap] = []
-    for n, item in enumerate(items, 1):
-        where = f"gap {n}"
-        line = _line(item, f.node.key_lines["gaps"])
-        if not isinstance(item, Node):
-            f.report(None, f"{where} is a mapping with 'answers:' or 'options:'", line)
-            continue
-        for k in item:
-            if k not in GAP_FIELDS:
-                f.report(None, f"{where}: unknown field '{k}'{suggest(k, GAP_FIELDS)}",
-                         item.key_lines[k])
-        points = f.number("points", 0, strictly_above=True, node=item, where=where) or None
-        if "options" in item:
-            options = f.options(item["options"], "gaps", where)
-            if options and (len(options) < 2 or sum(o.correct for o in options) != 1):
-                f.report(None, f"{where}: a choice gap needs 2 or more options, exactly one "
-                               "with 'correct: true'", line)
-            gaps.append(ChoiceGap(options, points))
-        else:
-            answers = f.text_list(item.get("answers"))
-            if answers is None:
-                f.report(None, f"{where} needs 'answers:' (accepted texts) or 'options:'", line)
-            gaps.append(TextGap(answers or (), points))
-    _check_gap_marks(f, str(f.node.get("text", "")), len(items))
-    _check_gap_points(f, gaps, common)
-    cloze = Cloze(gaps=tuple(gaps), **common)
-    if gaps and not cloze.gaps_in_whole_points():
-        shares = ", ".join(f"{p:g}" for p in cloze.gap_points())
-        f.ctx.warn(f.node.line, f"{f.label}: its gaps are worth {shares} points; Moodle "
-                   "weighs cloze gaps in "
-                   "whole points only, so 'export moodle' will refuse it: give whole 'points:' "
-                   "per gap, or question points that the gaps share evenly")
-    return cloze
-
-
-def _check_gap_points(f: _Fields, gaps: list[Gap], common: dict[str, Any]) -> None:
-    """Points per gap: all gaps or none; the question is then worth their sum."""
-    given = [g.points for g in gaps if g.points is not None]
-    if not given:
-        return
-    if len(given) != len(gaps):
-        f.report("gaps", "give 'points:' to every gap or to none (the question's points are "
-                         "then shared evenly)")
-        return
-    total = sum(given)
-    if "points" in f.node and common["points"] != total:
-        f.report("points", f"the gaps' points add up to {total:g}, the question says "
-                           f"{common['points']:g}; drop the question's 'points:' or make them "
-                           "agree")
-    common["points"] = total
-
-
-def _check_gap_marks(f: _Fields, text: str, count: int) -> None:
-    marks = GAP_MARK.findall(text)
-    padded = [m for m in marks if m != str(int(m))]
-    if padded:
-        f.report("text", f"write the gap mark {{{{{padded[0]}}}}} as {{{{{int(padded[0])}}}}}")
-        return
-    numbers = [int(m) for m in marks]
-    if sorted(numbers) != list(range(1, count + 1)):
-        f.report("text", f"the text must mark each of the {count} gaps once as "
-                         f"{{{{1}}}}, {{{{2}}}}, ...; it has {numbers or 'none'}")
-
-
-_TYPE_PARSERS: dict[str, Callable[[_Fields, dict[str, Any]], Question]] = {
-    "single": _single,
-    "multiple": _multiple,
-    "truefalse": _truefalse,
-    "short": _short,
-    "numeric": _numeric,
-    "open": _open,
-    "cloze": _cloze,
-}

@@ -22,15 +22,8 @@ import numpy as np
 from examgen.core.errors import InfeasibleError
 from examgen.core.model import Bank, Question, expected_facility, working_minutes
 from examgen.select.mix import ResolvedMix
-from examgen.select.solver import (
-    Constraint,
-    _capacity,
-    _check_each_alone,
-    _Model,
-    _quiet_highs,
-    constraints,
-    eligible,
-)
+from examgen.select.rules import Constraint, capacity_of, constraints, eligible
+from examgen.select.solver import SelectionModel, check_each_alone, quiet_highs
 
 # The whole program for K exams is tried only up to this size, and this long in all.
 _WHOLE_PROGRAM_COLUMNS = 20_000
@@ -73,7 +66,7 @@ def capacity(bank: Bank, mix: ResolvedMix) -> Capacity:
     rules = constraints(candidates, mix)
     limits = _limits(rules, candidates)
     try:
-        _check_each_alone(rules, candidates, mix)
+        check_each_alone(rules, candidates, mix)
     except InfeasibleError:
         return Capacity(0, 0, limits)
     if mix.require:  # a required question is in every exam
@@ -97,7 +90,7 @@ def capacity(bank: Bank, mix: ResolvedMix) -> Capacity:
         left = deadline - time.monotonic()
         if left <= 0:
             break
-        found, proven = _Model(candidates, rules, low + 1, 0, 1, mix).attempt(
+        found, proven = SelectionModel(candidates, rules, low + 1, 0, 1, mix).attempt(
             time_limit=left)
         if found is not None:
             low += 1
@@ -123,7 +116,7 @@ def _limits(rules: list[Constraint], candidates: list[Question]) -> list[Limit]:
     out = []
     for rule in rules:
         if rule.kind in ("count", "total") and rule.lo > 0:
-            have = _capacity(rule.members, candidates)
+            have = capacity_of(rule.members, candidates)
             out.append(Limit(rule.source if rule.flag else rule.label, rule.what, have,
                              int(rule.lo)))
     return sorted(out, key=lambda limit: (limit.exams, limit.have))
@@ -195,7 +188,7 @@ class _ClassModel:
         matrix.value_ = np.concatenate([w for _, w, _, _ in self.rows])
         if not relaxed:
             lp.integrality_ = [highspy.HighsVarType.kInteger] * n
-        highs = _quiet_highs()
+        highs = quiet_highs()
         highs.passModel(lp)
         highs.run()
         if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 import highspy
 import numpy as np
@@ -27,29 +26,16 @@ from examgen.core.model import (
     expected_facility,
     working_minutes,
 )
-from examgen.select.mix import AXES, ResolvedMix, flag_for
-
-_AXIS_WORDS = {"difficulty": "{} questions", "knowledge": "{} questions",
-               "level": "{} (level) questions", "cells": "{} questions"}
-
-
-@dataclass(frozen=True)
-class Constraint:
-    """One rule of the mix: lo <= sum(weights[members] * x[members]) <= hi, per form."""
-
-    label: str  # as the lecturer typed it, e.g. "--hard 3"
-    what: str  # what it counts, e.g. "hard questions"
-    members: np.ndarray  # candidate indexes
-    lo: float
-    hi: float
-    weights: np.ndarray | None = None  # None: count questions; else e.g. points
-    kind: str = "count"  # count | points | minutes | group | require | total | facility
-    axis: str = ""  # what it partitions by (difficulty, topic, ...): rules of one axis
-    flag: str = ""  # the flag behind it when several rules share one (--each-topic 2)
-
-    @property
-    def source(self) -> str:
-        return self.flag or self.label
+from examgen.select.infeasible import explain
+from examgen.select.mix import ResolvedMix
+from examgen.select.rules import (
+    Constraint,
+    capacity_of,
+    constraints,
+    eligible,
+    filters,
+    max_points,
+)
 
 
 def select(bank: Bank, mix: ResolvedMix, seed: int, forms: int = 1,
@@ -57,20 +43,20 @@ def select(bank: Bank, mix: ResolvedMix, seed: int, forms: int = 1,
     """The selected questions for each form, in bank order, meeting every rule of ``mix``."""
     candidates = eligible(bank, mix)
     rules = constraints(candidates, mix)
-    _check_each_alone(rules, candidates, mix)
+    check_each_alone(rules, candidates, mix)
     if forms > 1:
         balanced = _balanced_forms(candidates, rules, forms, overlap, seed, mix)
         if balanced is not None:
             return [tuple(candidates[i] for i in form) for form in balanced]
-    picked = _Model(candidates, rules, forms, overlap, seed, mix).solve()
+    picked = SelectionModel(candidates, rules, forms, overlap, seed, mix).solve()
     if picked is not None:
         return [tuple(candidates[i] for i in form) for form in picked]
     if forms > 1:
-        if _Model(candidates, rules, 1, 0, seed, mix).solve() is not None:
+        if SelectionModel(candidates, rules, 1, 0, seed, mix).solve() is not None:
             raise InfeasibleError(_forms_message(candidates, rules, forms, overlap, seed, mix),
                                   (f"--forms {forms}",))
-    conflict = _Model(candidates, rules, 1, 0, seed, mix, prune=False).conflict()
-    raise InfeasibleError(_explain(conflict, candidates),
+    conflict = SelectionModel(candidates, rules, 1, 0, seed, mix, prune=False).conflict()
+    raise InfeasibleError(explain(conflict, candidates),
                           tuple(dict.fromkeys(r.source for r in conflict)))
 
 
@@ -114,7 +100,7 @@ def _balanced(candidates: list[Question], rules: list[Constraint], forms: int,
     attempts = [[np.array(m) for m in alike.values()]] + [groups + loose] * 3
     for stream, caps in enumerate(attempts):
         limits = [_row(members, 0, len(members) // forms) for members in caps]
-        first = _Model(candidates, rules + limits, 1, 0, seed, mix, stream=stream).solve()
+        first = SelectionModel(candidates, rules + limits, 1, 0, seed, mix, stream=stream).solve()
         if first is None:
             continue
         chosen = first[0]
@@ -125,8 +111,8 @@ def _balanced(candidates: list[Question], rules: list[Constraint], forms: int,
             total = float(points[chosen].sum())
             profile.append(_row(np.arange(len(candidates)), total, total, points))
         apart = _row(np.array(chosen), 0, overlap)
-        others = _Model(candidates, rules + profile + [apart], forms - 1, overlap, seed, mix,
-                        stream=forms + stream, avoid=list(chosen)).solve()
+        others = SelectionModel(candidates, rules + profile + [apart], forms - 1, overlap,
+                                seed, mix, stream=forms + stream, avoid=list(chosen)).solve()
         if others is not None:
             return [chosen, *others]
     return None
@@ -150,184 +136,29 @@ def _groups(candidates: list[Question], keys: Sequence[Callable[[Question], str]
     return out
 
 
-def eligible(bank: Bank, mix: ResolvedMix) -> list[Question]:
-    """The questions the solver may pick at all: filters first, then the program."""
-    tags, excluded = set(mix.tags), set(mix.exclude)
-    out = []
-    for q in bank.questions:
-        if q.id in excluded or q.id in mix.used or (tags and not tags.intersection(q.tags)):
-            if q.id in mix.require:
-                raise InfeasibleError(f"--require {q.id} cannot hold: "
-                                      f"{why_ineligible(q, mix)}", (f"--require {q.id}",))
-            continue
-        out.append(q)
-    return out
-
-
-def why_ineligible(q: Question, mix: ResolvedMix) -> str:
-    """The rule that keeps a question out of the candidates (for --require and the
-    stress test)."""
-    if q.id in mix.exclude:
-        return f"it is also excluded (--exclude {q.id})"
-    if q.id in mix.used:
-        return f"it was used in {mix.used[q.id]} (--exclude-used)"
-    return f"it has none of the tags {', '.join(mix.tags)} (--tag)"
-
-
-def constraints(candidates: list[Question], mix: ResolvedMix) -> list[Constraint]:
-    """Every rule of the mix as a sparse row over the candidates."""
-    n = len(candidates)
-    everyone = np.arange(n)
-    total_label = (mix.written("total", "", f"--total {mix.total}", f"total: {mix.total}")
-                   if mix.total_given else _implied_total_label(mix))
-    rules = [Constraint(total_label, "questions in all", everyone, mix.total, mix.total,
-                        kind="total")]
-    attrs = {
-        "difficulty": _strings([q.difficulty.value for q in candidates]),
-        "knowledge": _strings([q.knowledge.value for q in candidates]),
-        "level": _strings([q.level.value for q in candidates]),
-        "cells": _strings([q.cell for q in candidates]),
-    }
-    for axis in AXES:
-        for value, count in mix.counts.get(axis, {}).items():
-            label = mix.written(axis, value, flag_for(axis, value, count), f"{value}: {count}")
-            if value in mix.implied_zero.get(axis, ()):
-                label = f"no {value} questions (not asked for, and no --total)"
-            rules.append(Constraint(label, _AXIS_WORDS[axis].format(value),
-                                    everyone[attrs[axis] == value], count, count, axis=axis))
-    topic_of = _strings([q.topic for q in candidates])
-    for topic in dict.fromkeys([*mix.topics, *(q.topic for q in candidates)]):
-        members = everyone[topic_of == topic]
-        lo, hi = mix.topics.get(topic, (0, None))
-        if topic in mix.topics:
-            flag = mix.topic_flags[topic]
-            spec = f"{lo}" if hi is None else f"{lo}:{hi}"
-            label = mix.written("topics", flag, f'--topic "{flag}={spec}"', f'{flag}: "{spec}"')
-            rules.append(Constraint(label, f"questions from '{topic}'",
-                                    members, lo, np.inf if hi is None else hi, axis="topic"))
-        if mix.each_topic > lo:
-            each = mix.written("each_topic", "", f"--each-topic {mix.each_topic}",
-                               f"each_topic: {mix.each_topic}")
-            rules.append(Constraint(f"{each} ('{topic}')",
-                                    f"questions from '{topic}'", members, mix.each_topic,
-                                    np.inf, axis="topic", flag=each))
-    type_of = _strings([q.type for q in candidates])
-    for qtype, (lo, hi) in mix.types.items():
-        spec = f"{lo}" if hi is None else f"{lo}:{hi}"
-        label = mix.written("types", qtype, f'--type "{qtype}={spec}"', f'{qtype}: "{spec}"')
-        rules.append(Constraint(label, f"{qtype} questions",
-                                everyone[type_of == qtype], lo, np.inf if hi is None else hi,
-                                axis="type"))
-    if mix.points is not None:
-        least, most = mix.points
-        upper = "" if most is None else f"{most:g}"
-        spec = f"{least:g}" if least == most else f"{least:g}:{upper}"
-        label = mix.written("points", "", f"--points {spec}", f'points: "{spec}"')
-        rules.append(Constraint(label, "points", everyone, least,
-                                np.inf if most is None else most,
-                                np.array([float(q.points) for q in candidates]),
-                                kind="points"))
-    if mix.minutes is not None:
-        least, most = mix.minutes
-        spec = f"{most:g}" if least == 0 else f"{least:g}:{'' if np.isinf(most) else f'{most:g}'}"
-        label = mix.written("minutes", "", f"--minutes {spec}", f'minutes: "{spec}"')
-        rules.append(Constraint(label, "minutes of working time", everyone, least, most,
-                                np.array([working_minutes(q) for q in candidates]),
-                                kind="minutes"))
-    if mix.facility is not None:
-        rules += _facility_rules(candidates, mix.facility, mix)
-    index = {q.id: i for i, q in enumerate(candidates)}
-    for qid in mix.require:
-        rules.append(Constraint(mix.written("require", qid, f"--require {qid}",
-                                            f"require: {qid}"), f"'{qid}'",
-                                np.array([index[qid]]), 1, 1, kind="require"))
-    groups: dict[str, list[int]] = {}
-    for i, q in enumerate(candidates):
-        if q.group:
-            groups.setdefault(q.group, []).append(i)
-    for name, members in groups.items():
-        if len(members) > 1:
-            ids = ", ".join(candidates[i].id for i in members)
-            rules.append(Constraint(f"group '{name}'", f"questions of group '{name}' ({ids})",
-                                    np.array(members), 0, 1, kind="group"))
-    return rules
-
-
-def _facility_rules(candidates: list[Question], bounds: tuple[float, float],
-                    mix: ResolvedMix) -> list[Constraint]:
-    """The exam's expected facility, sum(points * f) / sum(points), between the bounds:
-    linear as sum(points * (f - low)) >= 0 and sum(points * (high - f)) >= 0."""
-    low, high = bounds
-    label = mix.written("facility", "", f"--facility {low:g}:{high:g}",
-                        f'facility: "{low:g}:{high:g}"')
-    points = np.array([float(q.points) for q in candidates])
-    expected = np.array([expected_facility(q) for q in candidates])
-    everyone = np.arange(len(candidates))
-    return [Constraint(label, f"expected facility at least {low:g}", everyone, 0, np.inf,
-                       points * (expected - low), kind="facility"),
-            Constraint(label, f"expected facility at most {high:g}", everyone, 0, np.inf,
-                       points * (high - expected), kind="facility")]
-
-
-def _strings(values: list[str]) -> np.ndarray:
-    """An array to compare with ``==`` element by element (object: no fixed width)."""
-    return np.array(values, dtype=object)  # pragma: no mutate  # any dtype compares alike
-
-
-def _implied_total_label(mix: ResolvedMix) -> str:
-    axis = next(iter(mix.counts))
-    given = [flag_for(axis, v, c) for v, c in mix.counts[axis].items()
-             if v not in mix.implied_zero.get(axis, ())]
-    return f"{mix.total} questions in all ({' '.join(given)}, no --total)"
-
-
-def _capacity(members: np.ndarray, candidates: list[Question]) -> int:
-    """How many of these questions can appear together, given the enemy groups."""
-    groups = {candidates[i].group for i in members if candidates[i].group}
-    return sum(1 for i in members if not candidates[i].group) + len(groups)
-
-
-def _filters(mix: ResolvedMix) -> str:
-    parts = [name for name, on in (("--tag", mix.tags), ("--exclude", mix.exclude),
-                                   ("--exclude-used", mix.used)) if on]
-    return f" after {', '.join(parts)}" if parts else ""
-
-
-def _check_each_alone(rules: list[Constraint], candidates: list[Question],
+def check_each_alone(rules: list[Constraint], candidates: list[Question],
                       mix: ResolvedMix) -> None:
     """The plain cases first: a single rule that asks for more than the bank has."""
     for rule in rules:
         if rule.kind in ("count", "total"):
             have = len(rule.members)
-            can = _capacity(rule.members, candidates)
+            can = capacity_of(rule.members, candidates)
             if rule.lo > can:
                 exactly = "" if rule.hi > rule.lo else "exactly "
                 note = "" if can == have else (
                     f", and only {can} of them can appear together (enemy groups)")
                 raise InfeasibleError(
                     f"{rule.label}: asked for {exactly}{rule.lo:g} {rule.what}, the bank has "
-                    f"{have}{_filters(mix)}{note}", (rule.label,))
+                    f"{have}{filters(mix)}{note}", (rule.label,))
         elif rule.kind == "points" and rule.weights is not None:
-            best = _max_points(rule.members, rule.weights, candidates)
+            best = max_points(rule.members, rule.weights, candidates)
             if rule.lo > best:
                 raise InfeasibleError(
                     f"{rule.label}: asked for {rule.lo:g} points, but all eligible questions "
-                    f"together give at most {best:g}{_filters(mix)}", (rule.label,))
+                    f"together give at most {best:g}{filters(mix)}", (rule.label,))
 
 
-def _max_points(members: np.ndarray, weights: np.ndarray, candidates: list[Question]) -> float:
-    best: dict[str, float] = {}
-    free = 0.0
-    for i in members:
-        group = candidates[i].group
-        if group:
-            best[group] = max(best.get(group, 0.0), weights[i])
-        else:
-            free += weights[i]
-    return free + sum(best.values())
-
-
-class _Model:
+class SelectionModel:
     """The 0-1 program for ``forms`` exams over the candidates, built from sparse rows."""
 
     def __init__(self, candidates: list[Question], rules: list[Constraint], forms: int,
@@ -425,7 +256,7 @@ class _Model:
         matrix.value_ = np.concatenate(values) if values else np.zeros(0)
         lp.integrality_ = [highspy.HighsVarType.kInteger] * columns
         lp.sense_ = highspy.ObjSense.kMaximize
-        highs = _quiet_highs()
+        highs = quiet_highs()
         highs.passModel(lp)
         return highs, np.array(row_rule)
 
@@ -507,7 +338,7 @@ def _per_form_cap(mix: ResolvedMix, difficulty: Difficulty, knowledge: Knowledge
     return cap
 
 
-def _quiet_highs() -> highspy.Highs:
+def quiet_highs() -> highspy.Highs:
     """A Highs instance; its constructor prints a banner on file descriptor 1."""
     sys.stdout.flush()
     saved, devnull = os.dup(1), os.open(os.devnull, os.O_WRONLY)
@@ -525,87 +356,11 @@ def _quiet_highs() -> highspy.Highs:
     return highs
 
 
-def _describe(rule: Constraint, candidates: list[Question]) -> str:
-    if rule.kind == "points":
-        worth = sorted({candidates[i].points for i in rule.members})
-        each = (f"each question is worth {_points(worth[0])}" if len(worth) == 1
-                else f"questions are worth {worth[0]:g} to {_points(worth[-1])}")
-        return f"{_amount(rule)} {rule.what} in all; {each}"
-    if rule.kind == "minutes":
-        spent = sorted(working_minutes(candidates[i]) for i in rule.members)
-        return (f"{_amount(rule)} {rule.what}; the questions take {spent[0]:g} to "
-                f"{spent[-1]:g} minutes each")
-    if rule.kind == "group":
-        return f"at most one of the {rule.what} (they give each other away)"
-    if rule.kind == "facility":
-        expected = [expected_facility(candidates[i]) for i in rule.members]
-        return (f"{rule.what}; the questions expect {min(expected):.2f} to "
-                f"{max(expected):.2f} (measured, or the middle of their tagged band)")
-    if rule.kind == "require":
-        q = candidates[int(rule.members[0])]
-        return f"must include {rule.what} ({q.cell}, {q.topic}, {_points(q.points)})"
-    one = rule.hi == 1 or (rule.lo == 1 and np.isinf(rule.hi))  # "at least 1 question"
-    what = _singular(rule.what) if one else rule.what
-    return f"{_amount(rule)} {what}; the bank has {len(rule.members)}"
-
-
-def _amount(rule: Constraint) -> str:
-    """'exactly 3', 'at least 3' or '3 to 5': the rule's bounds in words."""
-    if rule.hi == rule.lo:
-        return f"exactly {rule.lo:g}"
-    if np.isinf(rule.hi):
-        return f"at least {rule.lo:g}"
-    if rule.lo == 0:
-        return f"at most {rule.hi:g}"
-    return f"{rule.lo:g} to {rule.hi:g}"
-
-
-def _singular(what: str) -> str:
-    """'questions from X' -> 'question from X', for a count of one."""
-    return what.replace("questions", "question", 1)
-
-
-def _adjective(rule: Constraint) -> str:
-    """'hard questions' -> 'hard', "questions from 'GAN'" -> "from 'GAN'"."""
-    return rule.what.replace(" questions", "").replace("questions ", "")
-
-
-def _points(points: float) -> str:
-    return f"{points:g} point" + ("" if points == 1 else "s")
-
-
-def _explain(conflict: list[Constraint], candidates: list[Question]) -> str:
-    """The conflict in the lecturer's words: the flags, their numbers, and the overlaps."""
-    by_flag: dict[str, list[Constraint]] = {}
-    for rule in conflict:
-        by_flag.setdefault(rule.source, []).append(rule)
-    flags = list(by_flag)
-    head = flags[0] if len(flags) == 1 else ", ".join(flags[:-1]) + " and " + flags[-1]
-    lines = [f"{head} cannot hold together:"]
-    for flag, rules in by_flag.items():
-        if len(rules) > 2:
-            smallest = min(len(r.members) for r in rules)
-            each = "question" if rules[0].lo == 1 else "questions"
-            lines.append(f"  - {flag}: at least {rules[0].lo:g} {each} from each of "
-                         f"{len(rules)} topics, {len(rules) * rules[0].lo:g} in all "
-                         f"(the smallest of them has {smallest})")
-        else:
-            lines += [f"  - {r.label}: {_describe(r, candidates)}" for r in rules]
-    counted = [r for r in conflict if r.kind == "count"]
-    overlaps = [(a, b) for i, a in enumerate(counted) for b in counted[i + 1:]
-                if a.axis != b.axis]
-    for a, b in overlaps[:8]:
-        both = len(np.intersect1d(a.members, b.members))
-        lines.append(f"  - {both} question{'' if both == 1 else 's'} in the bank "
-                     f"{'is' if both == 1 else 'are'} both {_adjective(a)} and {_adjective(b)}")
-    return "\n".join(lines)
-
-
 def _forms_message(candidates: list[Question], rules: list[Constraint], forms: int,
                    overlap: int, seed: int, mix: ResolvedMix) -> str:
     supported = 1
     for k in range(forms - 1, 1, -1):
-        if _Model(candidates, rules, k, overlap, seed, mix).solve() is not None:
+        if SelectionModel(candidates, rules, k, overlap, seed, mix).solve() is not None:
             supported = k
             break
     shared = "no questions in common" if overlap == 0 else f"at most {overlap} in common"

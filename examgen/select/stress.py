@@ -11,7 +11,8 @@ import numpy as np
 
 from examgen.core.model import Bank, Question
 from examgen.select.mix import ResolvedMix
-from examgen.select.solver import Constraint, constraints, eligible, select, why_ineligible
+from examgen.select.rules import Constraint, constraints, eligible, why_ineligible
+from examgen.select.solver import select
 
 RARELY = 0.5  # drawn less than half as often as its share of places: "rarely"
 
