@@ -373,3 +373,15 @@ def test_a_multi_page_tiff_is_read_page_by_page(exam, scans, tmp_path):
     rows = {r["copy"]: r for r in _rows(tmp_path / "o" / "results.csv")}
     assert {c: r["student"] for c, r in rows.items()} == {"1": truths[1].student,
                                                           "2": truths[2].student}
+
+
+def test_without_the_grade_extra_grade_says_how_to_install_it(monkeypatch, tmp_path):
+    import examgen.grade
+
+    monkeypatch.setattr(examgen.grade, "find_spec",
+                        lambda name: None if name == "cv2" else object())
+    result = CliRunner().invoke(main, ["grade", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.output == ("Error: examgen grade reads scans with opencv-python-headless, "
+                             "which is not installed; install it with: pip install "
+                             "'examgen[grade]'\n")

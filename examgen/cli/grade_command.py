@@ -33,6 +33,9 @@ def grade(ctx: click.Context, /, scans: tuple[Path, ...], manifest: Path, bank_d
 
     Example: examgen grade scans/*.pdf --manifest out/exam.json -o results
     """
+    from examgen.grade import require_scan_readers
+
+    require_scan_readers()  # before anything imports OpenCV
     from examgen.grade.run_grading import run_grade
 
     report = run_grade(list(scans), manifest, explicit_bank(ctx, bank_dir), out_dir,
