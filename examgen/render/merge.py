@@ -1,6 +1,6 @@
-"""Several PDFs as one, each starting on an odd page: for duplex printing, a document
-with an odd number of pages is followed by a blank page, so that no exam begins on the
-back of another."""
+"""Several PDFs as one: the print shop's exams, each starting on an odd page (for duplex
+printing, a document with an odd number of pages is followed by a blank page, so that no
+exam begins on the back of another), and the answer sheets drawn in parts."""
 
 from __future__ import annotations
 
@@ -18,11 +18,20 @@ _FIXED_DATE = b"20000101000000"
 
 def duplex(documents: list[bytes]) -> bytes:
     """The documents one after another, each starting on an odd page."""
+    return _merged(documents, odd_starts=True)
+
+
+def concatenate(documents: list[bytes]) -> bytes:
+    """The documents one after another, page after page."""
+    return documents[0] if len(documents) == 1 else _merged(documents, odd_starts=False)
+
+
+def _merged(documents: list[bytes], odd_starts: bool) -> bytes:
     merged = pdfium.PdfDocument.new()
     for data in documents:
         source = pdfium.PdfDocument(data)
         merged.import_pages(source)
-        if len(source) % 2:
+        if odd_starts and len(source) % 2:
             width, height = source[len(source) - 1].get_size()
             merged.new_page(width, height)
         source.close()

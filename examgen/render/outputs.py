@@ -22,6 +22,8 @@ if TYPE_CHECKING:  # reportlab and PDFium are imported only by builds that draw
 
 _KINDS = ("exam", "key")
 _PARALLEL_FROM = 2  # documents: an exam and its key already gain from two workers
+# Answer sheets drawn per task: a long sheets.pdf is drawn in parts on all workers.
+_SHEETS_PER_TASK = 25
 
 
 @dataclass(frozen=True)
@@ -89,19 +91,21 @@ def render_outputs(exams: list[Exam], manifest: ManifestJSON, layout: Layout | N
     if layout is None:
         return files
     # The documents about every variant first: each is longer than one variant's.
-    tasks = [*([(KEY_OVERVIEW, 0, 0)] if several else []),
-             *([(SHEETS, 0, 0)] if sheets is not None else []), *documents]
+    parts = [] if sheets is None else [
+        (SHEETS, start, min(start + _SHEETS_PER_TASK, len(sheets.copies)))
+        for start in range(0, len(sheets.copies), _SHEETS_PER_TASK)]
+    tasks = [*([(KEY_OVERVIEW, 0, 0)] if several else []), *parts, *documents]
     given = _Job(exams, layout, ExamHeader.from_json(manifest["header"]), paper, sheets)
     _ready(given)  # here first, so that the workers forked next inherit it
     pdfs = run_all(_render, tasks, "rendering the PDFs", start=_ready, given=given,
                    workers=workers, parallel_from=_PARALLEL_FROM)
     rendered = dict(zip(tasks, pdfs, strict=True))
+    from examgen.render.merge import concatenate, duplex
+
     if sheets is not None:
-        files[SHEETS] = rendered[(SHEETS, 0, 0)]
+        files[SHEETS] = concatenate([rendered[part] for part in parts])
     files.update(zip(names, [rendered[task] for task in documents], strict=False))
     if several:
-        from examgen.render.merge import duplex
-
         files[ALL_EXAMS] = duplex([rendered[task] for task in documents if task[0] == "exam"])
         files[KEY_OVERVIEW] = rendered[(KEY_OVERVIEW, 0, 0)]
     return files
@@ -116,12 +120,12 @@ def _render(task: tuple[str, int, int]) -> bytes:
 
     if kind == KEY_OVERVIEW:
         return render_key_overview(exams, layout, header, paper)
-    if kind == SHEETS:
+    if kind == SHEETS:  # copies e to v
         from examgen.render.answer_sheet import render_sheets
 
         assert sheets is not None, "a sheets task only with a plan of sheets"
-        return render_sheets(list(sheets.copies), sheets.layouts, exams, layout, header, paper,
-                             sheets.exam, sheets.scoring)
+        return render_sheets(list(sheets.copies[e:v]), sheets.layouts, exams, layout, header,
+                             paper, sheets.exam, sheets.scoring)
     exam = exams[e]
     render = render_exam if kind == "exam" else render_key
     return render(exam, exam.variants[v], layout, header, paper)

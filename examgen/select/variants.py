@@ -45,7 +45,8 @@ def make_variants(questions: tuple[Question, ...], seed: int, count: int,
         ids: list[str] = []
         for block in blocks:
             start = len(ids)
-            earlier = [v.order[start:start + len(block)] for v in variants]
+            recent = variants[-(len(block) - 1):] if len(block) > 1 else []
+            earlier = [v.order[start:start + len(block)] for v in recent]
             ids += block if order == "bank" else _arrange(block, earlier, rng)
         options = {q.id: _permutation(q, rng) for q in questions
                    if isinstance(q, ChoiceQuestion)}
