@@ -24,7 +24,7 @@ from examgen.core.model import Bank, Exam, Question
 from examgen.core.scoring import DEFAULT_SCHEME
 from examgen.formats.moodle_import import Imported
 from examgen.select.blueprint import Blueprint, BuildSettings
-from examgen.select.manifest import read_manifest, to_manifest
+from examgen.select.manifest import Manifest, read_manifest, to_manifest
 from examgen.select.mix import FLAGS, Mix, ResolvedMix, merge, resolve, used_ids
 from examgen.select.variants import DEFAULT_ORDER
 
@@ -100,20 +100,27 @@ def rebuild_exam(manifest: str | Path, bank: str | Path | None = None,
     if changing:
         raise InputError(f"a rebuild keeps the exam as it was; it cannot change "
                        f"{', '.join(changing)}")
+    earlier, loaded, exams, notes = _exams_of(manifest, bank)
+    drawn = earlier.header.with_texts(_texts(header))
+    full = replace(drawn, layout=chosen.layout or drawn.layout,
+                   paper=chosen.paper or drawn.paper)
+    sheets = _sheets(chosen, earlier.sheets or {})
+    return _render(loaded, exams, earlier.mix, full, sheets, pdf, workers, notes)
+
+
+def _exams_of(manifest: str | Path, bank: str | Path | None
+              ) -> tuple[Manifest, Bank, list[Exam], list[str]]:
+    """An earlier exam.json, its bank (``bank`` None: the one it names), its exams, and a
+    warning when the bank changed since."""
+    from examgen.select.manifest import exams_from_manifest
+
     earlier = read_manifest(Path(manifest))
     loaded = load_bank(Path(bank) if bank is not None else Path(earlier.bank_path))
     notes = []
     if loaded.digest != earlier.bank_digest:
         notes.append(f"Warning: the bank {loaded.path} changed since {manifest} was built; "
                      "the same questions are used with their current texts.")
-    from examgen.select.manifest import exams_from_manifest
-
-    exams = exams_from_manifest(earlier, loaded)
-    drawn = earlier.header.with_texts(_texts(header))
-    full = replace(drawn, layout=chosen.layout or drawn.layout,
-                   paper=chosen.paper or drawn.paper)
-    sheets = _sheets(chosen, earlier.sheets or {})
-    return _render(loaded, exams, earlier.mix, full, sheets, pdf, workers, notes)
+    return earlier, loaded, exams_from_manifest(earlier, loaded), notes
 
 
 def _texts(header: ExamHeader | None) -> dict[str, str | None]:
@@ -246,15 +253,7 @@ def export_source(bank: str | Path | None, manifest: str | Path | None = None,
         loaded = load_bank(Path(bank) if bank is not None else DEFAULT_BANK)
         return ExportSource(list(loaded.questions),
                             category_root or loaded.path.resolve().name)
-    from examgen.select.manifest import exams_from_manifest
-
-    earlier = read_manifest(Path(manifest))
-    loaded = load_bank(Path(bank) if bank is not None else Path(earlier.bank_path))
-    notes = []
-    if loaded.digest != earlier.bank_digest:
-        notes.append(f"Warning: the bank {loaded.path} changed since {manifest} was built; "
-                     "the same questions are used with their current texts.")
-    exams = exams_from_manifest(earlier, loaded)
+    earlier, loaded, exams, notes = _exams_of(manifest, bank)
     questions = list({q.id: q for e in exams for q in e.questions}.values())
     return ExportSource(questions, category_root or loaded.path.resolve().name, exams,
                         earlier.header, notes)
