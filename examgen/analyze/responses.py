@@ -10,7 +10,6 @@ The file has one row per student and question with at least the columns ``studen
 
 from __future__ import annotations
 
-import csv
 import math
 import re
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from examgen.core.csv_cells import read_rows
 from examgen.core.errors import InputError
 from examgen.core.values import ValueProblem, parse_decimal
 
@@ -45,7 +45,7 @@ def read_responses(path: Path, exam_ids: list[str],
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot read the responses ({exc})") from None
-    rows = list(csv.reader(text.splitlines()))
+    rows = read_rows(path, text)
     if not rows:
         raise InputError(f"{path}:1: the file is empty; give the responses.csv that examgen "
                        "grade wrote")

@@ -3,16 +3,15 @@ out, all three views of one ``Analysis``."""
 
 from __future__ import annotations
 
-import csv
 import datetime
 import hashlib
-import io
 import json
 from pathlib import Path
 
 from examgen.analyze.responses import read_responses
 from examgen.analyze.stats import MIN_N_FOR_FLAGS, Analysis, analyse
 from examgen.bank.loader import load_bank
+from examgen.core.csv_cells import csv_text
 from examgen.core.errors import InputError
 from examgen.core.files import write_set
 from examgen.select.manifest import exams_from_manifest, read_manifest
@@ -48,24 +47,22 @@ def run_analyze(responses: Path, manifest_path: Path, bank_dir: Path | None,
 
 
 def items_csv(analysis: Analysis) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["question", "type", "topic", "difficulty", "knowledge", "level", "points",
-                     "n", "facility", "discrimination", "upper_lower", "options", "flags",
-                     "where"])
+    rows: list[list[object]] = [[
+        "question", "type", "topic", "difficulty", "knowledge", "level", "points", "n",
+        "facility", "discrimination", "upper_lower", "options", "flags", "where"]]
     flagged: dict[str, list[str]] = {}
     for flag in analysis.flags:
         flagged.setdefault(flag.question, []).append(flag.kind)
     for item in analysis.items:
         options = " ".join(f"{o.option}{'*' if o.correct else ''}={o.share:.3f}"
                            for o in item.options)
-        writer.writerow([item.id, item.type, item.topic, item.difficulty, item.knowledge,
+        rows.append([item.id, item.type, item.topic, item.difficulty, item.knowledge,
                          item.level, f"{item.points:g}", item.n, f"{item.facility:.4f}",
                          "" if item.discrimination is None else f"{item.discrimination:.4f}",
                          "" if item.upper_lower is None else f"{item.upper_lower:.4f}",
                          options, " ".join(flagged.get(item.id, [])),
                          f"{item.file}:{item.line}"])
-    return out.getvalue()
+    return csv_text(rows)
 
 
 def summary(analysis: Analysis, out_dir: Path | None) -> list[str]:

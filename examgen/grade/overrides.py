@@ -6,10 +6,10 @@ ignored, so a spreadsheet may reorder or add columns.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 
+from examgen.core.csv_cells import read_rows
 from examgen.core.errors import InputError
 
 
@@ -24,7 +24,7 @@ def read_overrides(path: Path) -> dict[tuple[int, str], Decision]:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot read the decisions ({exc})") from None
-    rows = list(csv.reader(text.splitlines()))
+    rows = read_rows(path, text)
     if not rows or not {"copy", "item", "decision"} <= set(rows[0]):
         raise InputError(f"{path}:1: not a review file: it needs the columns copy, item and "
                        "decision (give the review.csv that examgen grade wrote)")

@@ -4,7 +4,6 @@ and one annotated PDF per student, all from one ``Grading``."""
 from __future__ import annotations
 
 import base64
-import csv
 import io
 from html import escape
 
@@ -12,6 +11,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
+from examgen.core.csv_cells import csv_text
 from examgen.core.model import Exam, format_number
 from examgen.core.sheet_geometry import BOX, SheetPage, SheetPlan
 from examgen.grade.grading import PICTURE_DPI, Grading, Review
@@ -19,12 +19,6 @@ from examgen.grade.scale import Scale
 from examgen.grade.score import SheetResult
 
 REVIEW_COLUMNS = ["copy", "item", "number", "problem", "read", "file", "page", "decision"]
-
-
-def _csv(rows: list[list[str]]) -> str:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(rows)
-    return out.getvalue()
 
 
 def _points(value: float | None) -> str:
@@ -45,7 +39,7 @@ def results_csv(grading: Grading, exams: list[Exam], scale: Scale | None) -> str
         rows.append([sheet.student or "", str(sheet.copy.number), sheet.copy.form,
                      sheet.copy.variant, *(points.get(i, "") for i in ids), _points(total),
                      format_number(maximum), grade, status])
-    return _csv(rows)
+    return csv_text(rows)
 
 
 def responses_csv(grading: Grading) -> str:
@@ -60,7 +54,7 @@ def responses_csv(grading: Grading) -> str:
                          sheet.copy.variant, item.qid, str(item.number), item.type,
                          item.response, _points(item.points), format_number(item.max_points),
                          status])
-    return _csv(rows)
+    return csv_text(rows)
 
 
 def review_csv(grading: Grading) -> str:
@@ -70,7 +64,7 @@ def review_csv(grading: Grading) -> str:
         rows.append([str(r.copy or ""), r.item, r.number, r.problem, r.read,
                      r.where.file if r.where else "", str(r.where.page) if r.where else "",
                      ""])
-    return _csv(rows)
+    return csv_text(rows)
 
 
 def review_html(grading: Grading, plan: SheetPlan) -> str:
