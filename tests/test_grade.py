@@ -8,6 +8,8 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+import struct
+import zlib
 from pathlib import Path
 
 import cv2
@@ -191,6 +193,15 @@ def test_decisions_from_the_review_file_close_every_open_mark(exam, scans, tmp_p
     code, output = _run("grade", smudged, "--manifest", exam / "exam.json", "-o",
                         tmp_path / "third", "--overrides", bad)
     assert code == 2 and f"{bad}:2: 'zz' is not a box of this question" in output
+    # decisions for a copy or a question the exam does not have are never dropped silently
+    for line, message in ((f"9999,{row.item},a", "copy 9999 is not in"),
+                          ("1,no-such-question,a", "copy 1 has no question 'no-such-question'"),
+                          (f"1,{row.item}," + "a" * 200_000, "a cell holds at most 131,072")):
+        bad.write_text(f"copy,item,decision\n{line}\n")
+        code, output = _run("grade", smudged, "--manifest", exam / "exam.json", "-o",
+                            tmp_path / "fourth", "--overrides", bad)
+        assert code == 2 and f"{bad}:2: " in output and message in output, output
+        assert not (tmp_path / "fourth").exists()
 
 
 def _smudged(image: np.ndarray, page, item: str) -> np.ndarray:
@@ -212,23 +223,69 @@ def _smudged(image: np.ndarray, page, item: str) -> np.ndarray:
     return mapped
 
 
+def _png_header(width: int, height: int) -> bytes:
+    """A PNG that claims ``width`` x ``height`` grey pixels and holds none of them."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data)))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0,
+                                                             0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b""))
+
+
+def _tiff(sizes: list[tuple[int, int]]) -> bytes:
+    """A grey TIFF whose pages claim these sizes; only the first 64 bytes of pixels are
+    there (white), enough for a small page."""
+    out = bytearray(b"II*\x00" + struct.pack("<I", 8))
+    pixels = len(out) + sum(2 + 8 * 12 + 4 for _ in sizes)
+    for n, (width, height) in enumerate(sizes):
+        tags = [(256, 4, width), (257, 4, height), (258, 3, 8), (259, 3, 1), (262, 3, 1),
+                (273, 4, pixels), (278, 4, height), (279, 4, width * height)]
+        out += struct.pack("<H", len(tags))
+        for tag, kind, value in tags:
+            out += struct.pack("<HHII", tag, kind, 1, value)
+        last = n == len(sizes) - 1
+        out += struct.pack("<I", 0 if last else len(out) + 4)
+    return bytes(out + b"\xff" * 64)
+
+
+def test_qr_fields_are_ascii_digits_only():
+    from examgen.core.sheet_geometry import parse_qr
+
+    assert parse_qr("EXAMGEN1/abc/\u00b2/A/1") is None
+    assert parse_qr("EXAMGEN1/abc/\u0663/A/1") is None  # an Arabic-Indic three
+    assert parse_qr("EXAMGEN1/abc/12/A/1") == ("abc", 12, "A", 1)
+
+
 def test_bad_pages_are_named_and_the_good_ones_still_graded(exam, scans, tmp_path):
     folder, _ = scans
     pile = tmp_path / "pile"
     shutil.copytree(folder, pile)
     (pile / "notes.png").write_bytes(b"not an image at all")
     (pile / "empty.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+    (pile / "zero.png").write_bytes(b"")
+    (pile / "zero.jpg").write_bytes(b"")
+    (pile / "huge.png").write_bytes(_png_header(30_000, 30_000))  # 106 bytes, 900 MP
+    (pile / "pages.tif").write_bytes(_tiff([(8, 8), (20_000, 20_000)]))  # page 2: 400 MP
     blank = np.full((2339, 1654), 255, np.uint8)
+    blank[1000:1003, 200:260] = 120  # a speck of show-through
     cv2.imwrite(str(pile / "blank.png"), blank)
     (first,) = pile.glob("copy-0002-p1.*")
     shutil.copy(first, pile / "copy-0002-again.jpg")
     code, output = _run("grade", pile, "--manifest", exam / "exam.json", "-o",
                         tmp_path / "out")
-    assert code == 2
+    assert code == 1  # something was left out; the rest is graded and written
     assert "notes.png, page 1: not a readable image" in output
     assert "empty.pdf, page 1: not a readable PDF" in output or \
         "empty.pdf, page 1: the PDF has no pages" in output
-    assert "blank.png, page 1: the corner markers were not found" in output
+    assert "zero.png, page 1: not a readable image" in output
+    assert "zero.jpg, page 1: not a readable image" in output
+    assert ("huge.png, page 1: 900,000,000 pixels, more than the 50,000,000 a scanned "
+            "page may have") in output
+    assert "pages.tif, page 2: 400,000,000 pixels, more than" in output
+    assert "blank page(s) left out: " in output and "blank.png, page 1" in output
+    assert "pages.tif, page 1" in output.split("blank page(s) left out: ")[1]
+    assert "blank.png, page 1: the corner markers" not in output
     assert "Traceback" not in output
     rows = _rows(tmp_path / "out" / "results.csv")
     assert len(rows) == 6, "the good pages are graded all the same"
@@ -244,7 +301,7 @@ def test_a_page_of_another_exam_is_refused(exam, tmp_path):
     simulate(other / "exam.json", other / "sheets.pdf", tmp_path / "scans", SCANNER, 1)
     code, output = _run("grade", tmp_path / "scans", "--manifest", exam / "exam.json", "-o",
                         tmp_path / "out")
-    assert code == 2
+    assert code == 1
     assert "belongs to another exam" in output and "refused" in output
 
 
@@ -280,7 +337,7 @@ def test_upside_down_unreadable_code_and_a_scale(exam, scans, tmp_path):
     scale.write_text("0% 5.0\n50% 4.0\n100% 1.0\n")
     code, output = _run("grade", pile, "--manifest", exam / "exam.json", "-o",
                         tmp_path / "out", "--scale", scale)
-    assert code == 2
+    assert code == 1  # a page left out, the rest graded
     assert "scan-2.png, page 1: the QR code is unreadable: which copy is this?" in output
     (row,) = _rows(tmp_path / "out" / "results.csv")
     assert row["copy"] == "1" and row["student"] == truths[1].student

@@ -31,6 +31,9 @@ def grade(ctx: click.Context, /, scans: tuple[Path, ...], manifest: Path, bank_d
           workers: int | None) -> None:
     """Grade scanned answer sheets (PDF, PNG, JPEG, TIFF, or folders of them).
 
+    Pages that cannot be read are named and left out, and the rest is graded: the exit
+    code is then 1. Blank pages are left out with a note.
+
     Example: examgen grade scans/*.pdf --manifest out/exam.json -o results
     """
     from examgen.grade import require_scan_readers
@@ -42,8 +45,8 @@ def grade(ctx: click.Context, /, scans: tuple[Path, ...], manifest: Path, bank_d
                        overrides, scale, workers)
     for line in report.lines:
         click.echo(line)
-    if report.bad_input:
-        ctx.exit(2)
+    if report.skipped:  # the good pages are graded and written; these were left out
+        ctx.exit(1)
 
 
 @main.command()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -209,12 +210,15 @@ def qr_payload(exam: str, copy: int, key: str, page: int) -> str:
     return f"EXAMGEN1/{exam}/{copy}/{key}/{page}"
 
 
+_DIGITS = re.compile(r"[0-9]{1,9}")
+
+
 def parse_qr(text: str) -> tuple[str, int, str, int] | None:
     """(exam id, copy, variant key, page) or None for a code examgen did not write."""
     parts = text.split("/")
-    if len(parts) != 5 or parts[0] != "EXAMGEN1" or not (parts[2].isdigit()
-                                                         and parts[4].isdigit()):
-        return None
+    if len(parts) != 5 or parts[0] != "EXAMGEN1" or not (
+            _DIGITS.fullmatch(parts[2]) and _DIGITS.fullmatch(parts[4])):
+        return None  # ASCII digits only: "²".isdigit() is true, and int("²") fails
     return parts[1], int(parts[2]), parts[3], int(parts[4])
 
 

@@ -19,7 +19,7 @@ from examgen.core.model import Exam, Question
 from examgen.core.sheet_geometry import Copy, SheetPage, SheetPlan
 from examgen.core.workers import job, run_all
 from examgen.grade.overrides import Decision
-from examgen.grade.read import SCALE, State, locate, measure
+from examgen.grade.read import SCALE, State, is_blank, locate, measure
 from examgen.grade.scans import PageRef, ScanProblem, all_pages, load_page
 from examgen.grade.score import ItemResult, Marks, SheetResult, read_student, score_item
 
@@ -36,6 +36,7 @@ class PageRead:
     states: tuple[State, ...] = ()
     picture: bytes = b""  # JPEG of the mapped page at PICTURE_DPI
     problem: str = ""
+    blank: bool = False  # no markers and almost no ink: not a sheet, and not a problem
 
 
 @dataclass
@@ -58,6 +59,7 @@ class Grading:
     reviews: list[Review] = field(default_factory=list)
     unscanned: list[int] = field(default_factory=list)  # copies with no page at all
     page_count: int = 0
+    blank: list[PageRef] = field(default_factory=list)  # blank pages, left out
 
 
 # Decisions from a filled-in review file: (copy, item) -> what the person decided.
@@ -74,6 +76,9 @@ def grade(paths: list[Path], plan: SheetPlan, exams: list[Exam], scheme: str,
             refs.append(entry)
     result.page_count = len(refs)
     for read in _read_all(refs, plan, workers):
+        if read.blank:
+            result.blank.append(read.ref)
+            continue
         if read.problem:
             result.reviews.append(Review(read.copy, "page", "", read.problem, "", read.ref,
                                          read.picture))
@@ -102,6 +107,8 @@ def _read_page(ref: PageRef) -> PageRead:
     template = next(iter(plan.layouts.values())).pages[0]
     located = locate(image, template)
     if isinstance(located, str):
+        if is_blank(image):
+            return PageRead(ref, blank=True)
         return PageRead(ref, problem=located, picture=_picture(image, fit=True))
     picture = _picture(located.image)
     if located.qr is None:

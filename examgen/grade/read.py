@@ -65,6 +65,20 @@ def locate(gray: np.ndarray, template: SheetPage) -> Located | str:
     return Located(image, _paper(image), parse_qr(text) if text else None, text)
 
 
+BLANK_INK = 0.002  # share of dark pixels below which a page without markers is blank
+
+
+def is_blank(gray: np.ndarray) -> bool:
+    """A page with almost no ink (a blank page, the empty back of a duplex scan): dark
+    pixels, judged against the page's own paper, are fewer than ``BLANK_INK``. Show-through
+    and scanner noise stay light; a sheet's markers alone are more."""
+    factor = min(1.0, _DETECT_WIDTH / max(gray.shape))
+    small = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA) \
+        if factor < 1 else gray
+    paper = float(np.percentile(small, 90))
+    return bool(np.count_nonzero(small < paper * 0.55) < BLANK_INK * small.size)
+
+
 def _marker_points(gray: np.ndarray, template: SheetPage
                    ) -> tuple[list[tuple[float, float]], list[tuple[float, float]]]:
     """Corner correspondences scan -> mapped page, from every marker found (4 each)."""

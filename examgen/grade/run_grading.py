@@ -9,9 +9,10 @@ from pathlib import Path
 from examgen.bank.loader import load_bank
 from examgen.core.errors import InputError
 from examgen.core.files import write_set
+from examgen.core.model import Exam
 from examgen.core.sheet_geometry import SheetPlan
 from examgen.grade.grading import grade
-from examgen.grade.overrides import read_overrides
+from examgen.grade.overrides import Decision, read_overrides
 from examgen.grade.reports import (
     annotated_pdfs,
     responses_csv,
@@ -23,12 +24,13 @@ from examgen.grade.scale import read_scale
 from examgen.select.manifest import exams_from_manifest, read_manifest
 
 RESULTS = "results.csv"
+_OWN_ITEMS = ("student",)  # what a review line may decide besides a question
 
 
 @dataclass
 class GradeReport:
     lines: list[str] = field(default_factory=list)
-    bad_input: bool = False  # a file or page that is not a sheet of this exam
+    skipped: bool = False  # a file or page that could not be graded was left out
 
 
 def run_grade(scans: list[Path], manifest_path: Path, bank_dir: Path | None, out_dir: Path,
@@ -50,6 +52,7 @@ def run_grade(scans: list[Path], manifest_path: Path, bank_dir: Path | None, out
                             "built; answers and points are taken from its current texts.")
     exams = exams_from_manifest(manifest, bank)
     decisions = read_overrides(overrides) if overrides else {}
+    _check_decisions(decisions, plan, exams, manifest_path)
     scale = read_scale(scale_path) if scale_path else None
     missing = [p for p in scans if not p.exists()]
     if missing:
@@ -68,9 +71,13 @@ def run_grade(scans: list[Path], manifest_path: Path, bank_dir: Path | None, out
              if f"annotated/{p.name}" not in files] if (out_dir / RESULTS).is_file() else []
     write_set(out_dir, files, last=RESULTS, remove=stale)
     pages = [r for r in result.reviews if r.item == "page" and r.where is not None]
-    report.bad_input = any("scanned twice" not in r.problem for r in pages)
+    report.skipped = any("scanned twice" not in r.problem for r in pages)
     open_items = [r for r in result.reviews if r.item != "page"]
     report.lines += [f"{r.where}: {r.problem}" for r in pages]
+    if result.blank:
+        named = ", ".join(str(ref) for ref in result.blank[:5])
+        more = f" and {len(result.blank) - 5} more" if len(result.blank) > 5 else ""
+        report.lines.append(f"{len(result.blank)} blank page(s) left out: {named}{more}")
     report.lines.append(
         f"graded {len(result.sheets)} sheets from {result.page_count} pages in "
         f"{seconds:.1f} s; {len(open_items)} marks to review"
@@ -82,3 +89,19 @@ def run_grade(scans: list[Path], manifest_path: Path, bank_dir: Path | None, out
         report.lines.append(f"decide them in {out_dir / 'review.csv'} (see review.html), then "
                             f"run again with --overrides {out_dir / 'review.csv'}")
     return report
+
+
+def _check_decisions(decisions: dict[tuple[int, str], Decision], plan: SheetPlan,
+                     exams: list[Exam], manifest_path: Path) -> None:
+    """Every decision names a copy of this exam and a question on it: a decision that
+    would be dropped is an error at its line."""
+    questions = {e.name: {q.id for q in e.questions} for e in exams}
+    for (copy, item), decision in decisions.items():
+        printed = plan.by_number.get(copy)
+        if printed is None:
+            raise InputError(f"{decision.where}: copy {copy} is not in {manifest_path} (its "
+                             f"copies are 1 to {len(plan.copies)}); is this the review of "
+                             "another exam?")
+        if item not in _OWN_ITEMS and item not in questions.get(printed.form, set()):
+            raise InputError(f"{decision.where}: copy {copy} has no question '{item}'; give "
+                             "the review.csv of this exam with its item column as written")

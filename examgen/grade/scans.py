@@ -1,17 +1,22 @@
 """Scanned pages in, grey images out: PDFs (every page, rasterized) and PNG, JPEG, TIFF.
 
 A file that is none of these, or a page that cannot be decoded, becomes a ``ScanProblem``
-naming the file and page; the other pages are still read.
+naming the file and page; the other pages are still read. An image's size is read from
+its header before it is decoded: a small file that claims 30000 x 30000 pixels is refused
+without the gigabytes its pixels would take.
 """
 
 from __future__ import annotations
 
+import re
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
 import numpy as np
+from PIL import Image
 
 from examgen.core.limits import MAX_IMAGE_PIXELS
 
@@ -56,8 +61,11 @@ def page_refs(path: Path) -> list[PageRef] | ScanProblem:
         return [PageRef(str(path), n + 1, "pdf") for n in range(count)]
     if suffix in (".tif", ".tiff"):
         try:
-            count = cv2.imcount(str(path))
-        except cv2.error:
+            with _header(str(path)) as image:
+                count = int(getattr(image, "n_frames", 1))
+        except _TOO_LARGE:
+            count = 1  # its first page is refused by its size when it is loaded
+        except _UNREADABLE:
             count = 0
         if count < 1:
             return ScanProblem(ref, "not a readable TIFF image")
@@ -93,19 +101,54 @@ def load_page(ref: PageRef) -> np.ndarray | str:
         except Exception as exc:  # pdfium's errors are plain Exceptions
             return f"cannot rasterize the page ({exc})"
         return np.ascontiguousarray(image if image.ndim == 2 else image[:, :, 0])
-    if ref.kind == "tiff":  # one page, not the whole file, for each page
-        ok, pages = cv2.imreadmulti(ref.file, start=ref.page - 1, count=1,
-                                    flags=cv2.IMREAD_GRAYSCALE)
-        if not ok or not pages:
-            return "not a readable TIFF page"
-        return np.asarray(pages[0])
-    data = np.fromfile(ref.file, dtype=np.uint8)
-    image = cv2.imdecode(data, cv2.IMREAD_GRAYSCALE)
+    refused = _refused_by_size(ref)
+    if refused:
+        return refused
+    try:
+        if ref.kind == "tiff":  # one page, not the whole file, for each page
+            ok, pages = cv2.imreadmulti(ref.file, start=ref.page - 1, count=1,
+                                        flags=cv2.IMREAD_GRAYSCALE)
+            if not ok or not pages:
+                return "not a readable TIFF page"
+            return np.asarray(pages[0])
+        image = cv2.imdecode(np.fromfile(ref.file, dtype=np.uint8), cv2.IMREAD_GRAYSCALE)
+    except (cv2.error, OSError, ValueError) as exc:  # an empty file: OpenCV asserts
+        first = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+        return f"not a readable image ({first[:200]})"
     if image is None:
         return "not a readable image (PNG, JPEG or TIFF)"
-    if image.size > MAX_IMAGE_PIXELS:
-        return f"larger than {MAX_IMAGE_PIXELS:,} pixels"
     return np.asarray(image)
+
+
+_TOO_LARGE = Image.DecompressionBombError
+_UNREADABLE = (OSError, ValueError, EOFError, SyntaxError)
+
+
+def _header(path: str) -> Image.Image:
+    """The image with its header read and no pixel decoded (Pillow opens lazily)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        return Image.open(path)
+
+
+def _refused_by_size(ref: PageRef) -> str | None:
+    """Why the page is not decoded at all: more pixels than a page may have, as its
+    header says, or a header that cannot be read."""
+    try:
+        with _header(ref.file) as image:
+            if ref.page > 1:
+                image.seek(ref.page - 1)
+            width, height = image.size
+            pixels = width * height
+    except _TOO_LARGE as exc:  # Pillow's own limit, far above ours: it names the count
+        claimed = re.search(r"\(([0-9]+) pixels\)", str(exc))
+        pixels = int(claimed.group(1)) if claimed else MAX_IMAGE_PIXELS + 1
+    except _UNREADABLE:
+        return None  # OpenCV reads some files Pillow does not; it decides
+    if pixels > MAX_IMAGE_PIXELS:
+        return (f"{pixels:,} pixels, more than the {MAX_IMAGE_PIXELS:,} a scanned page may "
+                "have; scan at 300 dpi or less")
+    return None
 
 
 def all_pages(paths: list[Path]) -> Iterator[PageRef | ScanProblem]:
