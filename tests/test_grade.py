@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
 import struct
 import zlib
@@ -442,3 +443,47 @@ def test_without_the_grade_extra_grade_says_how_to_install_it(monkeypatch, tmp_p
     assert result.output == ("Error: examgen grade reads scans with opencv-python-headless, "
                              "which is not installed; install it with: pip install "
                              "'examgen[grade]'\n")
+
+
+def test_the_output_folder_is_treated_with_care(exam, scans, tmp_path):
+    folder, _ = scans
+    out = tmp_path / "results"
+    code, output = _run("grade", folder, "--manifest", exam / "exam.json", "-o", out)
+    assert code == 0, output
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    # another exam's results are not replaced without --force
+    other = tmp_path / "other"
+    code, output = _run("build", "--bank", ROOT / "bank", "--total", "6", "--seed", "12",
+                        "--sheet", "--copies", "1", "-o", other)
+    assert code == 0, output
+    simulate(other / "exam.json", other / "sheets.pdf", tmp_path / "other-scans", SCANNER, 1)
+    code, output = _run("grade", tmp_path / "other-scans", "--manifest", other / "exam.json",
+                        "-o", out)
+    assert code == 2 and f"{out} holds the results of another exam" in output
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+    # a link inside the folder is never written or deleted through
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "keep.pdf").write_bytes(b"%PDF-1.4 someone else's")
+    shutil.rmtree(out / "annotated")
+    (out / "annotated").symlink_to(elsewhere)
+    code, output = _run("grade", folder, "--manifest", exam / "exam.json", "-o", out)
+    assert code == 2 and f"{out / 'annotated'} is a link to {elsewhere}" in output
+    assert [p.name for p in elsewhere.iterdir()] == ["keep.pdf"]
+    # a folder that cannot be written: named as given, and nothing changes
+    (out / "annotated").unlink()
+    (out / "annotated").mkdir()
+    (out / "annotated").chmod(0o500)
+    try:
+        code, output = _run("grade", folder, "--manifest", exam / "exam.json", "-o", out)
+    finally:
+        (out / "annotated").chmod(0o700)
+    if os.geteuid() != 0:  # root may write anywhere
+        assert code == 2 and f"{out / 'annotated'} is not writable" in output
+        assert ".tmp" not in output
+        assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+    # --force replaces another exam's results
+    code, output = _run("grade", tmp_path / "other-scans", "--manifest", other / "exam.json",
+                        "-o", out, "--force")
+    assert code == 0, output
+    assert json.loads((out / "grade.json").read_text())["manifest"] == str(other / "exam.json")

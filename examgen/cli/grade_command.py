@@ -25,10 +25,12 @@ from examgen.cli.options import bank_option
 @click.option("--scale", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Grading scale: lines of threshold and grade, e.g. '50%  4.0'.")
 @click.option("--workers", type=click.IntRange(1, 64), help="Processes (default: all cores).")
+@click.option("--force", is_flag=True,
+              help="Replace the results of another exam in the output folder.")
 @click.pass_context
 def grade(ctx: click.Context, /, scans: tuple[Path, ...], manifest: Path, bank_dir: Path,
           out_dir: Path, overrides: Path | None, scale: Path | None,
-          workers: int | None) -> None:
+          workers: int | None, force: bool) -> None:
     """Grade scanned answer sheets (PDF, PNG, JPEG, TIFF, or folders of them).
 
     Pages that cannot be read are named and left out, and the rest is graded: the exit
@@ -42,7 +44,7 @@ def grade(ctx: click.Context, /, scans: tuple[Path, ...], manifest: Path, bank_d
     from examgen.grade.run_grading import run_grade
 
     report = run_grade(list(scans), manifest, explicit_bank(ctx, bank_dir), out_dir,
-                       overrides, scale, workers)
+                       overrides, scale, workers, force)
     for line in report.lines:
         click.echo(line)
     if report.skipped:  # the good pages are graded and written; these were left out

@@ -33,26 +33,50 @@ def write_set(folder: Path, files: Mapping[str, bytes | str], last: str,
               remove: Iterable[str] = ()) -> None:
     """Write a whole set of files into ``folder`` or none of them.
 
-    Everything is written to a staging folder beside ``folder`` first; only then are the
-    files moved in, ``last`` (the manifest) at the end, and the files in ``remove`` (an
-    earlier build's that this set replaces) deleted.
+    Everything is written to a staging folder inside ``folder`` first, and every folder
+    a file goes to is checked to be writable; only then are the files moved in, ``last``
+    (the manifest) at the end, and the files in ``remove`` (an earlier run's that this set
+    replaces) deleted. Nothing is written or deleted through a link to elsewhere, and
+    errors name ``folder``, never the staging folder.
     """
     for name in files:
         _check_target(folder / name)
-    folder.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}.", suffix=".tmp"))
+    _check_no_links(folder, [*files, *remove])
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(dir=folder, prefix=".examgen-", suffix=".tmp"))
+    except OSError as exc:
+        raise OutputError(f"{folder}: cannot write there ({exc.strerror or exc}); give "
+                          "another output folder (-o)") from None
     try:
         for name, data in files.items():  # a name may hold a subfolder: annotated/x.pdf
             (staging / name).parent.mkdir(parents=True, exist_ok=True)
             (staging / name).write_bytes(_bytes(data))
             os.chmod(staging / name, 0o644)
+        for target in sorted({(folder / name).parent for name in files}):
+            if target.exists() and not os.access(target, os.W_OK | os.X_OK):
+                raise OutputError(f"{target} is not writable; nothing was written (make it "
+                                  "writable, or give another output folder with -o)")
         for name in sorted(files, key=lambda n: n == last):
             (folder / name).parent.mkdir(parents=True, exist_ok=True)
             os.replace(staging / name, folder / name)
         for name in remove:
             (folder / name).unlink(missing_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{folder}: cannot write there ({exc.strerror or exc}); give "
+                          "another output folder (-o)") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _check_no_links(folder: Path, names: Iterable[str]) -> None:
+    """Every file stays inside ``folder``: no folder on its way there is a link."""
+    for name in names:
+        for inner in reversed(Path(name).parents[:-1]):
+            if (folder / inner).is_symlink():
+                raise OutputError(f"{folder / inner} is a link to {os.readlink(folder / inner)}; "
+                                  "examgen writes and deletes only inside the output folder: "
+                                  "remove the link or give another output folder (-o)")
 
 
 def _check_target(path: Path) -> None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from examgen.bank.loader import load_bank
-from examgen.core.errors import InputError
+from examgen.core.errors import InputError, OutputError
 from examgen.core.files import write_set
 from examgen.core.model import Exam
 from examgen.core.sheet_geometry import SheetPlan
@@ -24,6 +25,7 @@ from examgen.grade.scale import read_scale
 from examgen.select.manifest import exams_from_manifest, read_manifest
 
 RESULTS = "results.csv"
+OWNER = "grade.json"  # which exam the folder's results belong to
 _OWN_ITEMS = ("student",)  # what a review line may decide besides a question
 
 
@@ -35,7 +37,7 @@ class GradeReport:
 
 def run_grade(scans: list[Path], manifest_path: Path, bank_dir: Path | None, out_dir: Path,
               overrides: Path | None, scale_path: Path | None,
-              workers: int | None) -> GradeReport:
+              workers: int | None, force: bool = False) -> GradeReport:
     manifest = read_manifest(manifest_path)
     if manifest.sheets is None:
         raise InputError(f"{manifest_path}: this exam has no answer sheets; build it with "
@@ -45,6 +47,8 @@ def run_grade(scans: list[Path], manifest_path: Path, bank_dir: Path | None, out
     except (KeyError, TypeError, ValueError, IndexError) as exc:
         raise InputError(f"{manifest_path}: the 'sheets' block is not examgen's ({exc}); give "
                        "the exam.json that examgen build --sheet wrote") from None
+    if not force:
+        _refuse_another_exams_results(out_dir, plan.exam)
     bank = load_bank(bank_dir or Path(manifest.bank_path))
     report = GradeReport()
     if bank.digest != manifest.bank_digest:
@@ -66,6 +70,7 @@ def run_grade(scans: list[Path], manifest_path: Path, bank_dir: Path | None, out
         "review.csv": review_csv(result),
         "review.html": review_html(result, plan),
         **annotated_pdfs(result, plan, exams),
+        OWNER: json.dumps({"exam": plan.exam, "manifest": str(manifest_path)}) + "\n",
     }
     stale = [f"annotated/{p.name}" for p in (out_dir / "annotated").glob("*.pdf")
              if f"annotated/{p.name}" not in files] if (out_dir / RESULTS).is_file() else []
@@ -105,3 +110,16 @@ def _check_decisions(decisions: dict[tuple[int, str], Decision], plan: SheetPlan
         if item not in _OWN_ITEMS and item not in questions.get(printed.form, set()):
             raise InputError(f"{decision.where}: copy {copy} has no question '{item}'; give "
                              "the review.csv of this exam with its item column as written")
+
+
+def _refuse_another_exams_results(out_dir: Path, exam: str) -> None:
+    """A results folder of another exam is not overwritten unless the user says so."""
+    try:
+        owner = json.loads((out_dir / OWNER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return  # no results yet, or of an examgen that did not say whose they are
+    other = owner.get("exam") if isinstance(owner, dict) else None
+    if other != exam:
+        raise OutputError(f"{out_dir} holds the results of another exam ({other}, graded "
+                          f"with {owner.get('manifest') if isinstance(owner, dict) else '?'}); "
+                          "give another folder with -o, or --force to replace them")
