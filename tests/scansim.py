@@ -125,9 +125,12 @@ def fill(image: np.ndarray, page: SheetPage, truth: Truth, profile: Profile,
 
 
 def _mark(image: np.ndarray, kind: str, x0: float, y0: float, side: float,
-          rng: np.random.Generator) -> None:
+          rng: np.random.Generator, pen_mm: float | None = None) -> None:
+    """A student's mark; ``pen_mm`` the line's width (default: a ballpoint's 0.4-0.6 mm,
+    a felt-tip draws 0.9-1.6 mm)."""
     ink = int(rng.integers(15, 70))
-    width = max(2, int(side * rng.uniform(0.09, 0.14)))
+    width = max(2, int(side * rng.uniform(0.09, 0.14))) if pen_mm is None else \
+        max(1, int(round(pen_mm * RENDER_DPI / 25.4)))
 
     def p(u: float, v: float) -> tuple[int, int]:
         jitter = side * 0.07
