@@ -50,12 +50,16 @@ class Profile:
     dpi: tuple[int, ...]
     light_marks: float  # share of marks made with a light pencil
     dog_ear: float  # chance of a folded corner
+    threshold: tuple[int, int] = (0, 0)  # a black-and-white scanner's threshold range
 
 
 SCANNER = Profile("scanner", 3.0, 0.02, 0.0, 0.6, 3.0, 0.0, (235, 255), 90, (150, 200, 300),
                   0.03, 0.0)
 PHONE = Profile("phone", 5.0, 0.05, 0.012, 1.1, 7.0, 0.45, (175, 230), 60, (150, 200),
                 0.08, 0.15)
+# An office scanner left at its default: 1-bit, thresholded at 140-180, saved as PNG.
+BLACK_AND_WHITE = Profile("black-and-white", 2.0, 0.01, 0.0, 0.5, 2.0, 0.0, (235, 255), 0,
+                          (200, 300), 0.0, 0.0, (140, 181))
 
 
 def load_plan(manifest: Path) -> SheetPlan:
@@ -202,7 +206,10 @@ def distort(image: np.ndarray, profile: Profile, rng: np.random.Generator
     if profile.blur:
         result = cv2.GaussianBlur(result, (0, 0), profile.blur)
     result += rng.normal(0, profile.noise, result.shape).astype(np.float32)
-    return np.clip(result, 0, 255).astype(np.uint8), dpi
+    out = np.clip(result, 0, 255).astype(np.uint8)
+    if profile.threshold[1]:
+        out = np.where(out < int(rng.integers(*profile.threshold)), 0, 255).astype(np.uint8)
+    return out, dpi
 
 
 def encode(image: np.ndarray, profile: Profile) -> tuple[bytes, str]:

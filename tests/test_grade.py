@@ -533,3 +533,28 @@ def test_an_evenly_filled_box_is_taken_back(exam):
     states = [r.state for r in measure(located, page)]
     assert states.count(State.CANCELLED) >= 0.97 * len(states)
     assert set(states) <= {State.CANCELLED, State.UNSURE}
+
+
+def test_black_and_white_scans_are_named_once_with_how_to_scan(exam, tmp_path):
+    from tests.scansim import BLACK_AND_WHITE
+
+    truths = simulate(exam / "exam.json", exam / "sheets.pdf", tmp_path / "bw",
+                      BLACK_AND_WHITE, 7, copies=[1, 2])
+    code, output = _run("grade", tmp_path / "bw", "--manifest", exam / "exam.json", "-o",
+                        tmp_path / "out")
+    assert code == 0, output
+    warnings = [line for line in output.splitlines() if "black and white" in line]
+    assert len(warnings) == 1 and "Scan in greyscale at 200 dpi or more" in warnings[0]
+    assert warnings[0].startswith("Warning: 2 page(s) were scanned in black and white")
+    rows = _rows(tmp_path / "out" / "results.csv")
+    assert sorted(int(r["copy"]) for r in rows) == sorted(truths)
+
+
+def test_a_thresholded_page_is_told_from_a_greyscale_one(exam, scans):
+    from examgen.grade.read import is_thresholded
+    from examgen.grade.scans import PageRef, load_page
+
+    folder, _ = scans
+    grey = load_page(PageRef(str(next(folder.glob("copy-0001-p1.*"))), 1))
+    assert not isinstance(grey, str) and not is_thresholded(grey)
+    assert is_thresholded(np.where(grey < 160, 0, 255).astype(np.uint8))

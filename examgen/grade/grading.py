@@ -19,7 +19,7 @@ from examgen.core.model import Exam, Question
 from examgen.core.sheet_geometry import Copy, SheetPage, SheetPlan
 from examgen.core.workers import job, run_all
 from examgen.grade.overrides import Decision
-from examgen.grade.read import SCALE, State, is_blank, locate, measure
+from examgen.grade.read import SCALE, State, is_blank, is_thresholded, locate, measure
 from examgen.grade.scans import PageRef, ScanProblem, all_pages, load_page
 from examgen.grade.score import ItemResult, Marks, SheetResult, read_student, score_item
 
@@ -37,6 +37,7 @@ class PageRead:
     picture: bytes = b""  # JPEG of the mapped page at PICTURE_DPI
     problem: str = ""
     blank: bool = False  # no markers and almost no ink: not a sheet, and not a problem
+    thresholded: bool = False  # scanned in black and white: pencil may be gone
 
 
 @dataclass
@@ -60,6 +61,7 @@ class Grading:
     unscanned: list[int] = field(default_factory=list)  # copies with no page at all
     page_count: int = 0
     blank: list[PageRef] = field(default_factory=list)  # blank pages, left out
+    thresholded: list[PageRef] = field(default_factory=list)  # black-and-white scans
 
 
 # Decisions from a filled-in review file: (copy, item) -> what the person decided.
@@ -79,6 +81,8 @@ def grade(paths: list[Path], plan: SheetPlan, exams: list[Exam], scheme: str,
         if read.blank:
             result.blank.append(read.ref)
             continue
+        if read.thresholded:
+            result.thresholded.append(read.ref)
         if read.problem:
             result.reviews.append(Review(read.copy, "page", "", read.problem, "", read.ref,
                                          read.picture))
@@ -125,8 +129,9 @@ def _read_page(ref: PageRef) -> PageRead:
         return PageRead(ref, problem=f"copy {copy}, variant {key}, page {page} is not in "
                                      "this manifest", picture=picture)
     sheet_page = plan.layouts[key].pages[page - 1]
-    states = tuple(b.state for b in measure(located, sheet_page))
-    return PageRead(ref, copy, key, page, states, picture)
+    thresholded = is_thresholded(image)
+    states = tuple(b.state for b in measure(located, sheet_page, thresholded))
+    return PageRead(ref, copy, key, page, states, picture, thresholded=thresholded)
 
 
 def _picture(image: np.ndarray, fit: bool = False) -> bytes:

@@ -73,6 +73,18 @@ def locate(gray: np.ndarray, template: SheetPage) -> Located | str:
 
 
 BLANK_INK = 0.002  # share of dark pixels below which a page without markers is blank
+# A black-and-white scan (1-bit, or thresholded by the scanner) has almost no pixel
+# between paper and ink; a greyscale one has them along every printed line.
+THRESHOLDED_BELOW = 0.002  # share of pixels from 64 to 191
+TRACE_FROM = 0.01  # on such a page, this much ink in a box is unsure, not empty: pencil
+#                    that survived the threshold as a few specks
+
+
+def is_thresholded(gray: np.ndarray) -> bool:
+    """Whether the page was scanned in black and white (1-bit or thresholded): pencil
+    (grey 120-170) lighter than the scanner's threshold is gone from it."""
+    counts = np.bincount(gray.ravel(), minlength=256)
+    return bool(counts[64:192].sum() < THRESHOLDED_BELOW * gray.size)
 
 
 def is_blank(gray: np.ndarray) -> bool:
@@ -166,8 +178,10 @@ class BoxReading:
     evenness: float = 0.0  # the inked share of the box's emptiest ninth
 
 
-def measure(located: Located, page: SheetPage) -> list[BoxReading]:
-    """Every box of the page, in the page's order, judged against its lightest boxes."""
+def measure(located: Located, page: SheetPage, thresholded: bool = False
+            ) -> list[BoxReading]:
+    """Every box of the page, in the page's order, judged against its lightest boxes; on
+    a black-and-white scan (``thresholded``) a trace of ink is unsure, not empty."""
     image, paper = located.image, located.paper
     means, covers, evens = [], [], []
     for box in page.boxes:
@@ -178,7 +192,8 @@ def measure(located: Located, page: SheetPage) -> list[BoxReading]:
     # What an empty box measures on this page (a border blurred inward, a grey cast): the
     # lightest boxes, bounded so that a page of ticked boxes cannot pass as blank.
     blank = float(np.clip(np.percentile(means, 10), -0.02, 0.03)) if means else 0.0
-    return [BoxReading(_judge(m - blank, c, e), m - blank, c, e)
+    empty_below = TRACE_FROM if thresholded else EMPTY_BELOW
+    return [BoxReading(_judge(m - blank, c, e, empty_below), m - blank, c, e)
             for m, c, e in zip(means, covers, evens, strict=True)]
 
 
@@ -203,7 +218,8 @@ def _evenness(inked: np.ndarray) -> float:
                      for i in range(3) for j in range(3)))
 
 
-def _judge(ink: float, cover: float, evenness: float) -> State:
+def _judge(ink: float, cover: float, evenness: float,
+           empty_below: float = EMPTY_BELOW) -> State:
     if cover >= TICKED_BELOW:  # much ink: a fill, or a mark made with a thick pen
         if cover >= FILLED_FROM and evenness >= EVEN_FROM:
             return State.CANCELLED
@@ -212,7 +228,7 @@ def _judge(ink: float, cover: float, evenness: float) -> State:
         return State.TICKED if evenness < white else State.UNSURE
     if ink >= TICKED_FROM:
         return State.TICKED
-    if ink >= EMPTY_BELOW:
+    if ink >= empty_below:
         return State.UNSURE
     return State.EMPTY
 

@@ -79,6 +79,14 @@ def run_grade(scans: list[Path], manifest_path: Path, bank_dir: Path | None, out
     report.skipped = any("scanned twice" not in r.problem for r in pages)
     open_items = [r for r in result.reviews if r.item != "page"]
     report.lines += [f"{r.where}: {r.problem}" for r in pages]
+    if result.thresholded:
+        named = ", ".join(str(ref) for ref in result.thresholded[:5])
+        more = f" and {len(result.thresholded) - 5} more" if len(result.thresholded) > 5 else ""
+        report.lines.append(
+            f"Warning: {len(result.thresholded)} page(s) were scanned in black and white "
+            f"({named}{more}): pencil lighter than the scanner's threshold is lost there, "
+            "and a box with a trace of ink goes to review. Scan in greyscale at 200 dpi or "
+            "more.")
     if result.blank:
         named = ", ".join(str(ref) for ref in result.blank[:5])
         more = f" and {len(result.blank) - 5} more" if len(result.blank) > 5 else ""
