@@ -290,8 +290,8 @@ def test_bad_pages_are_named_and_the_good_ones_still_graded(exam, scans, tmp_pat
     assert "Traceback" not in output
     rows = _rows(tmp_path / "out" / "results.csv")
     assert len(rows) == 6, "the good pages are graded all the same"
-    review = _rows(tmp_path / "out" / "review.csv")
-    assert any("scanned twice" in r["problem"] for r in review)
+    (alike,) = [line for line in output.splitlines() if "scanned twice and read alike" in line]
+    assert alike.startswith("1 page(s) scanned twice") and "copy-0002-again.jpg" in alike
 
 
 def test_a_page_of_another_exam_is_refused(exam, tmp_path):
@@ -558,3 +558,68 @@ def test_a_thresholded_page_is_told_from_a_greyscale_one(exam, scans):
     grey = load_page(PageRef(str(next(folder.glob("copy-0001-p1.*"))), 1))
     assert not isinstance(grey, str) and not is_thresholded(grey)
     assert is_thresholded(np.where(grey < 160, 0, 255).astype(np.uint8))
+
+
+def test_a_page_scanned_twice_and_read_differently_goes_to_review(exam, scans, tmp_path):
+    folder, truths = scans
+    pile = tmp_path / "pile"
+    shutil.copytree(folder, pile)
+    (first,) = pile.glob("copy-0001-p1.*")
+    image = cv2.imread(str(first), cv2.IMREAD_GRAYSCALE)
+    again = cv2.flip(image, -1)  # the same page, upside down ...
+    plan = load_plan(exam / "exam.json")
+    page = plan.layouts[plan.by_number[1].key].pages[0]
+    from examgen.grade.read import locate
+
+    located = locate(image, page)
+    assert not isinstance(located, str)
+    cv2.imwrite(str(pile / "copy-0001-rescan.png"), again)
+    item = next(b.item for b in page.boxes  # a question with a box the student left empty
+                if not b.item.startswith("student")
+                and b.value not in truths[1].ticked.get(b.item, set()))
+    cv2.imwrite(str(pile / "copy-0001-smudged.png"), _smudged(image, page, item))
+    code, output = _run("grade", pile, "--manifest", exam / "exam.json", "-o",
+                        tmp_path / "out")
+    assert code == 0, output
+    review = _rows(tmp_path / "out" / "review.csv")
+    twice = [r for r in review if "scanned twice" in r["problem"]]
+    assert twice and "read differently" in twice[0]["problem"]
+    assert any(r["copy"] == "1" and r["item"] == item for r in review)
+
+
+def test_a_rebuild_on_other_paper_is_another_exam_to_the_reader(exam, tmp_path):
+    letter = tmp_path / "letter"
+    code, output = _run("build", "--from", exam / "exam.json", "--paper", "letter", "-o",
+                        letter)
+    assert code == 0, output
+    assert load_plan(letter / "exam.json").exam != load_plan(exam / "exam.json").exam
+    simulate(letter / "exam.json", letter / "sheets.pdf", tmp_path / "scans", SCANNER, 2,
+             copies=[1])
+    code, output = _run("grade", tmp_path / "scans", "--manifest", exam / "exam.json", "-o",
+                        tmp_path / "out")
+    assert code == 1 and "belongs to another exam" in output
+
+
+def test_markers_near_the_scans_edge_are_found_on_the_whole_scan(exam, scans):
+    """A page skewed 1.8 degrees and shifted 2 mm on the scanner's glass, the image cut at
+    the paper: two markers end within a millimetre of the image's edge, where the small
+    copy the markers are first looked for on loses them."""
+    from examgen.grade.read import locate
+    from tests.scansim import RENDER_DPI, render
+
+    plan = load_plan(exam / "exam.json")
+    page = plan.layouts["A"].pages[0]
+    image = render(exam / "sheets.pdf")[0]
+    mm = RENDER_DPI / 25.4
+    h, w = image.shape
+    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), 1.8, 1.0)
+    skewed = cv2.warpAffine(image, matrix, (w, h), borderValue=255)
+    corners = np.array([(x * RENDER_DPI / 72, (page.height - y) * RENDER_DPI / 72)
+                        for m in range(len(page.markers)) for x, y in page.marker_corners(m)])
+    moved = cv2.transform(corners[None].astype(np.float32), matrix)[0]
+    left, top = moved.min(axis=0) - 0.6 * mm  # the image's edge 0.6 mm from two markers
+    cut = skewed[int(top):, int(left):]
+    cut = cv2.GaussianBlur(cut, (0, 0), 0.8)
+    located = locate(cut, page)
+    assert not isinstance(located, str), located
+    assert located.qr is not None

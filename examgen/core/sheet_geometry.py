@@ -309,6 +309,9 @@ def plan_sheets(exams: list[Exam], manifest: dict[str, Any], copies: int | None,
             layout = layout_sheet(exam, variant, digits, paper, labels)
             layouts[layout.key] = layout
     core = {k: v for k, v in manifest.items() if k not in ("files", "header", "sheets")}
-    core["sheets"] = {"scoring": scoring, "digits": digits,
-                      "copies": [[c.number, c.form, c.variant] for c in numbered]}
+    # the paper and every box's place too: a rebuild on other paper or with another
+    # layout's geometry is another exam to the reader, whose pages it refuses
+    core["sheets"] = {"scoring": scoring, "digits": digits, "paper": paper,
+                      "copies": [[c.number, c.form, c.variant] for c in numbered],
+                      "layouts": {key: to_json(layout) for key, layout in layouts.items()}}
     return SheetPlan(exam_id(core), scoring, digits, tuple(numbered), layouts)

@@ -8,7 +8,7 @@ the full scan, so 500 sheets fit in memory.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import cv2
@@ -62,6 +62,7 @@ class Grading:
     page_count: int = 0
     blank: list[PageRef] = field(default_factory=list)  # blank pages, left out
     thresholded: list[PageRef] = field(default_factory=list)  # black-and-white scans
+    alike: list[tuple[PageRef, PageRef]] = field(default_factory=list)  # scanned twice
 
 
 # Decisions from a filled-in review file: (copy, item) -> what the person decided.
@@ -89,13 +90,27 @@ def grade(paths: list[Path], plan: SheetPlan, exams: list[Exam], scheme: str,
             continue
         first = result.pages.get((read.copy, read.page))
         if first is not None:
-            result.reviews.append(Review(
-                read.copy, "page", "", f"page {read.page} of copy {read.copy} scanned twice "
-                f"(first: {first.ref}); this one is not used", "", read.ref, read.picture))
+            result.pages[(read.copy, read.page)] = _both_scans(result, first, read)
             continue
         result.pages[(read.copy, read.page)] = read
     _score(result, plan, exams, scheme, decisions or {})
     return result
+
+
+def _both_scans(result: Grading, first: PageRead, second: PageRead) -> PageRead:
+    """A page scanned twice is read twice: where the two scans agree, one is kept (and
+    named in the summary); every box they read differently goes to a person."""
+    if first.states == second.states:
+        result.alike.append((first.ref, second.ref))
+        return first
+    differing = sum(a != b for a, b in zip(first.states, second.states, strict=True))
+    result.reviews.append(Review(
+        first.copy, "page", "", f"page {first.page} of copy {first.copy} scanned twice "
+        f"(also {second.ref}) and read differently in {differing} box(es): they go to "
+        "review", "", first.ref, second.picture))
+    states = tuple(a if a == b else State.UNSURE
+                   for a, b in zip(first.states, second.states, strict=True))
+    return replace(first, states=states)
 
 
 def _read_all(refs: list[PageRef], plan: SheetPlan, workers: int | None) -> list[PageRead]:

@@ -105,6 +105,11 @@ def _marker_points(gray: np.ndarray, template: SheetPage
     small = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA) \
         if factor < 1 else gray
     corners, ids, _ = _detector().detectMarkers(small)
+    if factor < 1 and (ids is None or len(set(ids.ravel())) < 3):
+        # a marker near the image's edge (a skewed or shifted scan) can vanish from the
+        # small copy: look again on the whole scan
+        factor = 1.0
+        corners, ids, _ = _detector().detectMarkers(gray)
     src: list[tuple[float, float]] = []
     dst: list[tuple[float, float]] = []
     if ids is None:

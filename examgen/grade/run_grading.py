@@ -87,6 +87,10 @@ def run_grade(scans: list[Path], manifest_path: Path, bank_dir: Path | None, out
             f"({named}{more}): pencil lighter than the scanner's threshold is lost there, "
             "and a box with a trace of ink goes to review. Scan in greyscale at 200 dpi or "
             "more.")
+    if result.alike:
+        report.lines.append(f"{len(result.alike)} page(s) scanned twice and read alike, one "
+                            f"kept: {', '.join(f'{b} (as {a})' for a, b in result.alike[:5])}"
+                            + (" and more" if len(result.alike) > 5 else ""))
     if result.blank:
         named = ", ".join(str(ref) for ref in result.blank[:5])
         more = f" and {len(result.blank) - 5} more" if len(result.blank) > 5 else ""
