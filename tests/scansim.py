@@ -51,15 +51,20 @@ class Profile:
     light_marks: float  # share of marks made with a light pencil
     dog_ear: float  # chance of a folded corner
     threshold: tuple[int, int] = (0, 0)  # a black-and-white scanner's threshold range
+    pen_mm: tuple[float, float] = (0.0, 0.0)  # the marks' line width; 0: a ballpoint's
 
 
 SCANNER = Profile("scanner", 3.0, 0.02, 0.0, 0.6, 3.0, 0.0, (235, 255), 90, (150, 200, 300),
                   0.03, 0.0)
 PHONE = Profile("phone", 5.0, 0.05, 0.012, 1.1, 7.0, 0.45, (175, 230), 60, (150, 200),
                 0.08, 0.15)
-# An office scanner left at its default: 1-bit, thresholded at 140-180, saved as PNG.
+# An office scanner left at its default: 1-bit, thresholded at 140-180, saved as PNG; a
+# tenth of the marks made with a light pencil.
 BLACK_AND_WHITE = Profile("black-and-white", 2.0, 0.01, 0.0, 0.5, 2.0, 0.0, (235, 255), 0,
-                          (200, 300), 0.0, 0.0, (140, 181))
+                          (200, 300), 0.1, 0.0, (140, 181))
+# Marks made with felt-tips and soft pens, 0.9 to 1.6 mm wide, on a greyscale scanner.
+FELT_TIP = Profile("felt-tip", 3.0, 0.02, 0.0, 0.6, 3.0, 0.0, (235, 255), 90, (150, 200, 300),
+                   0.0, 0.0, (0, 0), (0.9, 1.6))
 
 
 def load_plan(manifest: Path) -> SheetPlan:
@@ -107,10 +112,11 @@ def fill(image: np.ndarray, page: SheetPage, truth: Truth, profile: Profile,
         wanted = box.value in truth.ticked.get(box.item, set())
         x0, y0 = box.x * px, (page.height - box.y - BOX) * px
         side = BOX * px
+        pen = float(rng.uniform(*profile.pen_mm)) if profile.pen_mm[1] else None
         if wanted:
             kind = "light" if rng.random() < profile.light_marks else (
                 "cross" if rng.random() < 0.65 else "tick")
-            _mark(out, kind, x0, y0, side, rng)
+            _mark(out, kind, x0, y0, side, rng, pen)
             truth.marks.append((box.item, box.value, kind))
         elif rng.random() < 0.02:  # a changed mind: marked, then filled in
             _mark(out, "cross", x0, y0, side, rng)
