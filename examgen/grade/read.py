@@ -28,11 +28,15 @@ TICKED_FROM = 0.09  # mean ink: more is a mark (the lightest ticks measure 0.12)
 FILLED_FROM = 0.80  # share of inked pixels: more may be a filled (cancelled) box
 TICKED_BELOW = 0.68  # share of inked pixels: a thin mark covers less
 # A box is filled evenly, a cross or tick leaves parts of it white, however thick the pen.
-# The box (all but its border) is cut into 3 x 3 cells; the emptiest cell's inked share:
-EVEN_FROM = 0.9  # at least this: evenly filled (on the simulator 789 of 792 fills
-#                  measure more, and none of 792 crosses drawn with a 1.6 mm felt-tip)
-WHITE_BELOW = 0.35  # below this a part of the box is clearly white: a (thick) mark
-PARTLY_WHITE_BELOW = 0.55  # the same for a box with too little ink to be a fill
+# The box (all but its border) is cut into 3 x 3 cells, each measured as its inked share:
+EVEN_FROM = 0.9  # the emptiest cell at least this: evenly filled (on the simulator 789 of
+#                  792 fills measure more, and none of 792 crosses drawn with a 1.6 mm
+#                  felt-tip)
+MARK_BELOW = 0.8  # the middles of two opposite edges both below this: a cross's shape.
+#                   A fill that misses a corner leaves that corner and its two neighbours
+#                   white, and the opposite edges inked (so do opposite corners: a fill
+#                   missing one corner can look like a tick there, and goes to review).
+_OPPOSITE = ((1, 7), (3, 5))  # the cells in the middle of the top and bottom, left and right
 _CELL_INSET = 0.3 * 72 / 25.4  # the cells reach closer to the border than the ink does
 
 
@@ -180,7 +184,8 @@ class BoxReading:
     state: State
     ink: float  # mean ink inside, above the blank level
     cover: float  # share of clearly inked pixels inside
-    evenness: float = 0.0  # the inked share of the box's emptiest ninth
+    cells: tuple[float, bool] = (0.0, False)  # its emptiest ninth's inked share, and
+    #                                           whether two opposite ninths are white
 
 
 def measure(located: Located, page: SheetPage, thresholded: bool = False
@@ -188,18 +193,18 @@ def measure(located: Located, page: SheetPage, thresholded: bool = False
     """Every box of the page, in the page's order, judged against its lightest boxes; on
     a black-and-white scan (``thresholded``) a trace of ink is unsure, not empty."""
     image, paper = located.image, located.paper
-    means, covers, evens = [], [], []
+    means, covers, cells = [], [], []
     for box in page.boxes:
         inner = _ink(image, paper, page, box.x, box.y, _INSET)
         means.append(float(inner.mean()) if inner.size else 0.0)
         covers.append(float((inner > 0.45).mean()) if inner.size else 0.0)
-        evens.append(_evenness(_ink(image, paper, page, box.x, box.y, _CELL_INSET) > 0.45))
+        cells.append(_emptiest(_ink(image, paper, page, box.x, box.y, _CELL_INSET) > 0.45))
     # What an empty box measures on this page (a border blurred inward, a grey cast): the
     # lightest boxes, bounded so that a page of ticked boxes cannot pass as blank.
     blank = float(np.clip(np.percentile(means, 10), -0.02, 0.03)) if means else 0.0
     empty_below = TRACE_FROM if thresholded else EMPTY_BELOW
     return [BoxReading(_judge(m - blank, c, e, empty_below), m - blank, c, e)
-            for m, c, e in zip(means, covers, evens, strict=True)]
+            for m, c, e in zip(means, covers, cells, strict=True)]
 
 
 def _ink(image: np.ndarray, paper: np.ndarray, page: SheetPage, x: float, y: float,
@@ -214,23 +219,24 @@ def _ink(image: np.ndarray, paper: np.ndarray, page: SheetPage, x: float, y: flo
     return inside
 
 
-def _evenness(inked: np.ndarray) -> float:
-    """The inked share of the emptiest of the box's nine cells."""
+def _emptiest(inked: np.ndarray) -> tuple[float, bool]:
+    """The inked share of the emptiest of the box's nine cells, and whether two opposite
+    cells are both partly white (a mark's shape)."""
     k = min(inked.shape) // 3
     if k < 1:
-        return 0.0
-    cells = inked[:3 * k, :3 * k].reshape(3, k, 3, k).mean(axis=(1, 3))
-    return float(cells.min())
+        return 0.0, False
+    cells = inked[:3 * k, :3 * k].reshape(3, k, 3, k).mean(axis=(1, 3)).ravel()
+    marked = any(cells[a] < MARK_BELOW and cells[b] < MARK_BELOW for a, b in _OPPOSITE)
+    return float(cells.min()), marked
 
 
-def _judge(ink: float, cover: float, evenness: float,
+def _judge(ink: float, cover: float, cells: tuple[float, bool],
            empty_below: float = EMPTY_BELOW) -> State:
     if cover >= TICKED_BELOW:  # much ink: a fill, or a mark made with a thick pen
-        if cover >= FILLED_FROM and evenness >= EVEN_FROM:
+        emptiest, mark_shaped = cells
+        if cover >= FILLED_FROM and emptiest >= EVEN_FROM:
             return State.CANCELLED
-        # too little ink for a fill, and a ninth of the box mostly white: a thick mark
-        white = WHITE_BELOW if cover >= FILLED_FROM else PARTLY_WHITE_BELOW
-        return State.TICKED if evenness < white else State.UNSURE
+        return State.TICKED if mark_shaped else State.UNSURE
     if ink >= TICKED_FROM:
         return State.TICKED
     if ink >= empty_below:
