@@ -99,7 +99,7 @@ def rebuild_exam(manifest: str | Path, bank: str | Path | None = None,
                 if getattr(chosen, name) is not None]
     if changing:
         raise InputError(f"a rebuild keeps the exam as it was; it cannot change "
-                       f"{', '.join(changing)}")
+                         f"{', '.join(changing)}")
     earlier, loaded, exams, notes = _exams_of(manifest, bank)
     drawn = earlier.header.with_texts(_texts(header))
     full = replace(drawn, layout=chosen.layout or drawn.layout,
@@ -127,7 +127,8 @@ def _texts(header: ExamHeader | None) -> dict[str, str | None]:
     """The texts of ``header`` that were given (not empty)."""
     if header is None:
         return {}
-    return {k: v for k, v in header.to_json().items() if k not in ("layout", "paper") and v}
+    return {k: v for k, v in header.to_json().items()
+            if k not in ("layout", "paper", "answer_sheet") and v}
 
 
 def _sheets(chosen: BuildSettings, earlier: dict[str, Any]) -> tuple[int, str] | None:
@@ -137,7 +138,7 @@ def _sheets(chosen: BuildSettings, earlier: dict[str, Any]) -> tuple[int, str] |
     count = chosen.copies if chosen.copies is not None else len(earlier.get("copies", []))
     if count and not wanted:
         raise InputError("--copies numbers answer sheets: add --sheet (or 'sheet: true' in the "
-                       "blueprint)")
+                         "blueprint)")
     if not wanted:
         return None
     return count, chosen.scoring or earlier.get("scoring") or DEFAULT_SCHEME

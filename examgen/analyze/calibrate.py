@@ -56,10 +56,10 @@ def read_analysis(path: Path) -> tuple[str, str, dict[str, Observation]]:
         raise InputError(f"{path}: cannot read the analysis ({exc})") from None
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg}); give the "
-                       "analysis.json that examgen analyze wrote") from None
+                         "analysis.json that examgen analyze wrote") from None
     except (KeyError, TypeError, ValueError) as exc:
         raise InputError(f"{path}: not an examgen analysis ({exc}); give the analysis.json "
-                       "that examgen analyze wrote") from None
+                         "that examgen analyze wrote") from None
     return exam, date, observations
 
 
@@ -75,7 +75,7 @@ def calibrate(analyses: list[Path], bank_dir: Path, apply: bool,
         unknown = [qid for qid in observations if qid not in merged]
         if unknown:
             raise InputError(f"{path}: question '{unknown[0]}' is not in the bank {bank_dir}; "
-                           "calibrate the bank the exam was built from (--bank)")
+                             "calibrate the bank the exam was built from (--bank)")
         for qid, observation in observations.items():
             merged[qid][observation.exam] = observation
     moves = proposals(bank, merged, bands)
@@ -210,7 +210,7 @@ def _check(text: str, path: Path) -> None:
     if read_yaml(text.encode("utf-8"), lambda line, msg: problems.append(f"{line}: {msg}")) \
             is None or problems:
         raise InputError(f"{path}: calibrate would break this file ({'; '.join(problems)}); "
-                       "nothing was written to it")
+                         "nothing was written to it")
 
 
 def table(moves: list[Move], applied: bool) -> list[str]:

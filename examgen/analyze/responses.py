@@ -48,7 +48,7 @@ def read_responses(path: Path, exam_ids: list[str],
     rows = read_rows(path, text)
     if not rows:
         raise InputError(f"{path}:1: the file is empty; give the responses.csv that examgen "
-                       "grade wrote")
+                         "grade wrote")
     header = [h.strip() for h in rows[0]]
     if any(_MOODLE_QUESTION.fullmatch(h) for h in header):
         return _moodle_grades(path, rows, header, exam_ids, worth or {})
@@ -56,8 +56,8 @@ def read_responses(path: Path, exam_ids: list[str],
     missing = [c for c in REQUIRED if c not in header] + ([] if who else ["student"])
     if missing:
         raise InputError(f"{path}:1: missing column(s) {', '.join(missing)}; the file needs "
-                       "student (or copy), question, points and, for choice questions, "
-                       "response")
+                         "student (or copy), question, points and, for choice questions, "
+                         "response")
     width = len(header)
     q_at, p_at = header.index("question"), header.index("points")
     r_at = header.index("response") if "response" in header else None
@@ -75,7 +75,7 @@ def read_responses(path: Path, exam_ids: list[str],
         qid = row[q_at].strip()
         if qid not in known:
             raise InputError(f"{path}:{line}: question '{qid}' is not in this exam's manifest; "
-                           "are the responses and the manifest from the same exam?")
+                             "are the responses and the manifest from the same exam?")
         person = row[s_at].strip() if s_at is not None else ""
         if not person and c_at is not None and row[c_at].strip():
             person = f"copy {row[c_at].strip()}"
@@ -118,15 +118,15 @@ def _moodle_grades(path: Path, rows: list[list[str]], header: list[str], exam_id
                for i, h in enumerate(header) if (m := _MOODLE_QUESTION.fullmatch(h))}
     if sorted(columns) != list(range(1, len(exam_ids) + 1)):
         raise InputError(f"{path}:1: the report has {len(columns)} question columns (Q. 1 ... "
-                       f"Q. {max(columns)}), the exam {len(exam_ids)}; was the quiz made from "
-                       "this manifest's export, with every question in its order?")
+                         f"Q. {max(columns)}), the exam {len(exam_ids)}; was the quiz made from "
+                         "this manifest's export, with every question in its order?")
     for n, (_, maximum) in columns.items():
         qid = exam_ids[n - 1]
         if worth and abs(worth[qid] - maximum) > 1e-6:
             raise InputError(f"{path}:1: 'Q. {n}' is worth {maximum:g} in Moodle, but question "
-                           f"{n} of the exam ('{qid}') is worth {worth[qid]:g}: add the "
-                           "questions to the quiz in the order of the export, with their "
-                           "points")
+                             f"{n} of the exam ('{qid}') is worth {worth[qid]:g}: add the "
+                             "questions to the quiz in the order of the export, with their "
+                             "points")
     who = next((header.index(h) for h in ("ID number", "Email address", "Username")
                 if h in header), None)
     state = header.index("State") if "State" in header else None

@@ -34,7 +34,7 @@ def run_analyze(responses: Path, manifest_path: Path, bank_dir: Path | None,
     analysis = analyse(table, questions, exam, date)
     if analysis.students < 2:
         raise InputError(f"{responses}: {analysis.students} complete answer sheet(s); an "
-                       "item analysis needs at least 2 (better 30 or more)")
+                         "item analysis needs at least 2 (better 30 or more)")
     if out_dir is not None:
         from examgen.analyze.report_pdf import render_analysis  # reportlab: for the report
         from examgen.render.layout import load_layout

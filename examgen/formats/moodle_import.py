@@ -115,10 +115,10 @@ def import_moodle(xml: bytes, source: str, topic_level: int = -1,
     except ElementTree.ParseError as exc:
         line = exc.position[0] if exc.position else 1
         raise InputError(f"{source}:{line}: not well-formed XML ({exc}); export the questions "
-                       "from Moodle again (Question bank > Export > Moodle XML)") from None
+                         "from Moodle again (Question bank > Export > Moodle XML)") from None
     if quiz.tag != "quiz":
         raise InputError(f"{source}:1: not a Moodle XML file (its root is <{quiz.tag}>, not "
-                       "<quiz>)")
+                         "<quiz>)")
     result = Imported()
     topic = "Imported"
     by_topic: dict[str, list[dict[str, Any]]] = {}

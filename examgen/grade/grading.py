@@ -205,7 +205,7 @@ def _score_copy(result: Grading, copy: Copy, pages: tuple[SheetPage, ...], exam:
         student = decided_student.text
         if not (student.isdigit() and len(student) == len(student_marks)):
             raise InputError(f"{decided_student.where}: a student number of "
-                           f"{len(student_marks)} digits, not {student!r}")
+                             f"{len(student_marks)} digits, not {student!r}")
     sheet = SheetResult(copy, student, student_marks, [])
     if student is None and student_marks:
         result.reviews.append(Review(

@@ -27,7 +27,7 @@ def read_overrides(path: Path) -> dict[tuple[int, str], Decision]:
     rows = read_rows(path, text)
     if not rows or not {"copy", "item", "decision"} <= set(rows[0]):
         raise InputError(f"{path}:1: not a review file: it needs the columns copy, item and "
-                       "decision (give the review.csv that examgen grade wrote)")
+                         "decision (give the review.csv that examgen grade wrote)")
     column = {name: rows[0].index(name) for name in ("copy", "item", "decision")}
     out: dict[tuple[int, str], Decision] = {}
     for line, row in enumerate(rows[1:], start=2):
@@ -36,10 +36,10 @@ def read_overrides(path: Path) -> dict[tuple[int, str], Decision]:
             continue
         if cells["item"] == "page":
             raise InputError(f"{path}:{line}: a page problem cannot be decided here: scan the "
-                           "page again or leave the decision empty")
+                             "page again or leave the decision empty")
         if not cells["copy"].isdigit():
             raise InputError(f"{path}:{line}: 'copy' must be the copy number, not "
-                           f"{cells['copy']!r}")
+                             f"{cells['copy']!r}")
         out[(int(cells["copy"]), cells["item"])] = Decision(cells["decision"],
                                                            f"{path}:{line}")
     return out

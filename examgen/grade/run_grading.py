@@ -41,12 +41,12 @@ def run_grade(scans: list[Path], manifest_path: Path, bank_dir: Path | None, out
     manifest = read_manifest(manifest_path)
     if manifest.sheets is None:
         raise InputError(f"{manifest_path}: this exam has no answer sheets; build it with "
-                       "--sheet (examgen build ... --sheet --copies N) and print sheets.pdf")
+                         "--sheet (examgen build ... --sheet --copies N) and print sheets.pdf")
     try:
         plan = SheetPlan.from_json(manifest.sheets)
     except (KeyError, TypeError, ValueError, IndexError) as exc:
         raise InputError(f"{manifest_path}: the 'sheets' block is not examgen's ({exc}); give "
-                       "the exam.json that examgen build --sheet wrote") from None
+                         "the exam.json that examgen build --sheet wrote") from None
     if not force:
         _refuse_another_exams_results(out_dir, plan.exam)
     bank = load_bank(bank_dir or Path(manifest.bank_path))

@@ -49,7 +49,7 @@ def read_scale(path: Path) -> Scale:
             parts = [p.strip() for p in content.split(";", 1)]
         if len(parts) != 2:
             raise InputError(f"{path}:{number}: write a threshold and a grade, e.g. '50% 4.0' "
-                           "or '25 4.0'")
+                             "or '25 4.0'")
         threshold, grade = parts
         percent = threshold.endswith("%")
         try:

@@ -105,12 +105,12 @@ def read_manifest(path: Path) -> Manifest:
         raise InputError(f"{path}: cannot read the manifest ({exc.strerror})") from None
     except UnicodeDecodeError:
         raise InputError(f"{path}:1: not a manifest (not UTF-8 text); give the exam.json that "
-                       "examgen build wrote") from None
+                         "examgen build wrote") from None
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg}); "
-                       "give the exam.json that examgen build wrote") from None
+                         "give the exam.json that examgen build wrote") from None
     return _Reader(path, raw).manifest(data)
 
 
@@ -216,7 +216,7 @@ def exams_from_manifest(manifest: Manifest, bank: Bank) -> list[Exam]:
         missing = [qid for qid in form.question_ids if qid not in bank.by_id]
         if missing:
             raise InputError(f"{manifest.path}: question '{missing[0]}' is not in the bank "
-                           f"{bank.path}{_and_more(missing)}; was it renamed or deleted?")
+                             f"{bank.path}{_and_more(missing)}; was it renamed or deleted?")
         questions = tuple(bank.by_id[qid] for qid in form.question_ids)
         for v in form.variants:
             for qid, perm in v.options.items():
@@ -224,12 +224,12 @@ def exams_from_manifest(manifest: Manifest, bank: Bank) -> list[Exam]:
                 if not isinstance(q, ChoiceQuestion) or sorted(perm) != list(
                         range(len(q.options))):
                     raise InputError(f"{manifest.path}: the options of '{qid}' changed since "
-                                   "the exam was built; rebuild it with a new seed")
+                                     "the exam was built; rebuild it with a new seed")
             for q in questions:
                 if isinstance(q, ChoiceQuestion) and q.id not in v.options:
                     raise InputError(f"{manifest.path}: variant {v.name} has no option order "
-                                   f"for '{q.id}', a choice question in the bank now; "
-                                   "rebuild the exam")
+                                     f"for '{q.id}', a choice question in the bank now; "
+                                     "rebuild the exam")
         exams.append(Exam(manifest.seed, questions, form.variants, form.name))
     return exams
 
