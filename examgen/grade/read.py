@@ -198,7 +198,8 @@ def measure(located: Located, page: SheetPage, thresholded: bool = False
         inner = _ink(image, paper, page, box.x, box.y, _INSET)
         means.append(float(inner.mean()) if inner.size else 0.0)
         covers.append(float((inner > 0.45).mean()) if inner.size else 0.0)
-        cells.append(_emptiest(_ink(image, paper, page, box.x, box.y, _CELL_INSET) > 0.45))
+        cells.append(_emptiest(_ink(image, paper, page, box.x, box.y, _CELL_INSET) > 0.45)
+                     if covers[-1] >= TICKED_BELOW else (0.0, False))  # shape: only then
     # What an empty box measures on this page (a border blurred inward, a grey cast): the
     # lightest boxes, bounded so that a page of ticked boxes cannot pass as blank.
     blank = float(np.clip(np.percentile(means, 10), -0.02, 0.03)) if means else 0.0
