@@ -117,6 +117,9 @@ def load_page(ref: PageRef) -> np.ndarray | str:
         return f"not a readable image ({first[:200]})"
     if image is None:
         return "not a readable image (PNG, JPEG or TIFF)"
+    if image.size > MAX_IMAGE_PIXELS:  # a header Pillow could not read
+        return (f"{image.size:,} pixels, more than the {MAX_IMAGE_PIXELS:,} a scanned page "
+                "may have; scan at 300 dpi or less")
     return np.asarray(image)
 
 
