@@ -19,7 +19,7 @@ from examgen.bank.coverage_report import CoverageReport, Excluded, coverage_repo
 from examgen.bank.loader import load_bank
 from examgen.core.errors import ExamgenError, InputError
 from examgen.core.files import write_set
-from examgen.core.header import ExamHeader
+from examgen.core.header import TEXT_KEYS, ExamHeader
 from examgen.core.model import Bank, Exam, Question
 from examgen.core.scoring import DEFAULT_SCHEME
 from examgen.formats.moodle_import import Imported
@@ -124,11 +124,8 @@ def _exams_of(manifest: str | Path, bank: str | Path | None
 
 
 def _texts(header: ExamHeader | None) -> dict[str, str | None]:
-    """The texts of ``header`` that were given (not empty)."""
-    if header is None:
-        return {}
-    return {k: v for k, v in header.to_json().items()
-            if k not in ("layout", "paper", "answer_sheet") and v}
+    """The texts of ``header`` that were given (None where empty)."""
+    return {} if header is None else {k: getattr(header, k) or None for k in TEXT_KEYS}
 
 
 def _sheets(chosen: BuildSettings, earlier: dict[str, Any]) -> tuple[int, str] | None:

@@ -53,17 +53,18 @@ def run_all(task: Callable[[T], R], items: Sequence[T], what: str, *,
     """``task`` of every item, in order: on worker processes when there are at least
     ``parallel_from`` items, more than one core and a system that can fork; else here.
 
-    Each worker first calls ``start(given)`` (in this process too, when no worker runs),
-    and a task reads ``given`` with ``job()``. ``what`` names the work in the message
-    of a failure ("rendering the PDFs").
+    ``start(given)`` runs here first, so that the workers forked next inherit what it
+    loads, and then in each worker, where its failure is reported; a task reads
+    ``given`` with ``job()``. ``what`` names the work in the message of a failure
+    ("rendering the PDFs").
     """
     global _job
+    if start is not None:
+        start(given)
     count = min(worker_count(workers), len(items))
     if count < 2 or len(items) < parallel_from or not _can_fork():
         _job = given
         try:
-            if start is not None:
-                start(given)
             return [task(item) for item in items]
         finally:
             _job = None

@@ -106,8 +106,8 @@ def _both_scans(result: Grading, first: PageRead, second: PageRead) -> PageRead:
     differing = sum(a != b for a, b in zip(first.states, second.states, strict=True))
     result.reviews.append(Review(
         first.copy, "page", "", f"page {first.page} of copy {first.copy} scanned twice "
-        f"(also {second.ref}) and read differently in {differing} box(es): they go to "
-        "review", "", first.ref, second.picture))
+        f"(first: {first.ref}) and read differently in {differing} box(es): they go to "
+        "review", "", second.ref, second.picture))
     states = tuple(a if a == b else State.UNSURE
                    for a, b in zip(first.states, second.states, strict=True))
     return replace(first, states=states)

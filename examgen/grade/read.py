@@ -184,7 +184,7 @@ class BoxReading:
     state: State
     ink: float  # mean ink inside, above the blank level
     cover: float  # share of clearly inked pixels inside
-    cells: tuple[float, bool] = (0.0, False)  # its emptiest ninth's inked share, and
+    shape: tuple[float, bool] = (0.0, False)  # its emptiest ninth's inked share, and
     #                                           whether two opposite ninths are white
 
 
@@ -193,19 +193,19 @@ def measure(located: Located, page: SheetPage, thresholded: bool = False
     """Every box of the page, in the page's order, judged against its lightest boxes; on
     a black-and-white scan (``thresholded``) a trace of ink is unsure, not empty."""
     image, paper = located.image, located.paper
-    means, covers, cells = [], [], []
+    means, covers, shapes = [], [], []
     for box in page.boxes:
         inner = _ink(image, paper, page, box.x, box.y, _INSET)
         means.append(float(inner.mean()) if inner.size else 0.0)
         covers.append(float((inner > 0.45).mean()) if inner.size else 0.0)
-        cells.append(_emptiest(_ink(image, paper, page, box.x, box.y, _CELL_INSET) > 0.45)
+        shapes.append(_shape(_ink(image, paper, page, box.x, box.y, _CELL_INSET) > 0.45)
                      if covers[-1] >= TICKED_BELOW else (0.0, False))  # shape: only then
     # What an empty box measures on this page (a border blurred inward, a grey cast): the
     # lightest boxes, bounded so that a page of ticked boxes cannot pass as blank.
     blank = float(np.clip(np.percentile(means, 10), -0.02, 0.03)) if means else 0.0
     empty_below = TRACE_FROM if thresholded else EMPTY_BELOW
     return [BoxReading(_judge(m - blank, c, e, empty_below), m - blank, c, e)
-            for m, c, e in zip(means, covers, cells, strict=True)]
+            for m, c, e in zip(means, covers, shapes, strict=True)]
 
 
 def _ink(image: np.ndarray, paper: np.ndarray, page: SheetPage, x: float, y: float,
@@ -220,7 +220,7 @@ def _ink(image: np.ndarray, paper: np.ndarray, page: SheetPage, x: float, y: flo
     return inside
 
 
-def _emptiest(inked: np.ndarray) -> tuple[float, bool]:
+def _shape(inked: np.ndarray) -> tuple[float, bool]:
     """The inked share of the emptiest of the box's nine cells, and whether two opposite
     cells are both partly white (a mark's shape)."""
     k = min(inked.shape) // 3
@@ -231,10 +231,10 @@ def _emptiest(inked: np.ndarray) -> tuple[float, bool]:
     return float(cells.min()), marked
 
 
-def _judge(ink: float, cover: float, cells: tuple[float, bool],
+def _judge(ink: float, cover: float, shape: tuple[float, bool],
            empty_below: float = EMPTY_BELOW) -> State:
     if cover >= TICKED_BELOW:  # much ink: a fill, or a mark made with a thick pen
-        emptiest, mark_shaped = cells
+        emptiest, mark_shaped = shape
         if cover >= FILLED_FROM and emptiest >= EVEN_FROM:
             return State.CANCELLED
         return State.TICKED if mark_shaped else State.UNSURE

@@ -23,7 +23,7 @@ def duplex(documents: list[bytes]) -> bytes:
 
 def concatenate(documents: list[bytes]) -> bytes:
     """The documents one after another, page after page."""
-    return documents[0] if len(documents) == 1 else _merged(documents, odd_starts=False)
+    return _merged(documents, odd_starts=False)
 
 
 def _merged(documents: list[bytes], odd_starts: bool) -> bytes:

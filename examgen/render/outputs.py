@@ -38,8 +38,8 @@ class _Job:
 
 
 def _ready(given: _Job) -> None:
-    """What every task of a worker needs first: reportlab, the templates' engine, and
-    the two faces every document prints in (read before forking, shared by the workers)."""
+    """What every task needs first: reportlab, the templates' engine, and the two faces
+    every document prints in (read before forking, so the workers share them)."""
     from examgen.render import pdf  # noqa: F401  # imports reportlab and the page's modules
     from examgen.render.fonts import read_now, register_fonts
 
@@ -96,16 +96,21 @@ def render_outputs(exams: list[Exam], manifest: ManifestJSON, layout: Layout | N
         for start in range(0, len(sheets.copies), _SHEETS_PER_TASK)]
     tasks = [*([(KEY_OVERVIEW, 0, 0)] if several else []), *parts, *documents]
     given = _Job(exams, layout, ExamHeader.from_json(manifest["header"]), paper, sheets)
-    _ready(given)  # here first, so that the workers forked next inherit it
     pdfs = run_all(_render, tasks, "rendering the PDFs", start=_ready, given=given,
                    workers=workers, parallel_from=_PARALLEL_FROM)
     rendered = dict(zip(tasks, pdfs, strict=True))
-    from examgen.render.merge import concatenate, duplex
-
     if sheets is not None:
-        files[SHEETS] = concatenate([rendered[part] for part in parts])
+        parts_pdf = [rendered[part] for part in parts]
+        if len(parts_pdf) == 1:  # PDFium only to join parts
+            files[SHEETS] = parts_pdf[0]
+        else:
+            from examgen.render.merge import concatenate
+
+            files[SHEETS] = concatenate(parts_pdf)
     files.update(zip(names, [rendered[task] for task in documents], strict=False))
     if several:
+        from examgen.render.merge import duplex
+
         files[ALL_EXAMS] = duplex([rendered[task] for task in documents if task[0] == "exam"])
         files[KEY_OVERVIEW] = rendered[(KEY_OVERVIEW, 0, 0)]
     return files
