@@ -40,8 +40,8 @@ def test_a_textbook_example_by_hand():
     questions = {i: TrueFalse(id=i, topic="T", difficulty=Difficulty.EASY,
                               knowledge=Knowledge.RECALL, text=i, answer=True, file="b.yaml",
                               line=n) for n, i in enumerate(ids, 1)}
-    responses = Responses("r.csv", tuple("abcde"), ids, scores, {i: [frozenset()] * 5
-                                                                  for i in ids})
+    responses = Responses("r.csv", tuple("abcde"), ids, scores, np.ones(scores.shape, bool),
+                          None, ("",) * 5)
     analysis = analyse(responses, questions, "x", "2027-02-12")
     assert [i.facility for i in analysis.items] == pytest.approx([0.8, 0.6, 0.4, 0.2])
     assert analysis.mean == pytest.approx(2.0)
@@ -86,8 +86,10 @@ def simulated(tmp_path_factory) -> tuple[Path, np.ndarray]:
                          "response", "points", "max_points", "status"])
         for s in range(STUDENTS):
             for i in range(ITEMS):
-                chosen = 0 if knows[s, i] else int(rng.integers(1, 4))
                 key = 1 if f"q{i:02d}" == MISKEYED else 0
+                # who does not know guesses among all four; who knows picks option 0, which
+                # the bank marks right except for the miskeyed question
+                chosen = 0 if knows[s, i] else int(rng.integers(0, 4))
                 writer.writerow([f"{10000000 + s}", s + 1, "", "A", f"q{i:02d}", i + 1,
                                  "single", "abcd"[chosen], int(chosen == key), 1, "ok"])
     return root, difficulty
@@ -261,14 +263,14 @@ def test_the_solver_meets_an_expected_facility_from_measured_stats(simulated, tm
 
     loaded = load_bank(bank)
     code, output = _run("build", "--bank", bank, "--total", 8, "--forms", 2, "--facility",
-                        "0.3:0.36", "--seed", 5, "--no-pdf", "-o", tmp_path / "out")
+                        "0.45:0.51", "--seed", 5, "--no-pdf", "-o", tmp_path / "out")
     assert code == 0, output
     manifest = json.loads((tmp_path / "out" / "exam.json").read_text())
-    assert manifest["mix"]["facility"] == [0.3, 0.36]
+    assert manifest["mix"]["facility"] == [0.45, 0.51]
     for form in manifest["forms"]:
         ids = [q["id"] for q in form["questions"]]
         mean = np.mean([expected_facility(loaded.by_id[i]) for i in ids])
-        assert 0.3 - 1e-9 <= mean <= 0.36 + 1e-9
+        assert 0.45 - 1e-9 <= mean <= 0.51 + 1e-9
     for low in (0.8, 0.85):  # a lower bound alone: every exam at least that easy
         code, output = _run("build", "--bank", bank, "--total", 5, "--facility", f"{low}:1",
                             "--seed", 2, "--no-pdf", "-o", tmp_path / f"easy{low}")

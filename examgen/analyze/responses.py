@@ -10,110 +10,219 @@ The file has one row per student and question with at least the columns ``studen
 
 from __future__ import annotations
 
+import csv
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from examgen.core.csv_cells import read_rows
+from examgen.analyze.csv_columns import Column, read_columns
+from examgen.core.csv_cells import MAX_CELL, read_rows
 from examgen.core.errors import InputError
+from examgen.core.model import LETTERS, ChoiceQuestion, Question, TrueFalse
 from examgen.core.values import ValueProblem, parse_decimal
 
+Fail = Callable[[np.ndarray, str], None]
+
 REQUIRED = ("question", "points")
+STATUSES = ("", "ok", "decided", "review")  # review: no points yet
 # Moodle's Grades report: "Q. 3 /2.00" is question 3 of the quiz, worth 2 points.
 _MOODLE_QUESTION = re.compile(r"Q\. ?(\d+) ?/(\d+(?:[.,]\d+)?)")
+_WANTED = {"student", "copy", "form", "question", "points", "response", "status"}
 
 
 @dataclass(frozen=True)
 class Responses:
-    """Scores of ``students`` (rows) on ``items`` (columns, bank ids); NaN: no answer."""
+    """Scores of ``students`` (rows) on ``items`` (columns, bank ids).
+
+    ``seen``: the student had the question (a row for it); ``scores`` is NaN where a seen
+    question has no points yet. ``choices`` holds the options each student ticked as bits
+    in the bank's order (true = bit 0, false = bit 1 for true/false), or is None when the
+    file says nothing about choices. ``forms`` names each student's form ("" unknown).
+    """
 
     source: str
     students: tuple[str, ...]
     items: tuple[str, ...]
     scores: np.ndarray
-    choices: dict[str, list[frozenset[str]]]  # item -> per student the letters chosen
+    seen: np.ndarray
+    choices: np.ndarray | None
+    forms: tuple[str, ...]
+
+
+def option_labels(q: Question) -> tuple[str, ...]:
+    """The tokens a response names this question's options by, in bank order."""
+    if isinstance(q, ChoiceQuestion):
+        return tuple(LETTERS[:len(q.options)])
+    if isinstance(q, TrueFalse):
+        return ("true", "false")
+    return ()
 
 
 def read_responses(path: Path, exam_ids: list[str],
-                   worth: dict[str, float] | None = None) -> Responses:
-    """Read and check a responses file; every problem names its line. ``worth`` (the
-    questions' points) lets a Moodle Grades report be checked against the exam."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read the responses ({exc})") from None
-    rows = read_rows(path, text)
-    if not rows:
-        raise InputError(f"{path}:1: the file is empty; give the responses.csv that examgen "
-                         "grade wrote")
-    header = [h.strip() for h in rows[0]]
-    if any(_MOODLE_QUESTION.fullmatch(h) for h in header):
-        return _moodle_grades(path, rows, header, exam_ids, worth or {})
-    who = "student" if "student" in header else "copy" if "copy" in header else ""
-    missing = [c for c in REQUIRED if c not in header] + ([] if who else ["student"])
+                   questions: dict[str, Question]) -> Responses:
+    """Read and check a responses file; every problem names its line, and nothing that
+    cannot be right is let through: unknown questions or option letters, points outside
+    0 to the question's points, a second answer to one question."""
+    head = _first_line(path)
+    if any(_MOODLE_QUESTION.fullmatch(h.strip()) for h in head):
+        return _moodle_grades(path, exam_ids, questions)
+    table = read_columns(path, _WANTED)
+    header = [h.strip() for h in table.header]
+    columns = table.columns
+    missing = [c for c in REQUIRED if c not in columns] + (
+        [] if "student" in columns or "copy" in columns else ["student"])
     if missing:
         raise InputError(f"{path}:1: missing column(s) {', '.join(missing)}; the file needs "
                          "student (or copy), question, points and, for choice questions, "
-                         "response")
-    width = len(header)
-    q_at, p_at = header.index("question"), header.index("points")
-    r_at = header.index("response") if "response" in header else None
-    s_at = header.index("student") if "student" in header else None
-    c_at = header.index("copy") if "copy" in header else None
-    st_at = header.index("status") if "status" in header else None
-    known = set(exam_ids)
-    students: dict[str, int] = {}
-    cells: dict[tuple[int, str], tuple[float, frozenset[str]]] = {}
-    for line, row in enumerate(rows[1:], start=2):
-        if not "".join(row).strip():
-            continue
-        if len(row) < width:
-            row = row + [""] * (width - len(row))
-        qid = row[q_at].strip()
-        if qid not in known:
-            raise InputError(f"{path}:{line}: question '{qid}' is not in this exam's manifest; "
-                             "are the responses and the manifest from the same exam?")
-        person = row[s_at].strip() if s_at is not None else ""
-        if not person and c_at is not None and row[c_at].strip():
-            person = f"copy {row[c_at].strip()}"
-        if not person:
-            raise InputError(f"{path}:{line}: no student (or copy) on this line")
-        key = (students.setdefault(person, len(students)), qid)
-        if key in cells:
-            raise InputError(f"{path}:{line}: '{person}' answers '{qid}' a second time")
-        points_text = row[p_at].strip()
-        if (st_at is not None and row[st_at].strip() == "review") or not points_text:
-            cells[key] = (math.nan, frozenset())
+                         f"response (it has: {', '.join(header)})")
+    lines = table.lines
+    if not len(lines):
+        raise InputError(f"{path}: no answers in the file")
+
+    def fail(rows: np.ndarray, message: str) -> None:
+        if rows.any():
+            raise InputError(f"{path}:{lines[int(np.argmax(rows))]}: {message}")
+
+    items = tuple(i for i in exam_ids if i in set(columns["question"].values))
+    index = {qid: j for j, qid in enumerate(items)}
+    question = columns["question"]
+    for code, qid in enumerate(question.values):
+        if qid not in index:
+            fail(question.codes == code, f"question '{qid}' is not in this exam's manifest; "
+                 "are the responses and the manifest from the same exam?")
+    column = np.array([index[q] for q in question.values], dtype=np.int64)[question.codes]
+    row, names = _students(columns, fail)
+    forms = _forms(columns, row, len(names), fail)
+    pair = row * len(items) + column
+    order = np.argsort(pair, kind="stable")
+    twice = np.zeros(len(pair), dtype=bool)
+    twice[order[1:]] = pair[order[1:]] == pair[order[:-1]]
+    fail(twice, "a second answer of the same student to the same question")
+
+    maxima = np.array([questions[q].points for q in items])[column]
+    points = _points(path, columns["points"], fail)[columns["points"].codes]
+    fail(points < 0, "points below 0; give the points scored, from 0 to the question's")
+    fail(points > maxima + 1e-9, "more points than the question is worth; give the points "
+         "scored, from 0 to the question's (see max_points)")
+    if "status" in columns:
+        status = columns["status"]
+        for code, value in enumerate(status.values):
+            if value.strip() not in STATUSES:
+                fail(status.codes == code, f"status '{value}': write ok, decided or review")
+        review = np.array([v.strip() == "review" for v in status.values])[status.codes]
+        points = np.where(review, np.nan, points)
+    scores = np.full((len(names), len(items)), np.nan)
+    scores[row, column] = points
+    seen = np.zeros((len(names), len(items)), dtype=bool)
+    seen[row, column] = True
+    choices = None
+    if "response" in columns:
+        choices = np.zeros((len(names), len(items)), dtype=np.int64)
+        choices[row, column] = _choices(columns["response"], column, items, questions, fail)
+    return Responses(str(path), tuple(names), items, scores, seen, choices, forms)
+
+
+def _first_line(path: Path) -> list[str]:
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            return next(csv.reader([f.readline(MAX_CELL)]), [])
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}:1: cannot read the responses ({exc})") from None
+
+
+def _students(columns: dict[str, Column], fail: Fail) -> tuple[np.ndarray, list[str]]:
+    """Per row the student's index, and the students' names: the student column, else
+    "copy N"."""
+    who = columns.get("student")
+    copy = columns.get("copy")
+    names_of = [v.strip() for v in who.values] if who else []
+    copies = [v.strip() for v in copy.values] if copy else []
+    n = len(who.codes) if who else len(copy.codes) if copy else 0
+    s_codes = who.codes if who else np.zeros(n, dtype=np.int64)
+    c_codes = copy.codes if copy else np.zeros(n, dtype=np.int64)
+    pair = s_codes.astype(np.int64) * max(1, len(copies)) + c_codes
+    distinct, first, row = np.unique(pair, return_index=True, return_inverse=True)
+    labels: dict[str, int] = {}
+    index = []
+    for p, at in zip(distinct.tolist(), first.tolist(), strict=True):
+        name = names_of[p // max(1, len(copies))] if names_of else ""
+        if not name and copies and copies[p % len(copies)]:
+            name = f"copy {copies[p % len(copies)]}"
+        if not name:
+            fail(np.arange(n) == at, "no student (or copy) on this line")
+        index.append(labels.setdefault(name, len(labels)))
+    return np.array(index, dtype=np.int64)[row.reshape(-1)], list(labels)
+
+
+def _forms(columns: dict[str, Column], row: np.ndarray, students: int,
+           fail: Fail) -> tuple[str, ...]:
+    """Each student's form from the form column, or "" without one."""
+    form = columns.get("form")
+    if form is None:
+        return ("",) * students
+    per_student = np.full(students, -1, dtype=np.int64)
+    per_student[row] = form.codes
+    fail(per_student[row] != form.codes, "this student's answers name two forms")
+    return tuple(form.values[c].strip() for c in per_student.tolist())
+
+
+def _points(path: Path, points: Column, fail: Fail) -> np.ndarray:
+    values = np.empty(len(points.values))
+    for code, text in enumerate(points.values):
+        if not text.strip():
+            values[code] = np.nan  # not scored yet
             continue
         try:
-            points = parse_decimal(points_text)
+            values[code] = parse_decimal(text[:40]) if len(text) <= 40 else math.inf
         except ValueProblem as exc:
-            raise InputError(f"{path}:{line}: points: {exc}") from None
-        response = row[r_at] if r_at is not None else ""
-        letters = frozenset(p.strip() for p in response.split(";") if p.strip())
-        cells[key] = (float(points), letters)
-    if not students:
-        raise InputError(f"{path}: no answers in the file")
-    answered = {qid for _, qid in cells}
-    items = tuple(i for i in exam_ids if i in answered)
-    scores = np.full((len(students), len(items)), np.nan)
-    choices: dict[str, list[frozenset[str]]] = {i: [frozenset()] * len(students)
-                                                for i in items}
-    index = {qid: j for j, qid in enumerate(items)}
-    for (s, qid), (points, letters) in cells.items():
-        scores[s, index[qid]] = points
-        choices[qid][s] = letters
-    return Responses(str(path), tuple(students), items, scores, choices)
+            fail(points.codes == code, f"points: {exc}")
+        if not math.isfinite(values[code]):
+            fail(points.codes == code, f"points: '{text[:40]}' is no number of points")
+    return values
 
 
-def _moodle_grades(path: Path, rows: list[list[str]], header: list[str], exam_ids: list[str],
-                   worth: dict[str, float]) -> Responses:
+def _choices(response: Column, column: np.ndarray, items: tuple[str, ...],
+             questions: dict[str, Question], fail: Fail) -> np.ndarray:
+    """Per row the options named as bits; a token a question does not have is refused."""
+    tokens = [[t.strip() for t in v.split(";") if t.strip()] for v in response.values]
+    known = [option_labels(questions[q]) for q in items]
+    bits = np.zeros(len(column), dtype=np.int64)
+    for code, named in enumerate(tokens):
+        if not named:
+            continue
+        rows = response.codes == code
+        for j in np.unique(column[rows]).tolist():
+            labels = known[j]
+            if not labels:
+                continue  # an open question's response is its points
+            here = rows & (column == j)
+            bad = [t for t in named if t not in labels]
+            if bad:
+                upper = all(t.lower() in labels for t in bad)
+                fail(here, f"response '{response.values[code]}' for '{items[j]}': "
+                     + ("write option letters in lower case, as examgen grade does"
+                        if upper else f"it has only {', '.join(labels)}")
+                     + " (';' between several)")
+            bits[here] = sum(1 << labels.index(t) for t in set(named))
+    return bits
+
+
+def _moodle_grades(path: Path, exam_ids: list[str],
+                   questions: dict[str, Question]) -> Responses:
     """A Moodle quiz's Grades report (Results > Grades > Download, CSV). Question n of the
     quiz is the n-th question of the manifest, the order ``examgen export moodle
-    --manifest`` writes them in; each column's maximum must be that question's points."""
+    --manifest`` writes them in; each column's maximum must be that question's points.
+    The report has no choices: no option statistics come from it."""
+    try:
+        rows = read_rows(path, path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read the report ({exc})") from None
+    header = [h.strip() for h in rows[0]]
+    worth = {qid: q.points for qid, q in questions.items()}
     columns = {int(m.group(1)): (i, float(m.group(2).replace(",", ".")))
                for i, h in enumerate(header) if (m := _MOODLE_QUESTION.fullmatch(h))}
     if sorted(columns) != list(range(1, len(exam_ids) + 1)):
@@ -142,11 +251,16 @@ def _moodle_grades(path: Path, rows: list[list[str]], header: list[str], exam_id
         for n in range(1, len(exam_ids) + 1):
             text = row[columns[n][0]].strip().replace(",", ".")
             try:
-                marks.append(parse_decimal(text))
+                mark = float(parse_decimal(text[:40]))
             except ValueProblem:
-                marks.append(math.nan)  # "Requires grading", "-": not scored
+                mark = math.nan  # "Requires grading", "-": not scored
+            if not 0 <= mark <= columns[n][1] + 1e-9 and not math.isnan(mark):
+                raise InputError(f"{path}:{line}: 'Q. {n}' is {text[:40]}, outside 0 to "
+                                 f"{columns[n][1]:g}")
+            marks.append(mark)
         scores.append(marks)
     if not students:
         raise InputError(f"{path}: no finished attempts in the report")
-    return Responses(str(path), tuple(students), tuple(exam_ids), np.array(scores, dtype=float),
-                     {qid: [frozenset()] * len(students) for qid in exam_ids})
+    table = np.array(scores, dtype=float)
+    return Responses(str(path), tuple(students), tuple(exam_ids), table,
+                     np.ones(table.shape, dtype=bool), None, ("",) * len(students))

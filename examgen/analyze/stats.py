@@ -1,43 +1,53 @@
 """Classical item analysis, computed once into ``Analysis``; the CSV, the JSON and the PDF
 report are views of it.
 
-Per question: facility (mean score / points), discrimination (the corrected item-total
-correlation: the item against the total of the other items), the upper-lower index (the
-top and bottom 27 % by total), and for choice questions each option's share and its
-correlation with the rest score. Per exam: mean, spread, Cronbach's alpha (KR-20 for
-right/wrong items) and the standard error of measurement.
+Per question: facility (mean score / points) with its 95 % interval, the score's spread,
+discrimination (the corrected item-total correlation: the item against the total of the
+other items) with its interval, the upper-lower index, alpha if the item were deleted, and
+for choice and true/false questions each option's share, its share among the upper group,
+its correlation with the rest score and its trace over five score groups. Per form: mean,
+spread, Cronbach's alpha (KR-20 for right/wrong items) and the standard error of
+measurement.
+
+Students are grouped by form (the questions they had); a question on several forms
+pools its numbers over them, weighted by students (correlations through Fisher's z).
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
 
-from examgen.analyze.responses import Responses
-from examgen.core.model import (
-    FACILITY_BANDS,
-    LETTERS,
-    MIN_ANSWERS,
-    ChoiceQuestion,
-    Question,
-    band_of,
-)
+from examgen.analyze.flags import Flag, corrected, flags
+from examgen.analyze.form_numbers import FormNumbers, form_numbers
+from examgen.analyze.responses import Responses, option_labels
+from examgen.core.model import ChoiceQuestion, Question
+from examgen.core.scoring import DEFAULT_SCHEME, chance_fraction
 
-LOW_DISCRIMINATION = 0.1  # a corrected item-total correlation below this barely separates
-FAR_OUTSIDE = 0.1  # facility this far outside the tagged band is flagged
-MIN_N_FOR_FLAGS = 20  # below this, correlations are noise: no flags at all
-UPPER_LOWER = 0.27
+Z95 = 1.959964
 
 
 @dataclass
 class OptionStats:
-    option: str  # letter in the bank's order
+    option: str  # letter in the bank's order (true/false for a true/false question)
     correct: bool
     share: float  # of the students who answered
     upper_share: float
     rest_correlation: float | None
+    printed: str = ""  # the letter(s) the printed variants gave it
+    text: str = ""
+    trace: list[float] = field(default_factory=list)  # share per score group, low to high
+
+
+@dataclass
+class ItemForm:
+    form: str
+    n: int
+    facility: float
+    discrimination: float | None
 
 
 @dataclass
@@ -56,15 +66,27 @@ class ItemStats:
     discrimination: float | None  # corrected item-total correlation
     upper_lower: float | None
     options: list[OptionStats] = field(default_factory=list)
+    sd: float = 0.0
+    facility_interval: list[float] = field(default_factory=list)  # 95 %
+    discrimination_interval: list[float] | None = None  # 95 %, Fisher's z
+    chance: float = 0.0  # share of the points a blind guess scores
+    corrected_facility: float = 0.0  # (facility - chance) / (1 - chance)
+    alpha_if_deleted: float | None = None
+    omitted: float | None = None  # share that ticked no option
+    upper_count: int = 0  # students in the upper group
+    forms: list[ItemForm] = field(default_factory=list)  # when on several forms
 
 
 @dataclass
-class Flag:
-    question: str
-    where: str  # FILE:LINE in the bank
-    kind: str  # miskeyed | negative-discrimination | low-discrimination | unused-distractor
-    #            | easier-than-tagged | harder-than-tagged
-    message: str
+class FormSummary:
+    form: str
+    students: int
+    questions: int
+    max_points: float
+    mean: float
+    sd: float
+    alpha: float | None
+    sem: float | None
 
 
 @dataclass
@@ -73,7 +95,7 @@ class Analysis:
     date: str
     responses: str
     students: int
-    excluded: int  # students left out for an unanswered (review) question
+    excluded: int  # students left out, for the reasons in ``left_out``
     questions: int
     max_points: float
     mean: float
@@ -84,62 +106,189 @@ class Analysis:
     bins: list[float]
     items: list[ItemStats]
     flags: list[Flag]
+    left_out: dict[str, int] = field(default_factory=dict)  # reason -> students
+    forms: list[FormSummary] = field(default_factory=list)
+    choices: bool = True  # the responses said which options were ticked
+    cohort: str = ""  # names the class: a digest of the students' identifiers
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        data: dict[str, Any] = _finite(asdict(self))
+        return data
 
 
-def analyse(responses: Responses, questions: dict[str, Question], exam: str,
-            date: str) -> Analysis:
-    complete = ~np.isnan(responses.scores).any(axis=1)
-    scores = responses.scores[complete]
-    n, k = scores.shape
-    maxima = np.array([questions[i].points for i in responses.items])
-    totals = scores.sum(axis=1)
-    order = np.argsort(totals, kind="stable")
-    group = max(1, int(round(UPPER_LOWER * n)))
-    lower, upper = order[:group], order[-group:]
-    items = []
-    chosen_rows = np.flatnonzero(complete)
-    for j, qid in enumerate(responses.items):
-        q = questions[qid]
-        x = scores[:, j]
-        rest = totals - x
-        item = ItemStats(
-            qid, q.type, q.topic, q.difficulty.value, q.knowledge.value, q.level.value,
-            q.points, q.file, q.line, n, float(x.mean() / q.points) if n else 0.0,
-            _correlation(x, rest),
-            float((x[upper].mean() - x[lower].mean()) / q.points) if n >= 2 else None)
-        if isinstance(q, ChoiceQuestion):
-            picks = [responses.choices[qid][s] for s in chosen_rows]
-            for i, option in enumerate(q.options):
-                letter = LETTERS[i]
-                chose = np.array([letter in p for p in picks], dtype=float)
-                item.options.append(OptionStats(
-                    letter, option.correct, float(chose.mean()) if n else 0.0,
-                    float(chose[upper].mean()) if n else 0.0,
-                    _correlation(chose, rest)))
-        items.append(item)
-    variance_items = scores.var(axis=0, ddof=1).sum() if n > 1 else 0.0
-    variance_total = float(totals.var(ddof=1)) if n > 1 else 0.0
-    alpha = (k / (k - 1) * (1 - variance_items / variance_total)
-             if k > 1 and variance_total > 0 else None)
-    sd = float(np.sqrt(variance_total))
-    # alpha below 0 means the items do not measure one thing: no error of measurement then
-    sem = sd * float(np.sqrt(1 - alpha)) if alpha is not None and 0 <= alpha <= 1 else None
-    counts, edges = _histogram(totals, float(maxima.sum()))
-    analysis = Analysis(exam, date, responses.source, int(n), int((~complete).sum()), k,
-                        float(maxima.sum()), float(totals.mean()) if n else 0.0, sd,
-                        None if alpha is None else float(alpha), sem, counts, edges, items, [])
+def _finite(value: Any) -> Any:
+    """JSON has no NaN or infinity: an undefined number is null."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    return value
+
+
+def analyse(responses: Responses, questions: dict[str, Question], exam: str, date: str,
+            forms: dict[str, tuple[str, ...]] | None = None,
+            printed: dict[str, list[str]] | None = None,
+            scheme: str = DEFAULT_SCHEME) -> Analysis:
+    """``forms``: each form's question ids (default: one form of every item);
+    ``printed``: per choice question the printed letter(s) of each bank option."""
+    items = responses.items
+    forms = forms or {"": items}
+    membership, left_out = _assign(responses, forms)
+    points = np.array([questions[i].points for i in items])
+    widest = max([len(option_labels(questions[i])) for i in items] + [1])
+    per_form: dict[str, tuple[np.ndarray, FormNumbers]] = {}
+    summaries = []
+    for name, ids in forms.items():
+        rows = np.flatnonzero(membership == list(forms).index(name))
+        columns = np.array([items.index(i) for i in ids if i in items], dtype=int)
+        if not len(rows) or not len(columns):
+            continue
+        choices = None if responses.choices is None else \
+            responses.choices[np.ix_(rows, columns)]
+        numbers = form_numbers(responses.scores[np.ix_(rows, columns)], points[columns],
+                               choices, widest)
+        per_form[name] = (columns, numbers)
+        summaries.append(_summary(name, numbers, float(points[columns].sum()), len(columns)))
+    totals = np.concatenate([f.totals for _, f in per_form.values()]) if per_form else \
+        np.zeros(0)
+    maximum = max((s.max_points for s in summaries), default=0.0)
+    n = len(totals)
+    stats = [_item(j, questions[qid], per_form, printed or {}) for j, qid in enumerate(items)
+             if any(j in c for c, _ in per_form.values())]
+    one = summaries[0] if len(summaries) == 1 else None
+    counts, edges = _histogram(totals, maximum)
+    analysis = Analysis(
+        exam, date, responses.source, n, int(sum(left_out.values())), len(stats), maximum,
+        float(totals.mean()) if n else 0.0, float(totals.std(ddof=1)) if n > 1 else 0.0,
+        one.alpha if one else None, one.sem if one else None, counts, edges, stats, [],
+        left_out, summaries, responses.choices is not None, _cohort(responses.students))
+    for item in stats:
+        item.chance = chance_fraction(questions[item.id], scheme)
+        item.corrected_facility = corrected(item.facility, item.chance)
     analysis.flags = flags(analysis)
     return analysis
 
 
-def _correlation(a: np.ndarray, b: np.ndarray) -> float | None:
-    """Pearson's r, or None when either side does not vary."""
-    if len(a) < 3 or a.std() == 0 or b.std() == 0:
-        return None
-    return float(np.corrcoef(a, b)[0, 1])
+def _assign(responses: Responses, forms: dict[str, tuple[str, ...]]
+            ) -> tuple[np.ndarray, dict[str, int]]:
+    """Each student's form (its index), or -1 when left out; and why students were."""
+    items = responses.items
+    names = list(forms)
+    wanted = np.array([[i in set(ids) for i in items] for ids in forms.values()])
+    seen = responses.seen
+    match = (seen[:, None, :] == wanted[None, :, :]).all(axis=2)  # student x form
+    named = np.array([names.index(f) if f in forms else -1 for f in responses.forms])
+    by_questions = np.where(match.any(axis=1), match.argmax(axis=1), -1)
+    form = np.where(named >= 0, named, by_questions)
+    left_out: dict[str, int] = {}
+    partial = (form < 0) | ~match[np.arange(len(form)), np.maximum(form, 0)]
+    review = ~partial & (np.isnan(responses.scores) & seen).any(axis=1)
+    if partial.any():
+        left_out["answers to only part of a form's questions"] = int(partial.sum())
+    if review.any():
+        left_out["questions still in review (no points yet)"] = int(review.sum())
+    return np.where(partial | review, -1, form), left_out
+
+
+def _summary(name: str, numbers: FormNumbers, maximum: float, k: int) -> FormSummary:
+    sd = float(numbers.totals.std(ddof=1)) if numbers.n > 1 else 0.0
+    alpha = numbers.alpha
+    # alpha below 0 means the items do not measure one thing: no error of measurement then
+    sem = sd * math.sqrt(1 - alpha) if alpha is not None and 0 <= alpha <= 1 else None
+    return FormSummary(name, numbers.n, k, maximum, float(numbers.totals.mean()), sd, alpha,
+                       sem)
+
+
+def _item(j: int, q: Question, per_form: dict[str, tuple[np.ndarray, FormNumbers]],
+          printed: dict[str, list[str]]) -> ItemStats:
+    """One question's numbers, pooled over the forms it was on."""
+    parts = [(name, int(np.flatnonzero(c == j)[0]), f) for name, (c, f) in per_form.items()
+             if j in c]
+    weights = np.array([f.n for _, _, f in parts], dtype=float)
+    n = int(weights.sum())
+
+    def pooled(values: list[float]) -> float:
+        return float(np.dot(weights, values) / n)
+
+    facility = pooled([f.facility[at] for _, at, f in parts])
+    mean_square = pooled([(f.sd[at] ** 2 * (f.n - 1) / max(f.n, 1) + (f.facility[at]
+                           * q.points) ** 2) for _, at, f in parts])
+    sd = math.sqrt(max(0.0, mean_square - (facility * q.points) ** 2) * n / max(n - 1, 1))
+    r, r_interval = _pooled_r([(f.discrimination[at], f.n) for _, at, f in parts])
+    binary = all(f.binary[at] for _, at, f in parts)
+    item = ItemStats(
+        q.id, q.type, q.topic, q.difficulty.value, q.knowledge.value, q.level.value,
+        q.points, q.file, q.line, n, facility, r,
+        pooled([f.upper_lower[at] for _, at, f in parts]) if n >= 2 else None,
+        sd=sd, facility_interval=_facility_interval(facility, sd / q.points, n, binary),
+        discrimination_interval=r_interval,
+        alpha_if_deleted=_number(parts[0][2].alpha_if_deleted[parts[0][1]])
+        if len(parts) == 1 else None,
+        upper_count=sum(f.upper for _, _, f in parts))
+    if len(parts) > 1:
+        item.forms = [ItemForm(name, f.n, float(f.facility[at]),
+                               _number(f.discrimination[at])) for name, at, f in parts]
+    labels = option_labels(q)
+    if labels and all(f.option_share is not None for _, _, f in parts):
+        item.omitted = pooled([f.omitted[at] for _, at, f in parts if f.omitted is not None])
+        texts = [o.text for o in q.options] if isinstance(q, ChoiceQuestion) else \
+            ["true", "false"]
+        correct = [o.correct for o in q.options] if isinstance(q, ChoiceQuestion) else \
+            [getattr(q, "answer", True), not getattr(q, "answer", True)]
+        for b, label in enumerate(labels):
+            share = pooled([f.option_share[at, b] for _, at, f in parts
+                            if f.option_share is not None])
+            uppers = [(f.option_upper[at, b], f.upper) for _, at, f in parts
+                      if f.option_upper is not None]
+            upper = sum(s * u for s, u in uppers) / max(1, sum(u for _, u in uppers))
+            option_r, _ = _pooled_r([(f.option_r[at, b], f.n) for _, at, f in parts
+                                     if f.option_r is not None])
+            trace = _pooled_trace([(f.option_trace[at, b], f.group_sizes) for _, at, f in parts
+                                   if f.option_trace is not None])
+            letters = printed.get(q.id)
+            item.options.append(OptionStats(
+                label, bool(correct[b]), share, float(upper), option_r,
+                letters[b] if letters else label, texts[b], trace))
+    return item
+
+
+def _number(value: float) -> float | None:
+    return float(value) if np.isfinite(value) else None
+
+
+def _pooled_r(parts: list[tuple[float, int]]) -> tuple[float | None, list[float] | None]:
+    """Correlations of several forms as one, through Fisher's z weighted by n - 3, with
+    the 95 % interval; None where no form defines it."""
+    usable = [(float(r), n) for r, n in parts if np.isfinite(r) and n > 3]
+    if not usable:
+        defined = [float(r) for r, _ in parts if np.isfinite(r)]
+        return (defined[0] if defined else None), None
+    weight = sum(n - 3 for _, n in usable)
+    z = sum(math.atanh(max(-0.999999, min(0.999999, r))) * (n - 3) for r, n in usable) / weight
+    half = Z95 / math.sqrt(weight)
+    return math.tanh(z), [math.tanh(z - half), math.tanh(z + half)]
+
+
+def _pooled_trace(parts: list[tuple[np.ndarray, np.ndarray]]) -> list[float]:
+    if not parts:
+        return []
+    shares = sum(t * s for t, s in parts)
+    sizes = sum(s for _, s in parts)
+    return [float(x) for x in np.where(sizes > 0, shares / np.maximum(sizes, 1), 0.0)]
+
+
+def _facility_interval(p: float, spread: float, n: int, binary: bool) -> list[float]:
+    """95 %: Wilson's interval for right/wrong scores, else mean +- 1.96 standard errors."""
+    if n == 0:
+        return [0.0, 1.0]
+    if binary:
+        centre = (p + Z95**2 / (2 * n)) / (1 + Z95**2 / n)
+        half = Z95 * math.sqrt(p * (1 - p) / n + Z95**2 / (4 * n * n)) / (1 + Z95**2 / n)
+        return [max(0.0, centre - half), min(1.0, centre + half)]
+    half = Z95 * spread / math.sqrt(n)
+    return [max(0.0, p - half), min(1.0, p + half)]
 
 
 def _histogram(totals: np.ndarray, maximum: float) -> tuple[list[int], list[float]]:
@@ -148,49 +297,11 @@ def _histogram(totals: np.ndarray, maximum: float) -> tuple[list[int], list[floa
     return [int(c) for c in counts], [float(e) for e in edges]
 
 
-def flags(analysis: Analysis) -> list[Flag]:
-    """What a lecturer should look at, each with the question's place in the bank."""
-    out: list[Flag] = []
-    if analysis.students < MIN_N_FOR_FLAGS:
-        return out
-    for item in analysis.items:
-        where = f"{item.file}:{item.line}"
-        if item.options:
-            key = max((o.rest_correlation for o in item.options
-                       if o.correct and o.rest_correlation is not None), default=None)
-            rival = max((o for o in item.options if not o.correct
-                         and o.rest_correlation is not None),
-                        key=lambda o: o.rest_correlation or 0.0, default=None)
-            # the classic sign of a wrong key: the keyed answer goes with weak students and
-            # a "wrong" one with strong students
-            if key is not None and key < 0 and rival is not None and \
-                    (rival.rest_correlation or 0) > LOW_DISCRIMINATION:
-                out.append(Flag(item.id, where, "miskeyed",
-                                f"likely miskeyed: option {rival.option} (marked wrong) goes "
-                                f"with strong students (r = {rival.rest_correlation:.2f}, "
-                                f"{rival.upper_share:.0%} of the top 27 % chose it), the key "
-                                f"with weak ones (r = {key:.2f}); check the correct option"))
-            for o in item.options:
-                if not o.correct and o.share == 0:
-                    out.append(Flag(item.id, where, "unused-distractor",
-                                    f"option {o.option} was chosen by nobody: replace it with "
-                                    "a plausible wrong answer"))
-        r = item.discrimination
-        if r is not None and r < 0:
-            out.append(Flag(item.id, where, "negative-discrimination",
-                            f"weaker students score better than stronger ones (r = {r:.2f}): "
-                            "check the key and the wording"))
-        elif r is not None and r < LOW_DISCRIMINATION:
-            out.append(Flag(item.id, where, "low-discrimination",
-                            f"barely separates strong from weak students (r = {r:.2f})"))
-        if item.n >= MIN_ANSWERS:
-            low, high = FACILITY_BANDS[item.difficulty]
-            if item.facility > high + FAR_OUTSIDE or item.facility < low - FAR_OUTSIDE:
-                easier = item.facility > high
-                out.append(Flag(item.id, where,
-                                "easier-than-tagged" if easier else "harder-than-tagged",
-                                f"facility {item.facility:.2f} is far "
-                                f"{'above' if easier else 'below'} the {item.difficulty} band "
-                                f"({low:g}-{high:g}); it behaves like "
-                                f"{band_of(item.facility)}"))
-    return out
+def _cohort(students: tuple[str, ...]) -> str:
+    """The same class analysed again has the same cohort; another class another one."""
+    import hashlib
+
+    digest = hashlib.sha256("\n".join(sorted(students)).encode("utf-8"))
+    return digest.hexdigest()[:12]
+
+

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from examgen.core.model import ChoiceQuestion, MultipleChoice, TrueFalse
+from examgen.core.model import ChoiceQuestion, MultipleChoice, Question, TrueFalse
 
 # Moodle's grade options (question_bank::fraction_options_full), in percent.
 GRADES = (100, 90, 83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.33333, 30, 25, 20,
@@ -78,3 +78,24 @@ def choice_fraction(q: ChoiceQuestion, ticked: Collection[int], scheme: str) -> 
 def truefalse_fraction(q: TrueFalse, ticked: Collection[bool]) -> float:
     """All or nothing: exactly the right box."""
     return 1.0 if set(ticked) == {q.answer} else 0.0
+
+
+def chance_fraction(q: Question, scheme: str = DEFAULT_SCHEME) -> float:
+    """The share of the points a blind guess scores on average, as Moodle's "random guess
+    score": a true/false question 1/2, a single-choice one 1/k. A multiple-response
+    question is guessed as a coin flip per option (every set of ticks equally likely),
+    scored with ``scheme``; questions answered in words or numbers 0."""
+    match q:
+        case TrueFalse():
+            return 0.5
+        case MultipleChoice():
+            n = len(q.options)
+            if n > 12:
+                return 0.0
+            total = sum(choice_fraction(q, [i for i in range(n) if mask >> i & 1], scheme)
+                        for mask in range(1 << n))
+            return total / (1 << n)
+        case ChoiceQuestion():
+            return 1 / len(q.options)
+        case _:
+            return 0.0
