@@ -85,10 +85,10 @@ def _split(path: Path, raw: bytes, wanted: set[str]) -> Columns | None:
     while begin < len(data):
         stop = data.find(b"\n", min(begin + CHUNK, len(data) - 1)) + 1
         chunk = np.frombuffer(data, dtype=np.uint8, count=stop - begin, offset=begin)
-        found = np.flatnonzero((chunk == 44) | (chunk == 10))
-        if len(found) % width:
+        separators = np.flatnonzero((chunk == 44) | (chunk == 10))
+        if len(separators) % width:
             return None
-        cuts = found.reshape(-1, width)
+        cuts = separators.reshape(-1, width)
         if (chunk[cuts[:, -1]] != 10).any() or (width > 1 and (chunk[cuts[:, :-1]] != 44).any()):
             return None
         starts = np.concatenate(([0], cuts[:-1, -1] + 1))

@@ -88,7 +88,9 @@ def items_csv(analysis: Analysis) -> str:
     for item in analysis.items:
         options = " ".join(f"{o.option}{'*' if o.correct else ''}={o.share:.3f}"
                            for o in item.options)
-        interval: list[float | None] = list(item.discrimination_interval or [None, None])
+        interval: list[float | None] = [None, None]
+        if item.discrimination_interval:
+            interval = list(item.discrimination_interval)
         rows.append([item.id, item.type, item.topic, item.difficulty, item.knowledge,
                      item.level, f"{item.points:g}", item.n, _f(item.facility),
                      _f(item.discrimination), _f(item.upper_lower), options,
