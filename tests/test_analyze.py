@@ -221,7 +221,7 @@ def test_calibrate_adds_only_stats_lines_and_moves_only_with_apply(tmp_path):
                if d[:1] in "+-"]
     assert changed == ["-     difficulty: easy", "+     difficulty: hard",
                        '-     difficulty: "hard"   # quoted, with a comment',
-                       "+     difficulty: easy   # quoted, with a comment"], changed
+                       '+     difficulty: "easy"   # quoted, with a comment'], changed
     from examgen.bank.loader import load_bank
 
     loaded = load_bank(bank)
@@ -322,3 +322,93 @@ def test_a_moodle_grades_report_gives_the_same_facilities(simulated, tmp_path):
     report.write_text("State,Q. 1 /1.00,Q. 2 /2.00\nFinished,1,1\n")
     code, output = _run("analyze", report, "--manifest", root / "out" / "exam.json")
     assert code == 2 and "the report has 2 question columns" in output
+
+
+def test_shuffled_rows_give_the_same_analysis(simulated, tmp_path):
+    """Upper and lower groups take every student tied at their edge: row order is moot."""
+    root, _ = simulated
+    lines = (root / "responses.csv").read_text().splitlines()
+    rng = np.random.default_rng(5)
+    body = lines[1:]
+    rng.shuffle(body)
+    (tmp_path / "shuffled.csv").write_text("\n".join([lines[0], *body]) + "\n")
+    results = []
+    for path in (root / "responses.csv", tmp_path / "shuffled.csv"):
+        code, output = _run("analyze", path, "--manifest", root / "out" / "exam.json",
+                            "--json")
+        assert code == 0, output
+        data = json.loads(output)
+        results.append([(i["upper_lower"], i["discrimination"], i["facility"],
+                         [o["upper_share"] for o in i["options"]]) for i in data["items"]])
+    assert results[0] == results[1]
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda r: r[:7] + ["A"] + r[8:], "write option letters in lower case"),
+    (lambda r: r[:7] + ["e"] + r[8:], "it has only a, b, c, d"),
+    (lambda r: r[:8] + ["100"] + r[9:], "more points than the question is worth"),
+    (lambda r: r[:8] + ["-1"] + r[9:], "points below 0"),
+    (lambda r: r[:8] + ["1" * 5000] + r[9:], "is no number of points"),
+    (lambda r: r[:10] + ["maybe"], "status 'maybe'"),
+])
+def test_bad_values_are_refused_at_their_line(simulated, tmp_path, change, message):
+    root, _ = simulated
+    rows = list(csv.reader((root / "responses.csv").read_text().splitlines()))
+    rows[40] = change(rows[40])
+    bad = tmp_path / "bad.csv"
+    with bad.open("w", newline="") as f:
+        csv.writer(f).writerows(rows)
+    code, output = _run("analyze", bad, "--manifest", root / "out" / "exam.json", "-o",
+                        tmp_path / "analysis")
+    assert code == 2 and f"{bad}:41: " in output and message in output, output
+    assert not (tmp_path / "analysis").exists()
+
+
+def test_without_choices_there_are_no_option_flags_and_json_has_null(simulated, tmp_path):
+    root, _ = simulated
+    rows = [r[:7] + r[8:] for r in csv.reader(
+        (root / "responses.csv").read_text().splitlines())]  # no response column
+    path = tmp_path / "scores.csv"
+    with path.open("w", newline="") as f:
+        csv.writer(f).writerows(rows)
+    code, output = _run("analyze", path, "--manifest", root / "out" / "exam.json", "-o",
+                        tmp_path / "analysis")
+    assert code == 0 and "no option statistics" in output, output
+    text = (tmp_path / "analysis" / "analysis.json").read_text()
+    data = json.loads(text, parse_constant=lambda c: pytest.fail(f"{c} in analysis.json"))
+    assert all(i["options"] == [] for i in data["items"])
+    assert not {f["kind"] for f in data["flags"]} & {"miskeyed", "unused-distractor"}
+
+
+def test_forms_in_one_file_are_analysed_together(tmp_path):
+    """Two forms with no question in common: every student counts, each form has its
+    own alpha."""
+    bank = tmp_path / "bank"
+    bank.mkdir()
+    lines = ["topic: Forms", "questions:"]
+    for i in range(12):
+        lines += [f"  - id: f{i:02d}", "    difficulty: medium", "    knowledge: recall",
+                  "    type: truefalse", f"    text: Statement {i}.", "    answer: true"]
+    (bank / "f.yaml").write_text("\n".join(lines) + "\n")
+    code, output = _run("build", "--bank", bank, "--total", 6, "--forms", 2, "--seed", 3,
+                        "--no-pdf", "-o", tmp_path / "out")
+    assert code == 0, output
+    manifest = json.loads((tmp_path / "out" / "exam.json").read_text())
+    rng = np.random.default_rng(1)
+    with (tmp_path / "r.csv").open("w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["student", "form", "question", "response", "points"])
+        for s in range(80):
+            form = manifest["forms"][s % 2]
+            ability = rng.normal()
+            for q in form["questions"]:
+                right = rng.random() < 1 / (1 + np.exp(-2 * ability))
+                writer.writerow([f"s{s}", form["name"], q["id"],
+                                 "true" if right else "false", int(right)])
+    code, output = _run("analyze", tmp_path / "r.csv", "--manifest",
+                        tmp_path / "out" / "exam.json", "--json")
+    assert code == 0, output
+    data = json.loads(output)
+    assert data["students"] == 80 and data["excluded"] == 0
+    assert [f["students"] for f in data["forms"]] == [40, 40]
+    assert len(data["items"]) == 12

@@ -79,7 +79,7 @@ def _check_bank(root: Path) -> tuple[Bank, list[Problem]]:
         rel = file.relative_to(root).as_posix()
         digest.update(rel.encode() + b"\0" + raw + b"\0")
         ctx = FileContext(str(file), file.parent, resolved_root)
-        for q in _load_file(raw, ctx):
+        for q in load_file(raw, ctx):
             if q.id in seen:
                 first = seen[q.id]
                 ctx.report(q.line, f"duplicate id '{q.id}' (first defined at {first.file}:"
@@ -93,7 +93,8 @@ def _check_bank(root: Path) -> tuple[Bank, list[Problem]]:
     return Bank(root, tuple(questions), digest.hexdigest()), problems
 
 
-def _load_file(raw: bytes, ctx: FileContext) -> list[Question]:
+def load_file(raw: bytes, ctx: FileContext) -> list[Question]:
+    """The questions of one file's bytes; every problem goes to ``ctx``."""
     data = read_yaml(raw, ctx.report)
     if data is None and ctx.problems:
         return []
@@ -224,7 +225,7 @@ def _stats(f: Fields) -> tuple[Observation, ...]:
         if not float(n).is_integer():
             f.report(None, f"stats: 'n' must be a whole number, not {n:g}", line)
         out.append(Observation(str(item["exam"]), str(item.get("date", "")), int(n),
-                               facility, discrimination))
+                               facility, discrimination, str(item.get("cohort", ""))))
     return tuple(out)
 
 

@@ -95,8 +95,10 @@ def calibrate(analyses: tuple[Path, ...], bank_dir: Path, apply: bool,
     from examgen.analyze.calibrate import band_settings, table
     from examgen.analyze.calibrate import calibrate as run
 
-    written, moves = run(list(analyses), bank_dir, apply, band_settings(bands))
+    written, moves, notes = run(list(analyses), bank_dir, apply, band_settings(bands))
     for line in table(moves, apply):
         click.echo(line)
+    for note in notes:
+        click.echo(f"note: {note}")
     click.echo(f"wrote stats into {len(written)} file(s)" + (
         ": " + ", ".join(written) if written else ""))

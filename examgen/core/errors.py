@@ -53,6 +53,12 @@ class InfeasibleError(ExamgenError):
         super().__init__(message)
 
 
+class BusyError(ExamgenError):
+    """Another examgen process holds what this one would change; run again later."""
+
+    exit_code = 1
+
+
 class LayoutError(ExamgenError):
     """A layout folder or one of its templates is broken."""
 

@@ -159,6 +159,7 @@ class Observation:
     n: int  # answers
     facility: float  # mean score / points, 0..1
     discrimination: float | None = None  # corrected item-total correlation
+    cohort: str = ""  # the class: one exam given to two classes is two observations
 
 
 @dataclass(frozen=True, kw_only=True)
