@@ -10,13 +10,9 @@ question everybody answers, 5 a facility outside the tagged band (a note).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
+from examgen.analyze.results import Analysis, Flag, ItemStats, OptionStats
 from examgen.core.model import FACILITY_BANDS, MIN_ANSWERS, band_of
-
-if TYPE_CHECKING:
-    from examgen.analyze.stats import Analysis, ItemStats, OptionStats
 
 MIN_N_FOR_FLAGS = 20  # below this, nothing is flagged at all
 TENTATIVE_BELOW = 50  # below this, flags are marked tentative
@@ -29,15 +25,6 @@ KINDS = {  # kind -> severity
     "miskeyed": 1, "nobody-right": 1, "negative-discrimination": 2,
     "low-discrimination": 3, "unused-distractor": 4, "everybody-right": 4,
     "no-variance": 4, "easier-than-tagged": 5, "harder-than-tagged": 5}
-
-
-@dataclass
-class Flag:
-    question: str
-    where: str  # FILE:LINE in the bank
-    kind: str  # one of KINDS
-    message: str
-    severity: int = 5  # KINDS[kind]: 1 comes first
 
 
 def corrected(facility: float, chance: float) -> float:

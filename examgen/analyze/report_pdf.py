@@ -15,7 +15,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from examgen.analyze.stats import Analysis
+from examgen.analyze.flags import TENTATIVE_BELOW
+from examgen.analyze.results import Analysis
 from examgen.core.model import FACILITY_BANDS, LEVELS, Difficulty, Knowledge
 from examgen.render.layout import Layout
 from examgen.render.page import Page, level_colours, page_for
@@ -30,6 +31,13 @@ def render_analysis(analysis: Analysis, layout: Layout) -> bytes:
     width = A4[0] - 36 * mm
     alpha = "n/a" if analysis.alpha is None else f"{analysis.alpha:.2f}"
     sem = "n/a" if analysis.sem is None else f"{analysis.sem:.2f}"
+    serious = [f for f in analysis.flags if f.severity < 5]
+    notes = [f for f in analysis.flags if f.severity >= 5]
+    caution = [f"{count} left out: {reason}" for reason, count in analysis.left_out.items()]
+    if analysis.students < TENTATIVE_BELOW:
+        caution.append(f"fewer than {TENTATIVE_BELOW} students: every flag is tentative")
+    if not analysis.choices:
+        caution.append("the responses name no ticked options: no option statistics")
     story = [
         Paragraph("Item analysis", page.title),
         Paragraph(f"{analysis.students} students, {analysis.questions} questions, "
@@ -46,13 +54,18 @@ def render_analysis(analysis: Analysis, layout: Layout) -> bytes:
         Spacer(1, 2 * mm),
         _matrix(analysis, page),
         Spacer(1, 5 * mm),
-        Paragraph(f"Flags ({len(analysis.flags)})", page.body),
+        Paragraph(f"Flags, most serious first ({len(serious)})", page.body),
     ]
-    for flag in analysis.flags:
-        story.append(Paragraph(f"<b>{flag.question}</b> ({flag.where}): "
+    story[2:2] = [Paragraph(page.literal(c), page.small) for c in caution]
+    for flag in serious:
+        story.append(Paragraph(f"[{flag.severity}] <b>{flag.question}</b> ({flag.where}): "
                                f"{page.literal(flag.message)}", page.small))
-    if not analysis.flags:
+    if not serious:
         story.append(Paragraph("none", page.small))
+    if notes:
+        story.append(Paragraph(f"Band notes ({len(notes)}): "
+                               + "; ".join(f"{f.question} {f.kind}" for f in notes),
+                               page.small))
     story += [Spacer(1, 5 * mm), _items_table(analysis, page, width)]
     doc.build(story)
     return buffer.getvalue()
@@ -89,11 +102,20 @@ def _scatter(analysis: Analysis, layout: Layout, width: float) -> Drawing:
         drawing.add(Line(x0 + w * facility, y0, x0 + w * facility, y0 + h,
                          strokeColor=colors.lightgrey, strokeWidth=0.5,
                          strokeDashArray=[2, 2]))
-    for item in analysis.items:
-        r = item.discrimination if item.discrimination is not None else 0.0
+    flagged = {f.question for f in analysis.flags if f.severity < 5}
+    for number, item in enumerate(analysis.items, start=1):
+        if item.discrimination is None:  # undefined, not 0: a hollow mark on the axis
+            mark = Rect(x0 + w * item.facility - 2, y0 - 2, 4, 4)
+            mark.fillColor, mark.strokeColor, mark.strokeWidth = None, colors.black, 0.4
+            drawing.add(mark)
+            continue
+        r = item.discrimination
         colour = colors.HexColor(layout.colour(item.level))
-        drawing.add(Circle(x0 + w * item.facility, zero + h / 2 * max(-1, min(1, r)), 2.2,
-                           fillColor=colour, strokeColor=colors.black, strokeWidth=0.3))
+        x, y = x0 + w * item.facility, zero + h / 2 * max(-1, min(1, r))
+        drawing.add(Circle(x, y, 2.2, fillColor=colour, strokeColor=colors.black,
+                           strokeWidth=0.3))
+        if item.id in flagged:  # labelled by its row in the table below
+            drawing.add(String(x + 3, y + 1, str(number), fontSize=5))
     for text, x, y in (("facility 0", x0, y0 - 8), ("1", x0 + w - 3, y0 - 8),
                        ("r 1", x0 - 8 * mm, y0 + h - 3), ("0", x0 - 4 * mm, zero - 2),
                        ("-1", x0 - 5 * mm, y0)):
@@ -127,16 +149,23 @@ def _matrix(analysis: Analysis, page: Page) -> Table:
 
 
 def _items_table(analysis: Analysis, page: Page, width: float) -> Table:
-    rows = [["question", "cell", "n", "facility", "r (rest)", "upper-lower", "options"]]
-    for item in analysis.items:
-        options = " ".join(f"{o.option}{'*' if o.correct else ''} {o.share:.0%}"
-                           for o in item.options)
-        rows.append([item.id, f"{item.difficulty}/{item.knowledge}", str(item.n),
+    rows: list[list[Any]] = [["#", "question", "cell", "n", "facility", "r (rest)",
+                              "upper-lower", "flags", "options (printed letter, share)"]]
+    kinds: dict[str, list[str]] = defaultdict(list)
+    for flag in analysis.flags:
+        kinds[flag.question].append(flag.kind)
+    for number, item in enumerate(analysis.items, start=1):
+        options = Paragraph("<br/>".join(
+            page.literal(f"{o.printed}{'*' if o.correct else ''} {o.share:.0%} "
+                         f"{o.text[:40]}") for o in item.options) or "-", page.small)
+        rows.append([str(number), item.id, f"{item.difficulty}/{item.knowledge}", str(item.n),
                      f"{item.facility:.2f}",
                      "-" if item.discrimination is None else f"{item.discrimination:.2f}",
-                     "-" if item.upper_lower is None else f"{item.upper_lower:.2f}", options])
-    table = Table(rows, repeatRows=1, colWidths=[38 * mm, 32 * mm, 10 * mm, 16 * mm,
-                                                 16 * mm, 18 * mm, width - 130 * mm])
+                     "-" if item.upper_lower is None else f"{item.upper_lower:.2f}",
+                     Paragraph(page.literal(" ".join(kinds.get(item.id, []))), page.small),
+                     options])
+    table = Table(rows, repeatRows=1, colWidths=[6 * mm, 30 * mm, 26 * mm, 9 * mm, 13 * mm,
+                                                 13 * mm, 15 * mm, 25 * mm, width - 137 * mm])
     table.setStyle(TableStyle([("FONTSIZE", (0, 0), (-1, -1), 6.5),
                                ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.grey),
                                ("VALIGN", (0, 0), (-1, -1), "TOP")]))

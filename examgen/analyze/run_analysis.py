@@ -10,7 +10,8 @@ from pathlib import Path
 
 from examgen.analyze.flags import MIN_N_FOR_FLAGS, TENTATIVE_BELOW
 from examgen.analyze.responses import read_responses
-from examgen.analyze.stats import Analysis, analyse
+from examgen.analyze.results import Analysis
+from examgen.analyze.stats import analyse
 from examgen.bank.loader import load_bank
 from examgen.core.csv_cells import csv_text
 from examgen.core.errors import InputError
