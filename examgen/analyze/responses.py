@@ -187,27 +187,39 @@ def _points(path: Path, points: Column, fail: Fail) -> np.ndarray:
 
 def _choices(response: Column, column: np.ndarray, items: tuple[str, ...],
              questions: dict[str, Question], fail: Fail) -> np.ndarray:
-    """Per row the options named as bits; a token a question does not have is refused."""
-    tokens = [[t.strip() for t in v.split(";") if t.strip()] for v in response.values]
+    """Per row the options named as bits; a token a question does not have is refused.
+    Each distinct response is read once; the rows are checked all at once."""
     known = [option_labels(questions[q]) for q in items]
-    bits = np.zeros(len(column), dtype=np.int64)
-    for code, named in enumerate(tokens):
-        if not named:
-            continue
-        rows = response.codes == code
-        for j in np.unique(column[rows]).tolist():
-            labels = known[j]
-            if not labels:
-                continue  # an open question's response is its points
-            here = rows & (column == j)
-            bad = [t for t in named if t not in labels]
-            if bad:
-                upper = all(t.lower() in labels for t in bad)
-                fail(here, f"response '{response.values[code]}' for '{items[j]}': "
-                     + ("write option letters in lower case, as examgen grade does"
-                        if upper else f"it has only {', '.join(labels)}")
-                     + " (';' between several)")
-            bits[here] = sum(1 << labels.index(t) for t in set(named))
+    # per distinct response: its bits as letters (a = bit 0) and as true/false
+    as_letters = np.zeros(len(response.values), dtype=np.int64)
+    as_truth = np.zeros(len(response.values), dtype=np.int64)
+    letter_ok = np.ones(len(response.values), dtype=bool)
+    truth_ok = np.ones(len(response.values), dtype=bool)
+    for code, value in enumerate(response.values):
+        for token in {t.strip() for t in value.split(";") if t.strip()}:
+            if len(token) == 1 and token in LETTERS:
+                as_letters[code] |= 1 << LETTERS.index(token)
+            else:
+                letter_ok[code] = False
+            if token in ("true", "false"):
+                as_truth[code] |= 1 << ("true", "false").index(token)
+            else:
+                truth_ok[code] = False
+    kind = np.array([0 if not labels else 2 if labels == ("true", "false") else 1
+                     for labels in known])[column]
+    width = np.array([len(labels) for labels in known])[column]
+    codes = response.codes
+    bits = np.where(kind == 2, as_truth[codes], np.where(kind == 1, as_letters[codes], 0))
+    bad = ((kind == 1) & (~letter_ok[codes] | (bits >> width != 0))) | \
+        ((kind == 2) & ~truth_ok[codes])
+    if bad.any():
+        at = int(np.argmax(bad))
+        value, j = response.values[codes[at]], int(column[at])
+        upper = all(t.strip().lower() in known[j] for t in value.split(";") if t.strip())
+        fail(np.arange(len(bad)) == at,
+             f"response '{value[:40]}' for '{items[j]}': "
+             + ("write option letters in lower case, as examgen grade does" if upper
+                else f"it has only {', '.join(known[j])}") + " (';' between several)")
     return bits
 
 
