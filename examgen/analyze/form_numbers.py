@@ -58,14 +58,14 @@ def form_numbers(scores: np.ndarray, points: np.ndarray,
     if choices is not None:
         share, upper_share = np.zeros((k, options)), np.zeros((k, options))
         option_r, trace = np.full((k, options), np.nan), np.zeros((k, options, SCORE_GROUPS))
+        members = (group[:, None] == np.arange(SCORE_GROUPS)[None, :]).astype(float)
+        centred = rest - rest.mean(axis=0)
         for b in range(options):
             bits = ((choices >> b) & 1).astype(float)
             share[:, b] = bits.mean(axis=0)
             upper_share[:, b] = bits[upper].mean(axis=0)
-            option_r[:, b] = correlations(bits, rest)
-            for g in range(SCORE_GROUPS):
-                if sizes[g]:
-                    trace[:, b, g] = bits[group == g].mean(axis=0)
+            option_r[:, b] = correlations(bits, centred)
+            trace[:, b, :] = (members.T @ bits).T / np.maximum(sizes, 1)
         omitted = (choices == 0).mean(axis=0)
     return FormNumbers(
         n, totals, None if alpha is None else float(alpha), scores.mean(axis=0) / points,
@@ -81,7 +81,7 @@ def correlations(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     if len(a) < 3:
         return np.full(a.shape[1], np.nan)
     a = a - a.mean(axis=0)
-    b = b - b.mean(axis=0)
+    b = b - b.mean(axis=0)  # a no-op for columns already centred
     spread = np.sqrt((a * a).sum(axis=0) * (b * b).sum(axis=0))
     with np.errstate(divide="ignore", invalid="ignore"):
         r = (a * b).sum(axis=0) / spread

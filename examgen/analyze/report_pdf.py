@@ -66,6 +66,13 @@ def render_analysis(analysis: Analysis, layout: Layout) -> bytes:
         story.append(Paragraph(f"Band notes ({len(notes)}): "
                                + "; ".join(f"{f.question} {f.kind}" for f in notes),
                                page.small))
+    traces = _traces(analysis, width)
+    if traces:
+        story += [Spacer(1, 4 * mm), Paragraph("Option traces of the flagged questions (key "
+                                               "in green)", page.body)]
+        rows = [traces[i:i + 3] for i in range(0, len(traces), 3)]
+        story.append(Table([r + [""] * (3 - len(r)) for r in rows],
+                           colWidths=[width / 3] * 3))
     story += [Spacer(1, 5 * mm), _items_table(analysis, page, width)]
     doc.build(story)
     return buffer.getvalue()
@@ -78,13 +85,16 @@ def _histogram(analysis: Analysis, width: float) -> Drawing:
     chart.x, chart.y = int(10 * mm), int(10 * mm)
     chart.width, chart.height = int(width - 14 * mm), int(height - 18 * mm)
     chart.data = [analysis.distribution]
-    chart.categoryAxis.categoryNames = [f"{e:g}" for e in analysis.bins[:-1]]
+    step = max(1, len(analysis.bins) // 6)  # about six labels, at whole bin edges
+    chart.categoryAxis.categoryNames = [f"{e:g}" if i % step == 0 else ""
+                                        for i, e in enumerate(analysis.bins[:-1])]
     chart.categoryAxis.labels.fontSize = 6
     chart.valueAxis.labels.fontSize = 6
     chart.valueAxis.valueMin = 0
     chart.bars[0].fillColor = colors.HexColor("#1f3a5f")
     drawing.add(chart)
-    drawing.add(String(10 * mm, height - 5 * mm, "Students per total score", fontSize=8))
+    drawing.add(String(10 * mm, height - 5 * mm, "Students per total score (points)",
+                       fontSize=8))
     return drawing
 
 
@@ -148,6 +158,47 @@ def _matrix(analysis: Analysis, page: Page) -> Table:
     return table
 
 
+def _short(text: str, most: int = 40) -> str:
+    """An option's text on one line of the table (markup and breaks as plain spaces)."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= most else flat[:most - 1] + "…"
+
+
+def _traces(analysis: Analysis, width: float) -> list[Drawing]:
+    """For each choice question with a serious flag (severity 1-3), its options' share by
+    score group, lowest fifth to highest: a working key rises, a working distractor
+    falls; a miskey shows the reverse."""
+    serious = [f.question for f in analysis.flags if f.severity <= 3]
+    items = {i.id: i for i in analysis.items}
+    drawings = []
+    for qid in dict.fromkeys(serious):
+        item = items[qid]
+        if not item.options or not item.options[0].trace:
+            continue
+        size = width / 3 - 4 * mm
+        drawing = Drawing(size, 38 * mm)
+        x0, y0, w, h = 8 * mm, 6 * mm, size - 12 * mm, 38 * mm - 13 * mm
+        frame = Rect(x0, y0, w, h)
+        frame.fillColor, frame.strokeColor, frame.strokeWidth = None, colors.grey, 0.4
+        drawing.add(frame)
+        groups = len(item.options[0].trace)
+        for o in item.options:
+            points = [(x0 + w * g / max(groups - 1, 1), y0 + h * share)
+                      for g, share in enumerate(o.trace)]
+            colour = colors.HexColor("#2e7d32") if o.correct else colors.HexColor("#555555")
+            for (xa, ya), (xb, yb) in zip(points, points[1:], strict=False):
+                drawing.add(Line(xa, ya, xb, yb, strokeColor=colour,
+                                 strokeWidth=1.2 if o.correct else 0.6))
+            drawing.add(String(points[-1][0] + 1.5, points[-1][1] - 2, o.printed, fontSize=6,
+                               fillColor=colour))
+        drawing.add(String(x0, y0 + h + 2.5 * mm, f"{item.id} (trace by score fifth)",
+                           fontSize=7))
+        drawing.add(String(x0 - 6 * mm, y0 + h - 2, "100%", fontSize=5))
+        drawing.add(String(x0 - 3 * mm, y0, "0", fontSize=5))
+        drawings.append(drawing)
+    return drawings[:12]
+
+
 def _items_table(analysis: Analysis, page: Page, width: float) -> Table:
     rows: list[list[Any]] = [["#", "question", "cell", "n", "facility", "r (rest)",
                               "upper-lower", "flags", "options (printed letter, share)"]]
@@ -155,15 +206,14 @@ def _items_table(analysis: Analysis, page: Page, width: float) -> Table:
     for flag in analysis.flags:
         kinds[flag.question].append(flag.kind)
     for number, item in enumerate(analysis.items, start=1):
-        options = Paragraph("<br/>".join(
-            page.literal(f"{o.printed}{'*' if o.correct else ''} {o.share:.0%} "
-                         f"{o.text[:40]}") for o in item.options) or "-", page.small)
+        options = "\n".join(f"{o.printed}{'*' if o.correct else ''} {o.share:.0%} "
+                            f"{_short(o.text)}"
+                            for o in sorted(item.options, key=lambda o: o.printed)) or "-"
         rows.append([str(number), item.id, f"{item.difficulty}/{item.knowledge}", str(item.n),
                      f"{item.facility:.2f}",
                      "-" if item.discrimination is None else f"{item.discrimination:.2f}",
                      "-" if item.upper_lower is None else f"{item.upper_lower:.2f}",
-                     Paragraph(page.literal(" ".join(kinds.get(item.id, []))), page.small),
-                     options])
+                     "\n".join(kinds.get(item.id, [])), options])
     table = Table(rows, repeatRows=1, colWidths=[6 * mm, 30 * mm, 26 * mm, 9 * mm, 13 * mm,
                                                  13 * mm, 15 * mm, 25 * mm, width - 137 * mm])
     table.setStyle(TableStyle([("FONTSIZE", (0, 0), (-1, -1), 6.5),

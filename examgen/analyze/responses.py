@@ -98,10 +98,12 @@ def read_responses(path: Path, exam_ids: list[str],
     row, names = _students(columns, fail)
     forms = _forms(columns, row, len(names), fail)
     pair = row * len(items) + column
-    order = np.argsort(pair, kind="stable")
-    twice = np.zeros(len(pair), dtype=bool)
-    twice[order[1:]] = pair[order[1:]] == pair[order[:-1]]
-    fail(twice, "a second answer of the same student to the same question")
+    counts = np.bincount(pair, minlength=len(names) * len(items))
+    if (counts > 1).any():
+        order = np.argsort(pair, kind="stable")
+        twice = np.zeros(len(pair), dtype=bool)
+        twice[order[1:]] = pair[order[1:]] == pair[order[:-1]]
+        fail(twice, "a second answer of the same student to the same question")
 
     maxima = np.array([questions[q].points for q in items])[column]
     points = _points(path, columns["points"], fail)[columns["points"].codes]
@@ -139,6 +141,10 @@ def _students(columns: dict[str, Column], fail: Fail) -> tuple[np.ndarray, list[
     "copy N"."""
     who = columns.get("student")
     copy = columns.get("copy")
+    if who and all(v.strip() for v in who.values):  # every row names its student
+        labels: dict[str, int] = {}
+        index = [labels.setdefault(v.strip(), len(labels)) for v in who.values]
+        return np.array(index, dtype=np.int64)[who.codes], list(labels)
     names_of = [v.strip() for v in who.values] if who else []
     copies = [v.strip() for v in copy.values] if copy else []
     n = len(who.codes) if who else len(copy.codes) if copy else 0
@@ -146,7 +152,7 @@ def _students(columns: dict[str, Column], fail: Fail) -> tuple[np.ndarray, list[
     c_codes = copy.codes if copy else np.zeros(n, dtype=np.int64)
     pair = s_codes.astype(np.int64) * max(1, len(copies)) + c_codes
     distinct, first, row = np.unique(pair, return_index=True, return_inverse=True)
-    labels: dict[str, int] = {}
+    labels = {}
     index = []
     for p, at in zip(distinct.tolist(), first.tolist(), strict=True):
         name = names_of[p // max(1, len(copies))] if names_of else ""
