@@ -145,3 +145,42 @@ def test_moodle_gets_formulas_for_mathjax_escaped_in_xml_and_gaps(tmp_path):
     # in a gap, every character Moodle's cloze parser reads is an entity, braces included
     gap = re.search(r"\{1:MULTICHOICE_S:(.*?)\}", xml)
     assert gap and "&#92;(&#92;eta_&#123;t&#125;&#92;)" in gap.group(1)
+
+
+@pytest.mark.parametrize("width", [float(w) for w in range(150, 330, 7)])
+def test_an_inline_formula_is_drawn_where_its_room_is_whatever_the_line_breaks(
+        width, monkeypatch, tmp_path):
+    """A line may break right before or after a formula: the formula is drawn exactly in
+    its room, never at the end of the line above (the place reportlab gives the room is
+    recorded by a canvas one level up). examgen sets text flush left; reportlab's
+    justified lines do not count an image's width and may overrun the column."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph
+
+    from examgen.render import math_drawing
+
+    rooms: list[tuple[float, float]] = []  # where reportlab puts each room
+    drawn: list[tuple[float, float]] = []  # where each formula is drawn
+
+    class Recording(math_drawing.FormulaCanvas):
+        def drawImage(self, image, x, y, width=None, height=None, *args, **kwargs):  # noqa: N802
+            rooms.append((x, y))
+            return super().drawImage(image, x, y, width, height, *args, **kwargs)
+
+    real = math_drawing.renderPDF.draw
+    monkeypatch.setattr(math_drawing.renderPDF, "draw",
+                        lambda d, c, x, y: (drawn.append((x, y)), real(d, c, x, y)))
+    canvas = Recording(str(tmp_path / "f.pdf"))
+    style = ParagraphStyle("s", fontName="Helvetica", fontSize=10, leading=13)
+    text = ("Which discriminator maximises " + math_drawing.formula_markup("V", False, 10)
+            + "? The immediate reward " + math_drawing.formula_markup("r_{t+1}", False, 10)
+            + " and the estimate " + math_drawing.formula_markup(r"\hat{x}", False, 10)
+            + " of the learning rate " + math_drawing.formula_markup(r"\eta", False, 10)
+            + " end the line.")
+    paragraph = Paragraph(text, style)
+    paragraph.wrap(width, 1000)
+    paragraph.drawOn(canvas, 50, 500)
+    assert len(rooms) == len(drawn) == 4
+    assert drawn == [pytest.approx(room) for room in rooms]
+    # in the paragraph's own coordinates: inside its column
+    assert all(-0.01 <= x <= width for x, _ in drawn), drawn

@@ -11,7 +11,7 @@ from reportlab.pdfgen import canvas as pdfcanvas
 from reportlab.platypus import Flowable, Paragraph
 
 from examgen.core.model import Question
-from examgen.render.math_drawing import register
+from examgen.render.math_drawing import FormulaCanvas
 from examgen.render.page import (
     GUTTER,
     LABEL_INSET,
@@ -295,11 +295,10 @@ def numbered_canvas(page: Page, left: str, right: str) -> type[pdfcanvas.Canvas]
     pattern = page.layout.labels["page"]
     margins = page.layout.settings["margins"]
 
-    class NumberedCanvas(pdfcanvas.Canvas):
+    class NumberedCanvas(FormulaCanvas):  # formulas in paragraphs draw themselves
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._pages: list[dict[str, Any]] = []
-            register(self)  # formulas in paragraphs draw themselves
             _register_box(self)
 
         def showPage(self) -> None:  # noqa: N802 - reportlab's name

@@ -1,30 +1,37 @@
 """Formulas in the PDFs: LaTeX typeset by ziamath (with its STIX Two Math font, no LaTeX
 installation), turned into reportlab vector drawings by svglib, placed in paragraphs.
 
-A Paragraph cannot hold a drawing, so a formula is written into the paragraph as an empty
-image of its exact size (which makes reportlab leave room for it and move the line
-height) and a callback right before it (``<onDraw>``) that draws the vector formula at
-that place on the canvas. Inline formulas sit on the text's baseline at the text's size;
-a display formula takes a line of its own, centred. Each formula is typeset once per
-process and size; variants reuse it.
+A Paragraph cannot hold a drawing, so a formula is written into the paragraph as a
+zero-width callback (``<onDraw>``) naming it, followed by an empty image of its exact
+size: reportlab leaves room for the image and moves the line height. When the paragraph
+is drawn, the callback queues the formula's name on the canvas, and reportlab's public
+``drawImage`` call for the empty image then gives the very place of the room, where
+examgen's canvas (``FormulaCanvas``) draws the vector formula. A line may break between
+the callback and its room, and justified lines stretch the spaces; neither moves the
+formula now (it used to be drawn where the callback stood: at the end of the line above).
+Inline formulas sit on the text's baseline at the text's size; a display formula takes
+a line of its own, centred. Each formula is typeset once per process and size; variants
+reuse it.
 """
 
 from __future__ import annotations
 
 import io
 import re
+from collections import deque
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from reportlab.graphics import renderPDF
 from reportlab.graphics.shapes import Drawing
+from reportlab.pdfgen.canvas import Canvas
 
 from examgen.core.glyphs import FONT_DIR
 from examgen.core.latex import formula_problem
 
-CALLBACK = "examgen-formula"  # the canvas callback's name
-BLANK = str(FONT_DIR / "blank.png")
+CALLBACK = "examgen-formula"  # the canvas callback's name; marks markup with formulas
+BLANK = str(FONT_DIR / "blank.png")  # the empty image that makes the formula's room
 _SVG_PX = 0.75  # svglib reads SVG user units as px: 1 px = 0.75 pt
 _VIEWBOX = re.compile(r'viewBox="([-0-9.e]+) ([-0-9.e]+) ([-0-9.e]+) ([-0-9.e]+)"')
 
@@ -74,29 +81,48 @@ def formula_markup(latex: str, display: bool, size: float) -> str:
     if label is None:
         label = _labels[key] = f"f{len(_keys)}"
         _keys[label] = key
-    room = 2.0  # a little air above and below a tall formula
+    name = f'<onDraw name="{CALLBACK}" label="{label}"/>'
     if display:
-        return (f'<br/><onDraw name="{CALLBACK}" label="{label}"/><img src="{BLANK}" '
-                f'width="100%" height="{shape.height + 2 * room:.3f}" '
-                f'valign="{-shape.depth - room:.3f}"/><br/>')
-    return (f'<onDraw name="{CALLBACK}" label="{label}"/><img src="{BLANK}" '
-            f'width="{shape.width:.3f}" height="{shape.height:.3f}" '
-            f'valign="{-shape.depth:.3f}"/>')
+        return (f'<br/>{name}<img src="{BLANK}" width="100%" '
+                f'height="{shape.height + 2 * ROOM:.3f}" '
+                f'valign="{-shape.depth - ROOM:.3f}"/><br/>')
+    return (f'{name}<img src="{BLANK}" width="{shape.width:.3f}" '
+            f'height="{shape.height:.3f}" valign="{-shape.depth:.3f}"/>')
 
 
-def draw_formula(canvas: Any, kind: str, label: str | None) -> None:
-    """The ``<onDraw>`` callback: draw the formula where its empty image goes."""
-    if label is None or label not in _keys:
-        return
-    latex, size, display = _keys[label]
+ROOM = 2.0  # air above and below a display formula
+
+
+def draw_formula(canvas: Any, label: str, x: float, y: float, width: float) -> None:
+    """Draw the formula ``label`` names into its room (x, y: the room's lower left corner,
+    width: the room's, as reportlab places the empty image)."""
+    key = _keys.get(label)
+    if key is None:
+        raise ValueError(f"no formula is typeset as {label}")
+    latex, size, display = key
     shape = typeset(latex, size, display)
-    info = canvas._curr_tx_info  # reportlab's: where the text stands
-    x, baseline = info["cur_x"], info["cur_y"]
-    if display:
-        x += (info["xs"].paraWidth - shape.width) / 2
-    renderPDF.draw(shape.drawing, canvas, x, baseline - shape.depth)
+    if display:  # the room spans the line: the formula goes in its middle
+        x, y = x + (width - shape.width) / 2, y + ROOM
+    renderPDF.draw(shape.drawing, canvas, x, y)
 
 
-def register(canvas: Any) -> None:
-    """Let ``canvas`` draw formulas (every document canvas of examgen calls this)."""
-    canvas.setNamedCB(CALLBACK, draw_formula)
+class FormulaCanvas(Canvas):
+    """A canvas that draws the formulas of examgen's paragraphs into their rooms."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.formulas: deque[str] = deque()  # named by callbacks, waiting for their rooms
+        self.setNamedCB(CALLBACK, _queue)
+
+    def drawImage(self, image: Any, x: float, y: float,  # noqa: N802 - reportlab's name
+                  width: float | None = None, height: float | None = None,
+                  *args: Any, **kwargs: Any) -> Any:
+        if self.formulas and width is not None and getattr(image, "fileName", None) == BLANK:
+            draw_formula(self, self.formulas.popleft(), x, y, width)
+            return (width, height)
+        return super().drawImage(image, x, y, width, height, *args, **kwargs)
+
+
+def _queue(canvas: Any, kind: str | None, label: str) -> None:
+    """The ``<onDraw>`` callback: the next empty image drawn is this formula's room."""
+    canvas.formulas.append(label)
