@@ -16,6 +16,7 @@ reuse it.
 
 from __future__ import annotations
 
+import copy
 import io
 import re
 from collections import deque
@@ -93,17 +94,47 @@ def formula_markup(latex: str, display: bool, size: float) -> str:
 ROOM = 2.0  # air above and below a display formula
 
 
+def in_colour(markup: str, colour: str) -> str:
+    """Markup whose formulas are drawn in ``colour`` (a "#rrggbb"), as the text around
+    them: the key's correct answers are green, formulas included."""
+    return _LABEL.sub(lambda m: f'label="{m.group(1)}@{colour}"', markup)
+
+
+_LABEL = re.compile(r'label="(f\d+)(?:@#[0-9A-Fa-f]{6})?"')
+
+
 def draw_formula(canvas: Any, label: str, x: float, y: float, width: float) -> None:
-    """Draw the formula ``label`` names into its room (x, y: the room's lower left corner,
-    width: the room's, as reportlab places the empty image)."""
-    key = _keys.get(label)
+    """Draw the formula ``label`` names (``f12``, or ``f12@#1b7a3a`` in a colour) into
+    its room (x, y: the room's lower left corner, width: the room's, as reportlab places
+    the empty image)."""
+    name, _, colour = label.partition("@")
+    key = _keys.get(name)
     if key is None:
         raise ValueError(f"no formula is typeset as {label}")
     latex, size, display = key
     shape = typeset(latex, size, display)
     if display:  # the room spans the line: the formula goes in its middle
         x, y = x + (width - shape.width) / 2, y + ROOM
-    renderPDF.draw(shape.drawing, canvas, x, y)
+    renderPDF.draw(_coloured(latex, size, display, colour) if colour else shape.drawing,
+                   canvas, x, y)
+
+
+@lru_cache(maxsize=1024)
+def _coloured(latex: str, size: float, display: bool, colour: str) -> Drawing:
+    """A copy of the formula's drawing with every filled or stroked shape in ``colour``."""
+    from reportlab.lib.colors import HexColor
+
+    drawing = copy.deepcopy(typeset(latex, size, display).drawing)
+    paint = HexColor(colour)
+    stack: list[Any] = [drawing]
+    while stack:
+        shape = stack.pop()
+        if getattr(shape, "fillColor", None) is not None:
+            shape.fillColor = paint
+        if getattr(shape, "strokeColor", None) is not None:
+            shape.strokeColor = paint
+        stack.extend(getattr(shape, "contents", []))
+    return drawing
 
 
 class FormulaCanvas(Canvas):

@@ -66,18 +66,19 @@ class Page:
     tall: dict[str, ParagraphStyle] = field(default_factory=dict, compare=False)
     markup: dict[str, str] = field(default_factory=dict, compare=False)
 
-    def text(self, text: str) -> str:
+    def text(self, text: str, style: str = "body") -> str:
         """Bank text in the light markup (**bold**, *italic*, `code`, $formulas$), converted
-        once per process: every variant prints the same texts."""
-        markup = self.markup.get(text)
+        once per process and style: every variant prints the same texts. Formulas take the
+        size of the style's text (an explanation's are as small as it is)."""
+        key = text if style == "body" else f"{style}\0{text}"
+        markup = self.markup.get(key)
         if markup is None:
             if len(self.markup) > 20_000:
                 self.markup.clear()
-            markup = self.markup[text] = to_reportlab(text, self.mono, self._formula)
+            size = float(getattr(self, style).fontSize)
+            markup = self.markup[key] = to_reportlab(
+                text, self.mono, lambda latex, display: formula_markup(latex, display, size))
         return markup
-
-    def _formula(self, latex: str, display: bool) -> str:
-        return formula_markup(latex, display, float(self.body.fontSize))
 
     def literal(self, text: str) -> str:
         """Text printed exactly as written: answers a student's writing is compared with."""

@@ -33,6 +33,7 @@ from examgen.render.flowables import (
     RuledLines,
     inline_box,
 )
+from examgen.render.math_drawing import in_colour
 from examgen.render.page import GUTTER, OPTION_INDENT, Page
 from examgen.render.pictures import printable
 
@@ -80,7 +81,7 @@ def _option_rows(page: Page, texts: list[str], correct: list[bool], key: bool) -
     for pos, (body, right) in enumerate(zip(texts, correct, strict=True)):
         ticked = key and right
         if ticked:
-            body = f'<font color="{colour}"><b>{body}</b></font>'
+            body = f'<font color="{colour}"><b>{in_colour(body, colour)}</b></font>'
         rows.append(Hanging(page, f"{TICKED_BOX if ticked else EMPTY_BOX}\u2002{LETTERS[pos]})",
                             page.paragraph(body, "body"), indent=OPTION_INDENT,
                             colour=colour if ticked else None, gap=2))
@@ -135,7 +136,8 @@ def _key_notes(page: Page, q: Question) -> list[Flowable]:
     colour = page.layout.colour("correct")
 
     def note(label: str, text: str) -> None:
-        markup = f'<b>{page.label(label)}:</b> <font color="{colour}">{text}</font>'
+        markup = (f'<b>{page.label(label)}:</b> '
+                  f'<font color="{colour}">{in_colour(text, colour)}</font>')
         notes.append(page.paragraph(markup, "body"))
 
     match q:
@@ -153,7 +155,8 @@ def _key_notes(page: Page, q: Question) -> list[Flowable]:
         case _:
             assert_never(q)
     if q.explanation:
-        markup = f"<b>{page.label('explanation')}:</b> {page.text(q.explanation)}"
+        markup = (f"<b>{page.label('explanation')}:</b> "
+                  f"{page.text(q.explanation, 'small')}")
         notes.append(page.paragraph(markup, "small"))
     if q.source:
         notes.append(page.paragraph(f"<b>{page.label('source')}:</b> {page.literal(q.source)}",
