@@ -258,29 +258,30 @@ def export_source(bank: str | Path | None, manifest: str | Path | None = None,
 
 
 def import_moodle_file(xml_file: str | Path, out_dir: str | Path, topic_from: int = -1,
-                       difficulty: str | None = None,
-                       knowledge: str | None = None) -> Imported:
-    """Turn a Moodle XML export into bank YAML in ``out_dir`` (pictures beside it): the
-    files are loaded as a bank before anything is written, and none is overwritten."""
-    import tempfile
+                       difficulty: str | None = None, knowledge: str | None = None,
+                       rename: bool = False, notes: list[str] | None = None) -> Imported:
+    """Turn a Moodle XML export into bank YAML in ``out_dir`` (pictures beside it).
 
+    Question by question: one the bank cannot hold (its own check says so, in memory) is
+    left out with a note naming its line in the XML, and the rest is imported. With
+    ``out_dir`` inside an existing bank, ids the bank already has are refused (both places
+    named) unless ``rename`` gives the new ones a suffix. Nothing is overwritten, and the
+    files written always pass ``examgen check``; raises ``NothingImported`` (exit 1) when
+    no question could be imported. The notes go to ``notes`` as they are found."""
+    from examgen.formats.moodle_bank import checked_files
     from examgen.formats.moodle_import import import_moodle
 
     source, folder = Path(xml_file), Path(out_dir)
-    result = import_moodle(source.read_bytes(), str(source), topic_from, difficulty,
-                           knowledge)
-    if not result.files:
-        raise InputError(f"{source}: no question could be imported"
-                         + "".join(f"\n  {line}" for line in result.report))
+    try:
+        xml = source.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{source}: cannot read the file ({exc.strerror})") from None
+    result = import_moodle(xml, str(source), topic_from, difficulty, knowledge, notes)
+    result.files = checked_files(result, folder, rename)
     existing = [name for name in result.files if (folder / name).exists()]
     if existing:
         raise InputError(f"{folder / existing[0]} exists; import into a new folder (-o) so "
                          "that nothing is overwritten")
-    with tempfile.TemporaryDirectory() as tmp:  # the files must load as a bank first
-        for name, data in result.files.items():
-            (Path(tmp) / name).parent.mkdir(parents=True, exist_ok=True)
-            (Path(tmp) / name).write_bytes(data.encode() if isinstance(data, str) else data)
-        load_bank(tmp)
     write_set(folder, result.files, last=next(iter(result.files)))
     return result
 

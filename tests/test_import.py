@@ -54,7 +54,7 @@ def test_a_file_written_by_rexams_imports_with_defaults_for_the_matrix(tmp_path)
     if not REXAMS.is_file():
         pytest.skip("the shared reference file is not beside the project")
     result = _run("import", "moodle", REXAMS, "-o", tmp_path / "none")
-    assert result.exit_code == 2
+    assert result.exit_code == 1  # nothing could be imported: the notes say why
     assert "no difficulty-* or knowledge-* tag; give --difficulty and --knowledge" \
         in result.output
     assert not (tmp_path / "none").exists()
@@ -109,3 +109,101 @@ def test_types_the_bank_cannot_hold_are_named_and_existing_files_kept(tmp_path):
     assert q.text == "Is **this** true?\nx"
     result = _run("import", "moodle", xml, "-o", tmp_path / "bank")
     assert result.exit_code == 2 and "exists; import into a new folder" in result.output
+
+
+PNG = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAA"
+       "AABJRU5ErkJggg==")
+
+
+def _quiz(*questions: str) -> str:
+    return "<?xml version='1.0' encoding='UTF-8'?>\n<quiz>\n" + "\n".join(questions) + \
+        "\n</quiz>\n"
+
+
+def _choice(name: str, answers: list[tuple[str, int]], text: str = "Which one?",
+            files: str = "") -> str:
+    body = "".join(f'<answer fraction="{f}" format="html"><text><![CDATA[{t}]]></text></answer>'
+                   for t, f in answers)
+    return (f'<question type="multichoice"><name><text>{name}</text></name>'
+            f'<questiontext format="html"><text><![CDATA[{text}]]></text>{files}'
+            f'</questiontext><single>true</single>{body}</question>')
+
+
+def _picture(name: str, data: str = PNG) -> str:
+    return f'<file name="{name}" path="/" encoding="base64">{data}</file>'
+
+
+def test_questions_the_bank_cannot_hold_are_left_out_one_by_one(tmp_path):
+    """A quiz with a blank option, a picture-only question and option, a description, a
+    broken picture and a huge text: the rest is imported, each note names its line."""
+    img = '<p><img src="@@PLUGINFILE@@/{}"></p>'
+    xml = _quiz(
+        _choice("good", [("Paris", 100), ("Rome", 0), (" ", 0)]),
+        _choice("blank key", [(" ", 100), ("Rome", 0)]),
+        '<question type="description"><name><text>intro</text></name>'
+        "<questiontext><text>Welcome</text></questiontext></question>",
+        _choice("picture only", [("yes", 100), ("no", 0), (img.format("b.png"), 0)],
+                text=img.format("."), files=_picture(".")),
+        _choice("broken picture", [("yes", 100), ("no", 0)], text=img.format("CON"),
+                files=_picture("CON", "%%%not base64%%%")),
+        _choice("huge", [("yes", 100), ("no", 0)], text="x" * 1_200_000),
+        _choice("windows", [("yes", 100), ("no", 0)], text="See" + img.format("../NUL.png"),
+                files=_picture("../NUL.png")),
+    )
+    path = tmp_path / "quiz.xml"
+    path.write_text(xml)
+    result = _run("import", "moodle", path, "-o", tmp_path / "bank", "--difficulty", "easy",
+                  "--knowledge", "recall")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    lines = xml.splitlines()
+    where = {name: f"{path}:{n}" for n, line in enumerate(lines, 1)
+             for name in ("blank key", "intro", "broken picture", "huge", "good")
+             if f"<text>{name}</text>" in line}
+    assert f"{where['good']}: 'good': option 3 is blank; left out" in out
+    assert f"{where['blank key']}: 'blank key': its correct option 1 is blank" in out
+    assert f"{where['intro']}: 'intro': a description" in out
+    assert f"{where['broken picture']}: 'broken picture': its picture CON is not valid " \
+           "base64" in out
+    assert f"{where['huge']}: 'huge': its texts hold 1,200,0" in out
+    assert "option 3 is only a picture; left out" in out
+    assert "/tmp/tmp" not in out.replace(str(tmp_path), "")
+    bank = load_bank(tmp_path / "bank")
+    assert sorted(q.id for q in bank.questions) == ["good", "picture-only", "windows"]
+    assert bank.by_id["picture-only"].text == ""
+    assert bank.by_id["picture-only"].image.name == "picture.png" or \
+        bank.by_id["picture-only"].image.name == "picture"
+    assert bank.by_id["windows"].image.name == "NUL_.png"
+    assert _run("check", "--bank", tmp_path / "bank").exit_code == 0
+
+
+def test_nothing_importable_is_exit_1_with_the_notes(tmp_path):
+    path = tmp_path / "quiz.xml"
+    path.write_text(_quiz(_choice("blank key", [(" ", 100), ("Rome", 0)])))
+    result = _run("import", "moodle", path, "-o", tmp_path / "bank", "--difficulty", "easy",
+                  "--knowledge", "recall")
+    assert result.exit_code == 1
+    assert "its correct option 1 is blank" in result.output
+    assert "no question could be imported" in result.output
+    assert not (tmp_path / "bank").exists()
+
+
+def test_an_import_into_a_bank_refuses_its_ids_unless_renamed(tmp_path):
+    bank = tmp_path / "bank"
+    bank.mkdir()
+    (bank / "a.yaml").write_text("topic: A\nquestions:\n  - id: good\n    difficulty: easy\n"
+                                 "    knowledge: recall\n    type: truefalse\n"
+                                 "    text: Right?\n    answer: true\n")
+    path = tmp_path / "quiz.xml"
+    path.write_text(_quiz(_choice("good", [("Paris", 100), ("Rome", 0)])))
+    args = ["import", "moodle", path, "-o", bank / "imported", "--difficulty", "easy",
+            "--knowledge", "recall"]
+    result = _run(*args)
+    assert result.exit_code == 2
+    assert f"{path}:3: id 'good' is already in the bank" in result.output
+    assert f"{bank / 'a.yaml'}:3" in result.output and "--rename" in result.output
+    assert not (bank / "imported").exists()
+    result = _run(*args, "--rename")
+    assert result.exit_code == 0, result.output
+    assert "imported as 'good-imported'" in result.output
+    assert sorted(q.id for q in load_bank(bank).questions) == ["good", "good-imported"]

@@ -152,7 +152,7 @@ def _question(node: Node, file_topic: str | None, ctx: FileContext) -> Question 
     knowledge = _enum(f, "knowledge", Knowledge)
     common: dict[str, Any] = dict(
         id=qid, topic=f.text("topic", file_topic or ""), difficulty=difficulty,
-        knowledge=knowledge, text=f.text("text"),
+        knowledge=knowledge, text=_question_text(f),
         points=f.number("points", 1, strictly_above=True),
         minutes=f.number("minutes", 0, strictly_above=True) if "minutes" in node else None,
         explanation=f.text("explanation"), source=f.text("source"), group=f.text("group"),
@@ -247,6 +247,15 @@ def _enum(f: Fields, key: str, enum: type[Difficulty] | type[Knowledge]) -> Any:
                       f"valid: {', '.join(valid)}")
         return None
     return enum(value)
+
+
+def _question_text(f: Fields) -> str:
+    """The question's text; empty only when a picture is the question (as Moodle allows:
+    ``text: ""`` with ``image:``)."""
+    value = f.node.get("text")
+    if isinstance(value, str) and not value.strip() and "image" in f.node:
+        return ""
+    return f.text("text")
 
 
 def _image(f: Fields, ctx: FileContext) -> Path | None:

@@ -29,17 +29,27 @@ def import_() -> None:
               help="For questions without a difficulty-* tag.")
 @click.option("--knowledge", type=click.Choice([k.value for k in Knowledge]),
               help="For questions without a knowledge-* tag.")
+@click.option("--rename", is_flag=True,
+              help="Inside an existing bank: import questions whose id the bank already "
+                   "has with the suffix -imported (default: refuse them).")
 def import_moodle_cmd(xml_file: Path, out_dir: Path, topic_from: int, difficulty: str | None,
-                      knowledge: str | None) -> None:
+                      knowledge: str | None, rename: bool) -> None:
     """Turn a Moodle XML export into bank YAML (images written next to it).
+
+    Questions the bank cannot hold are left out, each with a note naming its line in the
+    XML; the rest is imported (exit 1 when nothing could be).
 
     Example: examgen import moodle moodle.xml -o bank/imported --difficulty medium
     """
     from examgen.api import import_moodle_file
 
-    result = import_moodle_file(xml_file, out_dir, topic_from, difficulty, knowledge)
-    for line in result.report:
-        click.echo(f"Note: {line}", err=True)
+    notes: list[str] = []
+    try:
+        result = import_moodle_file(xml_file, out_dir, topic_from, difficulty, knowledge,
+                                    rename, notes)
+    finally:  # the notes say why, also when nothing could be imported
+        for line in notes:
+            click.echo(f"Note: {line}", err=True)
     click.echo(f"wrote {result.questions} questions into {out_dir} "
                f"({sum(1 for n in result.files if n.endswith('.yaml'))} files)"
                + (f"; {result.skipped} left out (see the notes)" if result.skipped else ""))

@@ -62,6 +62,10 @@ def to_gift(questions: list[Question], root: str) -> GiftExport:
     parts: list[str] = []
     topic = None
     for q in questions:
+        if not q.text.strip():
+            out.skipped.append(f"{q.id}: its text is only its picture, and GIFT carries "
+                               "no files")
+            continue
         body = _question(q, out)
         if body is None:
             continue

@@ -12,6 +12,7 @@ in the report with the question; a question that cannot be held whole is not wri
 from __future__ import annotations
 
 import base64
+import binascii
 import json
 import re
 from dataclasses import dataclass, field
@@ -35,12 +36,28 @@ _IMG = re.compile(r'<p>\s*<img[^>]*src="@@PLUGINFILE@@/([^"]+)"[^>]*>\s*</p>'
                   r'|<img[^>]*src="@@PLUGINFILE@@/([^"]+)"[^>]*>')
 
 
+MAX_TEXT = 1_000_000  # characters of a question's texts: more is no exam question
+MAX_PICTURE = 20_000_000  # bytes of one picture
+_RESERVED = re.compile(r"(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?", re.I)  # Windows
+
+
+@dataclass
+class Entry:
+    """One question read from the XML, with where it stands there."""
+
+    topic: str
+    question: dict[str, Any]
+    where: str  # SOURCE:LINE of its <question>
+    name: str
+
+
 @dataclass
 class Imported:
     files: dict[str, bytes | str] = field(default_factory=dict)  # relative name -> content
     report: list[str] = field(default_factory=list)
     questions: int = 0
     skipped: int = 0
+    entries: list[Entry] = field(default_factory=list)
 
 
 class _Markup(HTMLParser):
@@ -108,8 +125,11 @@ def _said(other: set[str]) -> str:
 
 
 def import_moodle(xml: bytes, source: str, topic_level: int = -1,
-                  difficulty: str | None = None, knowledge: str | None = None) -> Imported:
-    """The bank files for a Moodle XML export; raises InputError for XML it cannot read."""
+                  difficulty: str | None = None, knowledge: str | None = None,
+                  report: list[str] | None = None) -> Imported:
+    """The questions of a Moodle XML export, each with its line; raises InputError for XML
+    it cannot read. Notes go to ``report`` as they are found (the caller prints them
+    even when a later step fails)."""
     try:
         quiz = ElementTree.fromstring(xml)
     except ElementTree.ParseError as exc:
@@ -119,11 +139,12 @@ def import_moodle(xml: bytes, source: str, topic_level: int = -1,
     if quiz.tag != "quiz":
         raise InputError(f"{source}:1: not a Moodle XML file (its root is <{quiz.tag}>, not "
                          "<quiz>)")
-    result = Imported()
+    result = Imported(report=report if report is not None else [])
     topic = "Imported"
-    by_topic: dict[str, list[dict[str, Any]]] = {}
     seen: set[str] = set()
-    for element in quiz.findall("question"):
+    lines = _question_lines(xml)
+    for number, element in enumerate(quiz.findall("question")):
+        where = f"{source}:{lines[number] if number < len(lines) else 1}"
         kind = element.get("type", "")
         if kind == "category":
             path = element.findtext("category/text", "").strip()
@@ -133,30 +154,77 @@ def import_moodle(xml: bytes, source: str, topic_level: int = -1,
             if parts:
                 topic = parts[max(-len(parts), min(topic_level, len(parts) - 1))]
             continue
-        name = " ".join(element.findtext("name/text", "").split()) or "(no name)"
-        if kind not in TYPES:
-            result.report.append(f"'{name}': type {kind} cannot be held by the bank; left out")
-            result.skipped += 1
-            continue
+        name = " ".join(element.findtext("name/text", "")[:200].split()) or "(no name)"
+        notes: list[str] = []
         try:
-            q = _question(element, kind, name, result, difficulty, knowledge)
+            _check_size(element)
+            if kind == "description":
+                raise _Skip("a description (text for the quiz, no question)")
+            if kind not in TYPES:
+                raise _Skip(f"type {kind or '(none)'} cannot be held by the bank")
+            q = _question(element, kind, name, notes, result.files, difficulty, knowledge)
         except _Skip as exc:
-            result.report.append(f"'{name}': {exc}; left out")
+            notes.append(f"{exc}; left out")
             result.skipped += 1
+            result.report += [f"{where}: '{name}': {note}" for note in notes]
             continue
+        result.report += [f"{where}: '{name}': {note}" for note in notes]
         base = q["id"]
         n = 2
         while q["id"] in seen:
             q["id"] = f"{base}-{n}"
             n += 1
         seen.add(q["id"])
-        by_topic.setdefault(topic, []).append(q)
+        result.entries.append(Entry(topic, q, where, name))
         result.questions += 1
-    width = len(str(len(by_topic)))
-    for n, (topic_name, questions) in enumerate(by_topic.items(), start=1):
-        # numbered, so that the bank loads its topics in the file's order
-        result.files[f"{n:0{width}d}-{_slug(topic_name)}.yaml"] = _yaml(topic_name, questions)
     return result
+
+
+def bank_files(entries: list[Entry]) -> dict[str, str]:
+    """One YAML file per topic, numbered so that the bank loads them in the XML's order."""
+    by_topic: dict[str, list[dict[str, Any]]] = {}
+    for entry in entries:
+        by_topic.setdefault(entry.topic, []).append(entry.question)
+    width = len(str(len(by_topic)))
+    return {f"{n:0{width}d}-{_slug(topic)}.yaml": question_yaml(topic, questions)
+            for n, (topic, questions) in enumerate(by_topic.items(), start=1)}
+
+
+def _question_lines(xml: bytes) -> list[int]:
+    """The line of every <question> directly under <quiz>, in order (ElementTree has no
+    line numbers; expat, which it parses with, has)."""
+    from xml.parsers import expat
+
+    parser = expat.ParserCreate()
+    lines: list[int] = []
+    depth = 0
+
+    def start(name: str, attrs: Any) -> None:
+        nonlocal depth
+        depth += 1
+        if depth == 2 and name == "question":
+            lines.append(parser.CurrentLineNumber)
+
+    def end(name: str) -> None:
+        nonlocal depth
+        depth -= 1
+
+    parser.StartElementHandler, parser.EndElementHandler = start, end
+    try:
+        parser.Parse(xml, True)
+    except expat.ExpatError:
+        pass  # ElementTree has already said what is wrong
+    return lines
+
+
+def _check_size(element: ElementTree.Element) -> None:
+    text = sum(len(e.text or "") for e in element.iter() if e.tag != "file")
+    if text > MAX_TEXT:
+        raise _Skip(f"its texts hold {text:,} characters; a question may hold {MAX_TEXT:,}")
+    for file in element.iter("file"):
+        if len(file.text or "") * 3 // 4 > MAX_PICTURE:
+            raise _Skip(f"its picture {file.get('name', '')[:60]} is larger than "
+                        f"{MAX_PICTURE // 1_000_000} MB")
 
 
 class _Skip(Exception):
@@ -167,17 +235,17 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "imported"
 
 
-def _markup(element: ElementTree.Element | None, name: str, what: str,
-            result: Imported) -> str:
+def _markup(element: ElementTree.Element | None, what: str, notes: list[str]) -> str:
     html = element.findtext("text", "") if element is not None else ""
     text, other = to_markup(html)
     if other:
-        result.report.append(f"'{name}': {what}: {_said(other)}")
+        notes.append(f"{what}: {_said(other)}")
     return text
 
 
-def _question(element: ElementTree.Element, kind: str, name: str, result: Imported,
-              difficulty: str | None, knowledge: str | None) -> dict[str, Any]:
+def _question(element: ElementTree.Element, kind: str, name: str, notes: list[str],
+              files: dict[str, bytes | str], difficulty: str | None,
+              knowledge: str | None) -> dict[str, Any]:
     tags = [t.text.strip() for t in element.findall("tags/tag/text") if t.text]
     cell = {"difficulty": difficulty, "knowledge": knowledge}
     own = []
@@ -201,19 +269,19 @@ def _question(element: ElementTree.Element, kind: str, name: str, result: Import
     images = [m.group(1) or m.group(2) for m in _IMG.finditer(html)]
     html = _IMG.sub("", html)
     if images:
-        q["image"] = _image(question_text, images[0], name, result)
+        q["image"] = _image(question_text, images[0], files)
         if len(images) > 1:
-            result.report.append(f"'{name}': only its first picture is kept")
+            notes.append("only its first picture is kept")
     if element.find("hint") is not None:
-        result.report.append(f"'{name}': hints are not kept")
+        notes.append("hints are not kept")
     if any((a.findtext("feedback/text") or "").strip() for a in element.findall("answer")):
-        result.report.append(f"'{name}': per-answer feedback is not kept")
+        notes.append("per-answer feedback is not kept")
     points = element.findtext("defaultgrade")
-    body = _types(element, kind, name, html, q, result)
+    body = _types(element, kind, html, q, notes)
     if points and kind != "cloze":
         q["points"] = _number(points)
     q.update(body)
-    explanation = _markup(element.find("generalfeedback"), name, "feedback", result)
+    explanation = _markup(element.find("generalfeedback"), "feedback", notes)
     if explanation:
         q["explanation"] = explanation
     if own:
@@ -221,14 +289,16 @@ def _question(element: ElementTree.Element, kind: str, name: str, result: Import
     return q
 
 
-def _types(element: ElementTree.Element, kind: str, name: str, html: str,
-           q: dict[str, Any], result: Imported) -> dict[str, Any]:
+def _types(element: ElementTree.Element, kind: str, html: str, q: dict[str, Any],
+           notes: list[str]) -> dict[str, Any]:
     answers = element.findall("answer")
     if kind == "cloze":
-        return _cloze(html, name, result)
+        return _cloze(html, notes)
     text, other = to_markup(html)
     if other:
-        result.report.append(f"'{name}': text: {_said(other)}")
+        notes.append(f"text: {_said(other)}")
+    if not text.strip() and "image" not in q:
+        raise _Skip("its text is empty")
     out: dict[str, Any] = {"type": "", "text": text}
     if kind == "multichoice":
         single = (element.findtext("single") or "true").strip() == "true"
@@ -237,8 +307,15 @@ def _types(element: ElementTree.Element, kind: str, name: str, html: str,
                 sorted(fractions, reverse=True)[1] > 0:
             raise _Skip("partial credit for a second option in a one-answer question")
         options: list[Any] = []
-        for a, fraction in zip(answers, fractions, strict=True):
+        for n, (a, fraction) in enumerate(zip(answers, fractions, strict=True), start=1):
             option_text, _ = to_markup(a.findtext("text", ""))
+            if not option_text.strip():
+                what = "only a picture" if "<img" in a.findtext("text", "") else "blank"
+                if fraction > 0:
+                    raise _Skip(f"its correct option {n} is {what}, and bank options are "
+                                "texts")
+                notes.append(f"option {n} is {what}; left out")
+                continue
             options.append({"text": option_text, "correct": True} if fraction > 0
                            else {"text": option_text})
         if (element.findtext("shuffleanswers") or "true").strip() in ("false", "0") and options:
@@ -251,7 +328,7 @@ def _types(element: ElementTree.Element, kind: str, name: str, html: str,
     elif kind == "shortanswer":
         full = [a for a in answers if float(a.get("fraction", "0")) >= 100]
         if len(full) < len(answers):
-            result.report.append(f"'{name}': answers with partial credit are left out")
+            notes.append("answers with partial credit are left out")
         out.update(type="short", answers=[unescape(a.findtext("text", "")).strip().replace(
             "\\*", "*") for a in full])
         if (element.findtext("usecase") or "0").strip() == "1":
@@ -267,7 +344,7 @@ def _types(element: ElementTree.Element, kind: str, name: str, html: str,
             out["unit"] = unit.strip()
     elif kind == "essay":
         out["type"] = "open"
-        model = _markup(element.find("graderinfo"), name, "grader information", result)
+        model = _markup(element.find("graderinfo"), "grader information", notes)
         if model:
             out["model_answer"] = model
         lines = element.findtext("responsefieldlines")
@@ -276,7 +353,7 @@ def _types(element: ElementTree.Element, kind: str, name: str, html: str,
     return out
 
 
-def _cloze(html: str, name: str, result: Imported) -> dict[str, Any]:
+def _cloze(html: str, notes: list[str]) -> dict[str, Any]:
     gaps: list[dict[str, Any]] = []
     weights: list[int] = []
 
@@ -311,7 +388,7 @@ def _cloze(html: str, name: str, result: Imported) -> dict[str, Any]:
                     "answer, multiple choice) cannot hold")
     text, other = to_markup(marked)
     if other:
-        result.report.append(f"'{name}': text: {_said(other)}")
+        notes.append(f"text: {_said(other)}")
     if not gaps:
         raise _Skip("a cloze question without gaps")
     text = re.sub("\x00(\\d+)\x00", lambda m: "{{" + m.group(1) + "}}", text)
@@ -323,14 +400,33 @@ def _cloze(html: str, name: str, result: Imported) -> dict[str, Any]:
     return out
 
 
-def _image(question_text: ElementTree.Element | None, name: str, question: str,
-           result: Imported) -> str:
+def _image(question_text: ElementTree.Element | None, name: str,
+           files: dict[str, bytes | str]) -> str:
     for file in (question_text.findall("file") if question_text is not None else []):
         if file.get("name") == name and file.get("encoding") == "base64":
-            safe = re.sub(r"[^A-Za-z0-9._-]", "_", name)
-            result.files[f"images/{safe}"] = base64.b64decode(file.text or "")
-            return f"images/{safe}"
-    raise _Skip(f"its picture {name} is not in the file")
+            try:
+                data = base64.b64decode(file.text or "", validate=True)
+            except (ValueError, binascii.Error):
+                raise _Skip(f"its picture {name[:60]} is not valid base64") from None
+            path = f"images/{portable_name(name, files)}"
+            files[path] = data
+            return path
+    raise _Skip(f"its picture {name[:60]} is not in the file")
+
+
+def portable_name(name: str, taken: dict[str, bytes | str] | set[str]) -> str:
+    """A file name every system can hold: letters, digits, '.', '-', '_'; no Windows device
+    name (CON, aux.png), no name of dots only, at most 100 characters, and not taken."""
+    base = re.sub(r"[^A-Za-z0-9._-]", "_", name.replace("\\", "/").rsplit("/", 1)[-1])
+    stem, dot, ext = base.rpartition(".") if "." in base.strip(".") else (base, "", "")
+    stem, ext = stem.strip(".") or "picture", ext[:10]
+    if _RESERVED.fullmatch(stem):
+        stem = f"{stem}_"
+    stem = stem[:100 - len(ext) - 5]
+    candidate, n = f"{stem}{dot}{ext}", 2
+    while f"images/{candidate}" in taken:
+        candidate, n = f"{stem}-{n}{dot}{ext}", n + 1
+    return candidate
 
 
 def _number(text: str) -> float | int:
@@ -338,7 +434,7 @@ def _number(text: str) -> float | int:
     return int(value) if value.is_integer() and abs(value) < 1e15 else value
 
 
-def _yaml(topic: str, questions: list[dict[str, Any]]) -> str:
+def question_yaml(topic: str, questions: list[dict[str, Any]]) -> str:
     """A bank file: every text double-quoted (JSON is valid YAML), so nothing is reread
     as another type."""
     lines = [f"topic: {_quote(topic)}", "questions:"]
