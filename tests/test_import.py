@@ -70,7 +70,7 @@ def test_a_file_written_by_rexams_imports_with_defaults_for_the_matrix(tmp_path)
     assert q1.text == "What is the capital of France?"  # type: ignore[union-attr]
     assert [o.text for o in q1.options if o.correct] == ["Paris"]  # type: ignore[union-attr]
     assert bank.by_id["q4"].answers == ("Au",)  # type: ignore[union-attr]
-    assert bank.by_id["q3"].explanation == r"\(5 \cdot 17 = 85\)."
+    assert bank.by_id["q3"].explanation == r"$5 \cdot 17 = 85$."  # MathJax back as $
     assert [t for t in bank.topics] == [f"Exercise {n}" for n in (1, 2, 3, 4)]
 
 
@@ -207,3 +207,18 @@ def test_an_import_into_a_bank_refuses_its_ids_unless_renamed(tmp_path):
     assert result.exit_code == 0, result.output
     assert "imported as 'good-imported'" in result.output
     assert sorted(q.id for q in load_bank(bank).questions) == ["good", "good-imported"]
+
+
+def test_group_and_source_survive_a_round_trip_through_moodle_xml(tmp_path):
+    bank = tmp_path / "bank"
+    bank.mkdir()
+    (bank / "a.yaml").write_text(
+        "topic: A\nquestions:\n  - id: g1\n    difficulty: easy\n    knowledge: recall\n"
+        "    type: truefalse\n    text: Is $x^2$ never negative?\n    answer: true\n"
+        "    group: squares\n    source: Lecture 3\n")
+    assert _run("export", "moodle", "--bank", bank, "-o", tmp_path / "m.xml").exit_code == 0
+    result = _run("import", "moodle", tmp_path / "m.xml", "-o", tmp_path / "back")
+    assert result.exit_code == 0, result.output
+    back = load_bank(tmp_path / "back").by_id["g1"]
+    assert (back.group, back.source, back.text) == ("squares", "Lecture 3",
+                                                     "Is $x^2$ never negative?")

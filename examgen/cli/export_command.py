@@ -62,9 +62,13 @@ def export_moodle(ctx: click.Context, bank_dir: Path, manifest: Path | None, out
     Example: examgen export moodle --bank bank/ -o out/moodle.xml
     """
     from examgen.formats.moodle_xml import to_moodle_xml
+    from examgen.formats.portable import dropped
 
     source = _source(ctx, bank_dir, manifest, category_root)
     write_atomic(output, to_moodle_xml(source.questions, source.root))
+    summary = dropped(source.questions, "moodle")
+    if summary:
+        click.echo(summary, err=True)
     topics = len({q.topic for q in source.questions})
     click.echo(f"wrote {output}: {len(source.questions)} questions in {topics} categories "
                f"under $course$/top/{source.root}")
@@ -87,6 +91,11 @@ def export_gift(ctx: click.Context, bank_dir: Path, manifest: Path | None, outpu
         click.echo(f"Left out: {line}", err=True)
     for line in result.notes:
         click.echo(f"Note: {line}", err=True)
+    from examgen.formats.portable import dropped
+
+    summary = dropped(source.questions, "gift")
+    if summary:
+        click.echo(summary, err=True)
     written = len(source.questions) - len(result.skipped)
     click.echo(f"wrote {output}: {written} of {len(source.questions)} questions under "
                f"$course$/top/{source.root}")

@@ -81,7 +81,11 @@ def to_gift(questions: list[Question], root: str) -> GiftExport:
 
 
 def _question(q: Question, out: GiftExport) -> str | None:
-    feedback = f"####{_html(q.explanation)}" if q.explanation else ""
+    general = q.explanation
+    if isinstance(q, OpenQuestion) and q.model_answer:  # GIFT's only place for it
+        general = "\n\n".join(t for t in (f"**Model answer:** {q.model_answer}",
+                                           q.explanation) if t)
+    feedback = f"####{_html(general)}" if general else ""
     match q:
         case ChoiceQuestion():
             grades = moodle_grades(q)

@@ -110,8 +110,27 @@ def to_markup(html: str) -> tuple[str, set[str]]:
     parser.feed(html)
     parser.close()
     lines = [" ".join(line.split()) for line in "".join(parser.out).split("\n")]
-    text = "\n".join(line for line in lines if line)
+    text = _dollars("\n".join(line for line in lines if line))
     return text, {t for t in parser.other if t not in {f"<{q}>" for q in _Markup.QUIET}}
+
+
+def _dollars(text: str) -> str:
+    """MathJax's \\(...\\) and \\[...\\] as the bank writes formulas, $...$ and $$...$$
+    (outside `code`; a formula holding a $ keeps its form)."""
+    def inline(m: re.Match[str]) -> str:
+        inside = m.group(1).strip()
+        digit = m.string[m.end():m.end() + 1].isdigit()  # "$x$5" would be no formula
+        return f"${inside}$" if inside and "$" not in inside and not digit else m.group(0)
+
+    def display(m: re.Match[str]) -> str:
+        inside = m.group(1).strip()
+        return f"$${inside}$$" if inside and "$" not in inside else m.group(0)
+
+    pieces = re.split(r"(`[^`]*`)", text)
+    for i in range(0, len(pieces), 2):
+        pieces[i] = re.sub(r"\\\[(.+?)\\\]", display, pieces[i], flags=re.S)
+        pieces[i] = re.sub(r"\\\((.+?)\\\)", inline, pieces[i], flags=re.S)
+    return "".join(pieces)
 
 
 def _said(other: set[str]) -> str:
@@ -248,12 +267,17 @@ def _question(element: ElementTree.Element, kind: str, name: str, notes: list[st
               knowledge: str | None) -> dict[str, Any]:
     tags = [t.text.strip() for t in element.findall("tags/tag/text") if t.text]
     cell = {"difficulty": difficulty, "knowledge": knowledge}
+    extra: dict[str, str] = {}  # group and source, from the tags examgen writes
     own = []
     for tag in tags:
         axis, _, value = tag.partition("-")
         if axis in cell and value in ([d.value for d in Difficulty] if axis == "difficulty"
                                       else [k.value for k in Knowledge]):
             cell[axis] = value
+        elif axis == "group" and re.fullmatch(r"group-[A-Za-z0-9._-]+", tag):
+            extra["group"] = value
+        elif axis == "source" and value:
+            extra["source"] = value
         elif axis != "level":
             own.append(tag)
     if cell["difficulty"] is None or cell["knowledge"] is None:
@@ -284,6 +308,7 @@ def _question(element: ElementTree.Element, kind: str, name: str, notes: list[st
     explanation = _markup(element.find("generalfeedback"), "feedback", notes)
     if explanation:
         q["explanation"] = explanation
+    q.update(extra)
     if own:
         q["tags"] = own
     return q

@@ -16,8 +16,58 @@ def display_name(q: Question) -> str:
     return f"{q.id}: {text}"
 
 
+TAG_LENGTH = 50  # Moodle's longest tag name
+
+
 def tag_words(q: Question) -> list[str]:
-    """The matrix tags (difficulty-*, knowledge-*, level-*) and the question's own."""
+    """The matrix tags (difficulty-*, knowledge-*, level-*), the group and source (group-*,
+    source-*: the import reads them back) and the question's own."""
     words = [f"difficulty-{q.difficulty.value}", f"knowledge-{q.knowledge.value}",
-             f"level-{q.level.value}", *q.tags]
+             f"level-{q.level.value}"]
+    if q.group:
+        words.append(f"group-{q.group}")
+    if source_tag(q):
+        words.append(source_tag(q))
+    words += q.tags
     return list(dict.fromkeys(w.replace(",", " ") for w in words))
+
+
+def source_tag(q: Question) -> str:
+    """The source as a tag, when a tag can hold it whole (short, no comma)."""
+    tag = f"source-{q.source}"
+    return tag if q.source and len(tag) <= TAG_LENGTH and "," not in tag else ""
+
+
+def dropped(questions: list[Question], fmt: str) -> str:
+    """One line naming what the format cannot carry of these questions, or ""."""
+    from examgen.core.model import Numeric, OpenQuestion, ShortAnswer
+
+    counts: dict[str, int] = {}
+
+    def count(what: str) -> None:
+        counts[what] = counts.get(what, 0) + 1
+
+    for q in questions:
+        if q.source and not source_tag(q):
+            count("source (too long for a tag, or with a comma)")
+        if isinstance(q, OpenQuestion) and fmt == "moodle" and q.answer_lines % 5 and \
+                q.answer_lines < 40:
+            count("answer lines (rounded up to Moodle's steps of 5)")
+        if fmt != "gift":
+            continue
+        if q.points != 1:
+            count("points (GIFT has none: Moodle gives 1; set them in the quiz)")
+        if isinstance(q, OpenQuestion):
+            count("answer lines (GIFT has none)")
+            if q.model_answer:
+                count("~model answer, as general feedback")
+        if q.image is not None:
+            count("pictures")
+        if isinstance(q, Numeric) and q.unit:
+            count("units")
+        if isinstance(q, ShortAnswer) and q.case_sensitive:
+            count("case sensitivity")
+    lost = [f"{what}: {n} question(s)" for what, n in counts.items() if what[0] != "~"]
+    moved = [f"{what[1:]}: {n} question(s)" for what, n in counts.items() if what[0] == "~"]
+    return "; ".join(([f"Not carried: {'; '.join(lost)}"] if lost else [])
+                     + ([f"carried elsewhere: {'; '.join(moved)}"] if moved else []))
