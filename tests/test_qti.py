@@ -237,3 +237,36 @@ def test_a_broken_package_is_refused_by_its_own_check():
     problems = check_qti(files)
     assert f"imsmanifest.xml lists {picture}, which the package lacks" in problems
     assert any("is not in the package" in p for p in problems)
+
+
+def test_no_latex_where_qti_allows_only_plain_text(tmp_path):
+    """Titles and inline choices hold neither LaTeX nor MathML: formulas are written in
+    plain characters there (ε, r_(t+1)); the bodies carry MathML."""
+    output = tmp_path / "bank.zip"
+    result = CliRunner().invoke(main, ["export", "qti", "--bank", "bank", "-o", str(output)])
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(output) as package:
+        items = [package.read(n).decode() for n in package.namelist()
+                 if n.startswith("items/") and n.endswith(".xml")]
+    plain_places = [t for item in items for t in
+                    [*ElementTree.fromstring(item).get("title", "").split("\n"),
+                     *(c.text or "" for c in ElementTree.fromstring(item).iter(
+                         "{http://www.imsglobal.org/xsd/imsqti_v2p1}inlineChoice"))]]
+    assert plain_places and not [t for t in plain_places if "$" in t or "\\" in t]
+    assert any("ε" in t for t in plain_places)
+
+
+def test_a_control_character_in_a_title_is_refused_naming_the_manifest(tmp_path):
+    result = CliRunner().invoke(main, ["build", "--total", "3", "--no-pdf", "-o",
+                                       str(tmp_path / "out"), "--title", "Exam\x01"])
+    assert result.exit_code == 2 and "control character U+0001" in result.output
+    manifest = tmp_path / "exam.json"
+    result = CliRunner().invoke(main, ["build", "--total", "3", "--no-pdf", "-o",
+                                       str(tmp_path / "ok")])
+    data = json.loads((tmp_path / "ok" / "exam.json").read_text())
+    data["header"]["title"] = "Exam\x01"
+    manifest.write_text(json.dumps(data))
+    result = CliRunner().invoke(main, ["export", "qti", "--manifest", str(manifest), "-o",
+                                       str(tmp_path / "x.zip")])
+    assert result.exit_code == 2 and f"{manifest}:" in result.output
+    assert "tests/" not in result.output and not (tmp_path / "x.zip").exists()

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
+from examgen.core.errors import InputError
+
 TEXT_KEYS = ("title", "course", "date", "duration", "instructions")
+# characters no printed page or XML file can hold (tab and line breaks are fine)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -21,6 +26,14 @@ class ExamHeader:
     layout: str = "default"
     paper: str = "a4"
     answer_sheet: str = ""
+
+    def __post_init__(self) -> None:
+        for key in TEXT_KEYS:
+            found = _CONTROL.search(getattr(self, key))
+            if found:
+                raise InputError(f"the exam's {key} holds the control character "
+                                 f"U+{ord(found.group()):04X}, which no page or export can "
+                                 f"print; remove it (it may come from a copied text)")
 
     def to_json(self) -> dict[str, str]:
         """The manifest's ``header``: the texts given, then layout and paper."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from html import escape
+from typing import Any
 
 from examgen.core.latex import split_math
 
@@ -133,8 +134,52 @@ def to_reportlab(text: str, mono_font: str, formula: Formula | None = None) -> s
     return _render(text, tags, _escape, formula, glue=True)
 
 
-def to_plain(text: str) -> str:
+def to_plain(text: str, readable: bool = False) -> str:
     """The text as a reader sees it, markup characters removed (names, summaries);
-    formulas as their LaTeX source."""
-    return "".join(" " if kind == "br" else _source(chunk, kind == "display")
+    formulas as their LaTeX source, or with ``readable`` as plain characters (where a
+    format allows neither LaTeX nor MathML: QTI's titles and inline choices)."""
+    def math(latex: str, display: bool) -> str:
+        return readable_math(latex) if readable else _source(latex, display)
+
+    return "".join(" " if kind == "br" else math(chunk, kind == "display")
                    if kind in ("math", "display") else chunk for kind, chunk in segments(text))
+
+
+def readable_math(latex: str) -> str:
+    """A formula in plain characters: "\\varepsilon" -> "ε", "r_{t+1}" -> "r_(t+1)",
+    "\\frac{1}{n}" -> "1/n" (its MathML's characters, with _ ^ / √ for its structure)."""
+    from xml.etree import ElementTree
+
+    try:
+        tree = ElementTree.fromstring(_mathml(latex, False))
+    except Exception:  # noqa: BLE001 - a formula the converter cannot read stays source
+        return latex
+    return " ".join(_characters(tree).split())
+
+
+_ACCENTS = {"^": "\u0302", "\u02c6": "\u0302", "¯": "\u0304", "\u203e": "\u0304",
+            "~": "\u0303", "˜": "\u0303", "˙": "\u0307", "→": "\u20d7"}
+
+
+def _characters(node: Any) -> str:
+    tag = node.tag.rsplit("}", 1)[-1]
+    parts = [_characters(child) for child in node]
+
+    def group(text: str) -> str:
+        return text if len(text) <= 1 else f"({text})"
+
+    if tag in ("msub", "msup") and len(parts) == 2:
+        return parts[0] + ("_" if tag == "msub" else "^") + group(parts[1])
+    if tag == "msubsup" and len(parts) == 3:
+        return f"{parts[0]}_{group(parts[1])}^{group(parts[2])}"
+    if tag == "mfrac" and len(parts) == 2:
+        return f"{group(parts[0])}/{group(parts[1])}"
+    if tag == "msqrt":
+        return f"√{group(''.join(parts))}"
+    if tag == "mover" and len(parts) == 2 and parts[1] in _ACCENTS:
+        return parts[0] + _ACCENTS[parts[1]]  # x̂, x̄, x⃗
+    if tag in ("mover", "munder", "munderover") and parts:
+        return parts[0] + "".join(f"_{group(p)}" if i == 1 and tag != "mover" else f"^{group(p)}"
+                                  for i, p in enumerate(parts[1:], start=1))
+    own = (node.text or "").strip() if tag in ("mi", "mn", "mo", "mtext") else ""
+    return own + "".join(parts)

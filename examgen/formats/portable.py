@@ -8,9 +8,10 @@ from examgen.core.markup import to_plain
 from examgen.core.model import GAP_MARK, Question
 
 
-def display_name(q: Question) -> str:
-    """'gan-players: What are the two networks of a GAN called?', cut at a word."""
-    text = " ".join(GAP_MARK.sub("___", to_plain(q.text)).split())
+def display_name(q: Question, readable: bool = False) -> str:
+    """'gan-players: What are the two networks of a GAN called?', cut at a word; with
+    ``readable``, formulas in plain characters instead of LaTeX."""
+    text = " ".join(GAP_MARK.sub("___", to_plain(q.text, readable)).split())
     if len(text) > 60:
         text = text[:60].rsplit(" ", 1)[0] + "…"
     return f"{q.id}: {text}"

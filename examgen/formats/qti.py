@@ -95,7 +95,7 @@ def to_qti(questions: list[Question], tests: Sequence[QtiTest] = (), root: str =
         if q.image is not None:
             picture = _picture_name(q, ident, pictures)
             package.files.setdefault(f"items/{picture}", q.image.read_bytes())
-        name = display_name(q)
+        name = display_name(q, readable=True)  # titles hold no markup: no LaTeX
         package.files[f"items/{ident}.xml"] = item_xml(q, ident, name, picture).encode()
         resources.append(_item_resource(q, ident, name, picture, root))
         package.items += 1
@@ -118,7 +118,8 @@ def to_qti(questions: list[Question], tests: Sequence[QtiTest] = (), root: str =
     package.files = {"imsmanifest.xml": manifest.encode(), **package.files}
     problems = check_qti(package.files)
     if problems:
-        raise ExportError("the QTI package would not be valid:\n  " + "\n  ".join(problems))
+        raise ExportError("the QTI package would not be valid, so nothing was written; in "
+                          "the package:\n  " + "\n  ".join(problems))
     return package
 
 

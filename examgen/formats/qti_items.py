@@ -214,9 +214,9 @@ def _cloze(q: Cloze, parts: _Parts) -> None:
                     response, "single", "identifier", [right],
                     _mapping([(right, points)], points)))
                 shuffle = "false" if any(o.fixed_order for o in gap.options) else "true"
-                choices = "".join(
-                    f'<inlineChoice identifier="{n}">{escape(to_plain(o.text))}</inlineChoice>'
-                    for n, o in zip(names, gap.options, strict=True))
+                choices = "".join(  # plain text only: formulas in plain characters
+                    f'<inlineChoice identifier="{n}">{escape(to_plain(o.text, True))}'
+                    "</inlineChoice>" for n, o in zip(names, gap.options, strict=True))
                 widget = (f'<inlineChoiceInteraction responseIdentifier="{response}" '
                           f'shuffle="{shuffle}">{choices}</inlineChoiceInteraction>')
             case TextGap():

@@ -163,8 +163,12 @@ class _Reader:
         sheets = data.get("sheets")
         if sheets is not None and not isinstance(sheets, dict):
             self.fail("'sheets' must be a JSON object", "sheets")
+        try:
+            exam_header = ExamHeader.from_json(header)
+        except InputError as exc:
+            self.fail(str(exc), "header", hint=False)
         return Manifest(self.path, seed, bank["path"], bank.get("digest", ""), parsed, mix,
-                        ExamHeader.from_json(header), sheets)
+                        exam_header, sheets)
 
     def form(self, data: Any, name: Any) -> ManifestForm:
         if not isinstance(data, dict) or not isinstance(name, str):
