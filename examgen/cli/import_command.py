@@ -50,6 +50,7 @@ def import_moodle_cmd(xml_file: Path, out_dir: Path, topic_from: int, difficulty
     finally:  # the notes say why, also when nothing could be imported
         for line in notes:
             click.echo(f"Note: {line}", err=True)
-    click.echo(f"wrote {result.questions} questions into {out_dir} "
-               f"({sum(1 for n in result.files if n.endswith('.yaml'))} files)"
+    files = sum(1 for n in result.files if n.endswith(".yaml"))
+    click.echo(f"wrote {result.questions} question{'s' * (result.questions != 1)} into "
+               f"{out_dir} ({files} file{'s' * (files != 1)})"
                + (f"; {result.skipped} left out (see the notes)" if result.skipped else ""))

@@ -9,13 +9,16 @@ an internal error (exit 70) and writes nothing.
 
 from __future__ import annotations
 
+import json
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from examgen.bank.fields import FileContext
 from examgen.bank.loader import check_bank, load_file
 from examgen.core.errors import ExamgenError, InputError
-from examgen.formats.moodle_import import Entry, Imported, bank_files, question_yaml
+from examgen.core.model import Difficulty, Knowledge, format_number
+from examgen.formats.moodle_import import Entry, Imported, slug
 
 
 class NothingImported(ExamgenError):
@@ -103,3 +106,59 @@ def _against_bank(entries: list[Entry], bank: Path, folder: Path, rename: bool,
                              f"the bank; imported as '{new}'")
         e.question["id"] = new
     return entries
+
+
+def bank_files(entries: list[Entry]) -> dict[str, str]:
+    """One YAML file per topic, numbered so that the bank loads them in the XML's order."""
+    by_topic: dict[str, list[dict[str, Any]]] = {}
+    for entry in entries:
+        by_topic.setdefault(entry.topic, []).append(entry.question)
+    width = len(str(len(by_topic)))
+    return {f"{n:0{width}d}-{slug(topic)}.yaml": question_yaml(topic, questions)
+            for n, (topic, questions) in enumerate(by_topic.items(), start=1)}
+
+
+def question_yaml(topic: str, questions: list[dict[str, Any]]) -> str:
+    """A bank file: every text double-quoted (JSON is valid YAML), so nothing is reread
+    as another type."""
+    lines = [f"topic: {_quote(topic)}", "questions:"]
+    for q in questions:
+        first = True
+        for key, value in q.items():
+            lead = "  - " if first else "    "
+            first = False
+            lines += _entry(lead, key, value, "    ")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _entry(lead: str, key: str, value: Any, indent: str) -> list[str]:
+    if isinstance(value, list):
+        out = [f"{lead}{key}:"]
+        for item in value:
+            if isinstance(item, dict):
+                first = True
+                for k, v in item.items():
+                    out += _entry(f"{indent}  - " if first else f"{indent}    ", k, v,
+                                  indent + "    ")
+                    first = False
+            else:
+                out.append(f"{indent}  - {_scalar(item)}")
+        return out
+    return [f"{lead}{key}: {_scalar(value)}"]
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return format_number(value)
+    if isinstance(value, str) and value in {d.value for d in Difficulty} | \
+            {k.value for k in Knowledge} | {"single", "multiple", "truefalse", "short",
+                                            "numeric", "open", "cloze"}:
+        return value
+    return _quote(str(value))
+
+
+def _quote(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)

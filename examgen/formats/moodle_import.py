@@ -13,16 +13,16 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import re
 from dataclasses import dataclass, field
 from html import unescape
-from html.parser import HTMLParser
 from typing import Any
 from xml.etree import ElementTree
 
 from examgen.core.errors import InputError
-from examgen.core.model import Difficulty, Knowledge, format_number
+from examgen.core.model import Difficulty, Knowledge
+from examgen.formats.moodle_html import said, to_markup
+from examgen.formats.portable import portable_name
 
 TYPES = {"multichoice", "truefalse", "shortanswer", "numerical", "essay", "cloze"}
 # Moodle's cloze parser (qtype_multianswer): an answer ends before ~, # or } unless a
@@ -38,7 +38,6 @@ _IMG = re.compile(r'<p>\s*<img[^>]*src="@@PLUGINFILE@@/([^"]+)"[^>]*>\s*</p>'
 
 MAX_TEXT = 1_000_000  # characters of a question's texts: more is no exam question
 MAX_PICTURE = 20_000_000  # bytes of one picture
-_RESERVED = re.compile(r"(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?", re.I)  # Windows
 
 
 @dataclass
@@ -58,89 +57,6 @@ class Imported:
     questions: int = 0
     skipped: int = 0
     entries: list[Entry] = field(default_factory=list)
-
-
-class _Markup(HTMLParser):
-    """HTML to the light markup; other tags keep their text and are remembered."""
-
-    KEEP = {"strong": "**", "b": "**", "em": "*", "i": "*", "code": "`", "tt": "`"}
-    BLOCKS = {"p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6"}
-    QUIET = {"html", "body"}  # wrappers that carry nothing
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.out: list[str] = []
-        self.other: set[str] = set()
-        self.skip = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("style", "script"):
-            self.skip += 1
-            self.other.add(f"<{tag}>")
-        elif tag in self.KEEP:
-            self.out.append(self.KEEP[tag])
-        elif tag == "br":
-            self.out.append("\n")
-        elif tag in self.BLOCKS:
-            self.out.append("\n")
-        elif tag == "span" and "math" in (dict(attrs).get("class") or ""):
-            pass  # MathJax's own wrapper (R/exams writes it): the \(...\) inside is kept
-        elif tag not in ("p",):
-            self.other.add(f"<{tag}>")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("style", "script"):
-            self.skip = max(0, self.skip - 1)
-        elif tag in self.KEEP:
-            if self.out and self.out[-1] == self.KEEP[tag]:
-                self.out.pop()  # an empty <b></b> marks nothing
-            else:
-                self.out.append(self.KEEP[tag])
-        elif tag in self.BLOCKS:
-            self.out.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self.skip:
-            self.out.append(re.sub(r"[ \t\r\n]+", " ", data))
-
-
-def to_markup(html: str) -> tuple[str, set[str]]:
-    """The light markup of an HTML fragment, and the tags it could not keep."""
-    parser = _Markup()
-    parser.feed(html)
-    parser.close()
-    lines = [" ".join(line.split()) for line in "".join(parser.out).split("\n")]
-    text = _dollars("\n".join(line for line in lines if line))
-    return text, {t for t in parser.other if t not in {f"<{q}>" for q in _Markup.QUIET}}
-
-
-def _dollars(text: str) -> str:
-    """MathJax's \\(...\\) and \\[...\\] as the bank writes formulas, $...$ and $$...$$
-    (outside `code`; a formula holding a $ keeps its form)."""
-    def inline(m: re.Match[str]) -> str:
-        inside = m.group(1).strip()
-        digit = m.string[m.end():m.end() + 1].isdigit()  # "$x$5" would be no formula
-        return f"${inside}$" if inside and "$" not in inside and not digit else m.group(0)
-
-    def display(m: re.Match[str]) -> str:
-        inside = m.group(1).strip()
-        return f"$${inside}$$" if inside and "$" not in inside else m.group(0)
-
-    pieces = re.split(r"(`[^`]*`)", text)
-    for i in range(0, len(pieces), 2):
-        pieces[i] = re.sub(r"\\\[(.+?)\\\]", display, pieces[i], flags=re.S)
-        pieces[i] = re.sub(r"\\\((.+?)\\\)", inline, pieces[i], flags=re.S)
-    return "".join(pieces)
-
-
-def _said(other: set[str]) -> str:
-    """'left out a <style> block; kept the text of <table>' for the report."""
-    dropped = sorted(t for t in other if t in ("<style>", "<script>"))
-    kept = sorted(other - set(dropped))
-    parts = [f"left out a {t} block" for t in dropped]
-    if kept:
-        parts.append(f"kept only the text of {', '.join(kept)}")
-    return "; ".join(parts)
 
 
 def import_moodle(xml: bytes, source: str, topic_level: int = -1,
@@ -199,16 +115,6 @@ def import_moodle(xml: bytes, source: str, topic_level: int = -1,
     return result
 
 
-def bank_files(entries: list[Entry]) -> dict[str, str]:
-    """One YAML file per topic, numbered so that the bank loads them in the XML's order."""
-    by_topic: dict[str, list[dict[str, Any]]] = {}
-    for entry in entries:
-        by_topic.setdefault(entry.topic, []).append(entry.question)
-    width = len(str(len(by_topic)))
-    return {f"{n:0{width}d}-{_slug(topic)}.yaml": question_yaml(topic, questions)
-            for n, (topic, questions) in enumerate(by_topic.items(), start=1)}
-
-
 def _question_lines(xml: bytes) -> list[int]:
     """The line of every <question> directly under <quiz>, in order (ElementTree has no
     line numbers; expat, which it parses with, has)."""
@@ -250,7 +156,7 @@ class _Skip(Exception):
     """A question the bank cannot hold whole."""
 
 
-def _slug(text: str) -> str:
+def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "imported"
 
 
@@ -258,7 +164,7 @@ def _markup(element: ElementTree.Element | None, what: str, notes: list[str]) ->
     html = element.findtext("text", "") if element is not None else ""
     text, other = to_markup(html)
     if other:
-        notes.append(f"{what}: {_said(other)}")
+        notes.append(f"{what}: {said(other)}")
     return text
 
 
@@ -285,7 +191,7 @@ def _question(element: ElementTree.Element, kind: str, name: str, notes: list[st
                     "to tag untagged questions")
     qid = (element.findtext("idnumber") or "").strip()
     if not re.fullmatch(r"[A-Za-z0-9._-]+", qid):
-        qid = _slug(name.split(":")[0] if ":" in name else name)[:40]
+        qid = slug(name.split(":")[0] if ":" in name else name)[:40]
     question_text = element.find("questiontext")
     html = question_text.findtext("text", "") if question_text is not None else ""
     q: dict[str, Any] = {"id": qid, "difficulty": cell["difficulty"],
@@ -321,7 +227,7 @@ def _types(element: ElementTree.Element, kind: str, html: str, q: dict[str, Any]
         return _cloze(html, notes)
     text, other = to_markup(html)
     if other:
-        notes.append(f"text: {_said(other)}")
+        notes.append(f"text: {said(other)}")
     if not text.strip() and "image" not in q:
         raise _Skip("its text is empty")
     out: dict[str, Any] = {"type": "", "text": text}
@@ -413,7 +319,7 @@ def _cloze(html: str, notes: list[str]) -> dict[str, Any]:
                     "answer, multiple choice) cannot hold")
     text, other = to_markup(marked)
     if other:
-        notes.append(f"text: {_said(other)}")
+        notes.append(f"text: {said(other)}")
     if not gaps:
         raise _Skip("a cloze question without gaps")
     text = re.sub("\x00(\\d+)\x00", lambda m: "{{" + m.group(1) + "}}", text)
@@ -439,67 +345,6 @@ def _image(question_text: ElementTree.Element | None, name: str,
     raise _Skip(f"its picture {name[:60]} is not in the file")
 
 
-def portable_name(name: str, taken: dict[str, bytes | str] | set[str]) -> str:
-    """A file name every system can hold: letters, digits, '.', '-', '_'; no Windows device
-    name (CON, aux.png), no name of dots only, at most 100 characters, and not taken."""
-    base = re.sub(r"[^A-Za-z0-9._-]", "_", name.replace("\\", "/").rsplit("/", 1)[-1])
-    stem, dot, ext = base.rpartition(".") if "." in base.strip(".") else (base, "", "")
-    stem, ext = stem.strip(".") or "picture", ext[:10]
-    if _RESERVED.fullmatch(stem):
-        stem = f"{stem}_"
-    stem = stem[:100 - len(ext) - 5]
-    candidate, n = f"{stem}{dot}{ext}", 2
-    while f"images/{candidate}" in taken:
-        candidate, n = f"{stem}-{n}{dot}{ext}", n + 1
-    return candidate
-
-
 def _number(text: str) -> float | int:
     value = float(text.strip())
     return int(value) if value.is_integer() and abs(value) < 1e15 else value
-
-
-def question_yaml(topic: str, questions: list[dict[str, Any]]) -> str:
-    """A bank file: every text double-quoted (JSON is valid YAML), so nothing is reread
-    as another type."""
-    lines = [f"topic: {_quote(topic)}", "questions:"]
-    for q in questions:
-        first = True
-        for key, value in q.items():
-            lead = "  - " if first else "    "
-            first = False
-            lines += _entry(lead, key, value, "    ")
-        lines.append("")
-    return "\n".join(lines)
-
-
-def _entry(lead: str, key: str, value: Any, indent: str) -> list[str]:
-    if isinstance(value, list):
-        out = [f"{lead}{key}:"]
-        for item in value:
-            if isinstance(item, dict):
-                first = True
-                for k, v in item.items():
-                    out += _entry(f"{indent}  - " if first else f"{indent}    ", k, v,
-                                  indent + "    ")
-                    first = False
-            else:
-                out.append(f"{indent}  - {_scalar(item)}")
-        return out
-    return [f"{lead}{key}: {_scalar(value)}"]
-
-
-def _scalar(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return format_number(value)
-    if isinstance(value, str) and value in {d.value for d in Difficulty} | \
-            {k.value for k in Knowledge} | {"single", "multiple", "truefalse", "short",
-                                            "numeric", "open", "cloze"}:
-        return value
-    return _quote(str(value))
-
-
-def _quote(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)

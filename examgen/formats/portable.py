@@ -4,6 +4,8 @@ One definition, so that an export in one format and in another name and tag alik
 
 from __future__ import annotations
 
+import re
+
 from examgen.core.markup import to_plain
 from examgen.core.model import GAP_MARK, Question
 
@@ -72,3 +74,21 @@ def dropped(questions: list[Question], fmt: str) -> str:
     moved = [f"{what[1:]}: {n} question(s)" for what, n in counts.items() if what[0] == "~"]
     return "; ".join(([f"Not carried: {'; '.join(lost)}"] if lost else [])
                      + ([f"carried elsewhere: {'; '.join(moved)}"] if moved else []))
+
+
+_RESERVED = re.compile(r"(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?", re.I)  # Windows
+
+
+def portable_name(name: str, taken: dict[str, bytes | str] | set[str]) -> str:
+    """A file name every system can hold: letters, digits, '.', '-', '_'; no Windows device
+    name (CON, aux.png), no name of dots only, at most 100 characters, and not taken."""
+    base = re.sub(r"[^A-Za-z0-9._-]", "_", name.replace("\\", "/").rsplit("/", 1)[-1])
+    stem, dot, ext = base.rpartition(".") if "." in base.strip(".") else (base, "", "")
+    stem, ext = stem.strip(".") or "picture", ext[:10]
+    if _RESERVED.fullmatch(stem):
+        stem = f"{stem}_"
+    stem = stem[:100 - len(ext) - 5]
+    candidate, n = f"{stem}{dot}{ext}", 2
+    while f"images/{candidate}" in taken:
+        candidate, n = f"{stem}-{n}{dot}{ext}", n + 1
+    return candidate

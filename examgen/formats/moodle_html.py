@@ -1,0 +1,90 @@
+"""HTML from Moodle as the bank's light markup: bold, italic, code, line breaks and
+formulas (MathJax's \\(...\\) as $...$); any other tag keeps its text and is named."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+
+class _Markup(HTMLParser):
+    """HTML to the light markup; other tags keep their text and are remembered."""
+
+    KEEP = {"strong": "**", "b": "**", "em": "*", "i": "*", "code": "`", "tt": "`"}
+    BLOCKS = {"p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6"}
+    QUIET = {"html", "body"}  # wrappers that carry nothing
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.other: set[str] = set()
+        self.skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("style", "script"):
+            self.skip += 1
+            self.other.add(f"<{tag}>")
+        elif tag in self.KEEP:
+            self.out.append(self.KEEP[tag])
+        elif tag == "br":
+            self.out.append("\n")
+        elif tag in self.BLOCKS:
+            self.out.append("\n")
+        elif tag == "span" and "math" in (dict(attrs).get("class") or ""):
+            pass  # MathJax's own wrapper (R/exams writes it): the \(...\) inside is kept
+        elif tag not in ("p",):
+            self.other.add(f"<{tag}>")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("style", "script"):
+            self.skip = max(0, self.skip - 1)
+        elif tag in self.KEEP:
+            if self.out and self.out[-1] == self.KEEP[tag]:
+                self.out.pop()  # an empty <b></b> marks nothing
+            else:
+                self.out.append(self.KEEP[tag])
+        elif tag in self.BLOCKS:
+            self.out.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip:
+            self.out.append(re.sub(r"[ \t\r\n]+", " ", data))
+
+
+def to_markup(html: str) -> tuple[str, set[str]]:
+    """The light markup of an HTML fragment, and the tags it could not keep."""
+    parser = _Markup()
+    parser.feed(html)
+    parser.close()
+    lines = [" ".join(line.split()) for line in "".join(parser.out).split("\n")]
+    text = _dollars("\n".join(line for line in lines if line))
+    return text, {t for t in parser.other if t not in {f"<{q}>" for q in _Markup.QUIET}}
+
+
+def _dollars(text: str) -> str:
+    """MathJax's \\(...\\) and \\[...\\] as the bank writes formulas, $...$ and $$...$$
+    (outside `code`; a formula holding a $ keeps its form)."""
+    def inline(m: re.Match[str]) -> str:
+        inside = m.group(1).strip()
+        digit = m.string[m.end():m.end() + 1].isdigit()  # "$x$5" would be no formula
+        return f"${inside}$" if inside and "$" not in inside and not digit else m.group(0)
+
+    def display(m: re.Match[str]) -> str:
+        inside = m.group(1).strip()
+        return f"$${inside}$$" if inside and "$" not in inside else m.group(0)
+
+    pieces = re.split(r"(`[^`]*`)", text)
+    for i in range(0, len(pieces), 2):
+        pieces[i] = re.sub(r"\\\[(.+?)\\\]", display, pieces[i], flags=re.S)
+        pieces[i] = re.sub(r"\\\((.+?)\\\)", inline, pieces[i], flags=re.S)
+    return "".join(pieces)
+
+
+def said(other: set[str]) -> str:
+    """'left out a <style> block; kept the text of <table>' for the report."""
+    dropped = sorted(t for t in other if t in ("<style>", "<script>"))
+    kept = sorted(other - set(dropped))
+    parts = [f"left out a {t} block" for t in dropped]
+    if kept:
+        parts.append(f"kept only the text of {', '.join(kept)}")
+    return "; ".join(parts)
