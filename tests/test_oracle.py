@@ -79,7 +79,8 @@ def _same_question(e: Expected, printed: Printed, solution: Printed, names: dict
     first = printed_text(re.split(r"\{\{\d+\}\}", e.text)[0])[:30]
     assert first in fold(" ".join(printed.lines)), where
     assert first in fold(" ".join(solution.lines)), where
-    points = f"{number(e.points):g}".replace(".", names["decimal"]) + f" {names['point_abbr']}"
+    abbr = names["point_abbr"] if number(e.points) == 1 else names["points_abbr"]
+    points = f"{number(e.points):g}".replace(".", names["decimal"]) + f" {abbr}"
     assert points in printed.lines and points in solution.lines, where
     assert solution.badge == (e.difficulty, e.knowledge, LEVEL[(e.difficulty, e.knowledge)]), \
         f"{where}: the key's badge names another cell"
@@ -114,10 +115,11 @@ def _check_answer(e: Expected, printed: Printed, solution: Printed, names: dict[
         [value] = solution.notes["value"]
         m = re.fullmatch(r"(\S+)(?: ± (\S+))?(?: (.+))?", value)
         assert m, f"{where}: {value}"
-        assert number(m.group(1)) == number(e.value), where
-        assert number(m.group(2) or "0") == number(e.tolerance), where
+        dot = names["decimal"]  # the layout's decimal mark, in both numbers
+        assert number(m.group(1).replace(dot, ".")) == number(e.value), where
+        assert number((m.group(2) or "0").replace(dot, ".")) == number(e.tolerance), where
         assert (m.group(3) or "") == e.unit.strip(), where
-        return {"grid": value, "manifest": value}
+        return {"grid": value, "manifest": value.replace(dot, ".")}
     if e.type == "open":
         assert solution.notes["model_answer"] == [printed_text(e.model_answer) or "-"], where
         return {"grid": names["see_below"], "manifest": e.model_answer}

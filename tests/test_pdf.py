@@ -376,7 +376,7 @@ def _half_point_bank(folder):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("layout, decimal, words, rule", [
-    ("default", "1.5 pt.", "hard · application · red · half",
+    ("default", "1.5 pts.", "hard · application · red · half",
      "Scoring of questions with one or more answers: One or more answers: each correct box"),
     ("de", "1,5 P.", "schwer · Anwendungswissen · rot · half",
      "Bewertung von Aufgaben mit einer oder mehreren Antworten: Eine oder mehrere Antworten:")])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import re
 
 from reportlab.graphics.barcode import qrencoder
 from reportlab.lib.colors import black
@@ -98,7 +99,7 @@ def _draw_page(c: Canvas, page: Page, p: SheetPage, pages: int, copy: Copy,
             continue
         c.rect(box.x, box.y, BOX, BOX)
         c.setFont(page.sans, small)
-        c.drawCentredString(box.x + BOX / 2, box.y + BOX + 1.0 * mm, box.label)
+        c.drawCentredString(box.x + BOX / 2, box.y + BOX + 1.0 * mm, _decimal(box.label, labels))
     c.setFont(page.sans, 7)
     c.setFillColor("#555555")
     c.drawRightString(p.width - 20 * mm, MARKER_INSET + 2 * mm, payload.split("/")[1])
@@ -183,3 +184,9 @@ def _qr(c: Canvas, payload: str, x: float, y: float) -> None:
     c.drawPath(path, stroke=0, fill=1)
     c.restoreState()
 
+
+def _decimal(label: str, labels: dict[str, str]) -> str:
+    """A score label ("1.5") with the layout's decimal mark ("1,5"); letters stay."""
+    if re.fullmatch(r"[0-9]+\.[0-9]+", label):
+        return label.replace(".", labels.get("decimal", "."))
+    return label

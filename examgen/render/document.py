@@ -27,7 +27,9 @@ def questions_story(page: Page, exam: Exam, variant: Variant, key: bool) -> list
     story: list[Flowable] = []
     for number, qid in enumerate(variant.order, 1):
         parts = question_parts(page, number, by_id[qid], variant.options.get(qid), key)
-        story += [QuestionBlock(parts, page.height), Spacer(1, 5 * mm)]
+        if story:  # between questions only: a space after the last that no longer fits
+            story.append(Spacer(1, 5 * mm))  # on its page would open a blank one
+        story.append(QuestionBlock(parts, page.height))
     return story
 
 

@@ -318,11 +318,20 @@ def numbered_canvas(page: Page, left: str, right: str) -> type[pdfcanvas.Canvas]
             y = float(margins["bottom"]) * mm / 2
             self.setFont(page.sans, 8)
             self.setFillColor(colors.HexColor("#555555"))
-            room = width / 2 - float(margins["left"]) * mm - 28 * mm
-            self.drawString(float(margins["left"]) * mm, y, fit(left, page.sans, 8, room))
             number = str(self.getPageNumber())
             text = pattern.replace("{page}", number).replace("{pages}", str(total))
+            x_left, x_right = float(margins["left"]) * mm, width - float(margins["right"]) * mm
+            used = stringWidth(text, page.sans, 8)
+            room = (width - used) / 2 - 5 * mm - x_left  # up to the centred page number
+            if stringWidth(left, page.sans, 8) > room and not right:
+                # a long title with nothing on the right: the number moves right instead
+                # of cutting the title
+                self.drawString(x_left, y, fit(left, page.sans, 8, x_right - used - 5 * mm
+                                               - x_left))
+                self.drawRightString(x_right, y, text)
+                return
+            self.drawString(x_left, y, fit(left, page.sans, 8, room))
             self.drawCentredString(width / 2, y, text)
-            self.drawRightString(width - float(margins["right"]) * mm, y, right)
+            self.drawRightString(x_right, y, right)
 
     return NumberedCanvas

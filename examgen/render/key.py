@@ -54,7 +54,8 @@ def render_key(exam: Exam, variant: Variant, layout: Layout, header: ExamHeader,
               Spacer(1, 2 * mm), _grid(page, exam, variant), Spacer(1, 6 * mm)]
     story += questions_story(page, exam, variant, key=True)
     # the table stays whole, with its heading: never its last rows alone on a page
-    story.append(KeepTogether([Paragraph(f"<b>{page.label('totals_per_cell')}</b>", page.body),
+    story.append(KeepTogether([Spacer(1, 6 * mm),
+                               Paragraph(f"<b>{page.label('totals_per_cell')}</b>", page.body),
                                Spacer(1, 2 * mm), _cell_totals(page, exam)]))
     return build_document(story, page, pagesize, header, variant, exam, key=True)
 
@@ -119,7 +120,9 @@ def _grid_answer(page: Page, q: Question, permutation: Permutation | None) -> st
     answer = key_answer(q, permutation)
     labels = page.layout.labels
     match q:
-        case SingleChoice() | ShortAnswer() | Numeric():
+        case Numeric():
+            return page.value(q.value, q.tolerance, q.unit)
+        case SingleChoice() | ShortAnswer():
             return str(answer)
         case MultipleChoice():
             return ", ".join(answer)

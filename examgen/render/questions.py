@@ -21,7 +21,6 @@ from examgen.core.model import (
     TextGap,
     TrueFalse,
     assert_never,
-    key_answer,
 )
 from examgen.render.flowables import (
     EMPTY_BOX,
@@ -43,7 +42,8 @@ BLANK = "\u00a0" * 2 + "_" * 14
 def question_parts(page: Page, number: int, q: Question, permutation: Permutation | None,
                    key: bool) -> list[Flowable]:
     """The flowables of question ``number``; with ``key``, its cell badge and solution."""
-    points = f"{page.number(q.points)} {page.label('point_abbr')}"
+    abbr = "point_abbr" if q.points == 1 else "points_abbr"
+    points = f"{page.number(q.points)} {page.label(abbr)}"
     hint = ""
     if isinstance(q, ChoiceQuestion):
         which = "one_answer" if isinstance(q, SingleChoice) else "several_answers"
@@ -146,7 +146,7 @@ def _key_notes(page: Page, q: Question) -> list[Flowable]:
         case ShortAnswer():
             note("accepted", " | ".join(page.literal(a) for a in q.answers))
         case Numeric():
-            note("value", page.literal(str(key_answer(q))))
+            note("value", page.literal(page.value(q.value, q.tolerance, q.unit)))
         case OpenQuestion():
             note("model_answer", page.text(q.model_answer or "-"))
         case Cloze():
