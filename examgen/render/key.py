@@ -47,9 +47,10 @@ def render_key(exam: Exam, variant: Variant, layout: Layout, header: ExamHeader,
     story = text_blocks(page, layout.render("key_header", context), first_is_title=True)
     if context["has_multiple"]:  # the grader needs the rule the students were told
         scheme = header.answer_sheet or DEFAULT_SCHEME
-        story.append(Paragraph(f"<b>{page.label('scoring_key')}:</b> "
-                               f"{page.label('scoring_' + scheme.replace('-', '_'))}",
-                               page.small))
+        # the rule's text names what it is about ("One or more answers: ..."): bold, no
+        # prefix ("Scoring of questions with one or more answers: One or more answers")
+        head, _, rule = page.label("scoring_" + scheme.replace("-", "_")).partition(": ")
+        story.append(Paragraph(f"<b>{head}:</b> {rule}" if rule else head, page.small))
     story += [Spacer(1, 4 * mm), Paragraph(f"<b>{page.label('grid')}</b>", page.body),
               Spacer(1, 2 * mm), _grid(page, exam, variant), Spacer(1, 6 * mm)]
     story += questions_story(page, exam, variant, key=True)
@@ -98,10 +99,11 @@ def _overview(page: Page, exam: Exam) -> list[Any]:
             row: list[Any] = [str(position + 1)]
             for variant in variants:
                 q = by_id[variant.order[position]]
-                answer = _grid_answer(page, q, variant.options.get(q.id))
-                fits = stringWidth(answer, bold, page.small.fontSize) <= column - 8
-                row.append(answer if fits else
-                           Paragraph(f"<b>{page.literal(answer)}</b>", page.small))
+                answer = _grid_answer(page, q, variant.options.get(q.id), overview=True)
+                # the answer, and below it in grey the question's id
+                row.append(Paragraph(f"<b>{page.literal(answer)}</b><br/><font size="
+                                     f'"{page.small.fontSize - 1.5:g}" color="#666666">'
+                                     f"{page.literal(q.id)}</font>", page.small))
             rows.append(row)
         table = Table(rows, colWidths=[number] + [column] * len(variants), repeatRows=1,
                       hAlign="LEFT")
@@ -115,8 +117,10 @@ def _overview(page: Page, exam: Exam) -> list[Any]:
     return out
 
 
-def _grid_answer(page: Page, q: Question, permutation: Permutation | None) -> str:
-    """The key answer as plain text for the grid (the grid's cells are not markup)."""
+def _grid_answer(page: Page, q: Question, permutation: Permutation | None,
+                 overview: bool = False) -> str:
+    """The key answer as plain text for the grid (the grid's cells are not markup); an
+    open question's model answer is in the key below the grid, not in the overview."""
     answer = key_answer(q, permutation)
     labels = page.layout.labels
     match q:
@@ -129,10 +133,10 @@ def _grid_answer(page: Page, q: Question, permutation: Permutation | None) -> st
         case TrueFalse():
             return labels[str(answer)]
         case OpenQuestion():
-            return labels["see_below"]
+            return labels["see_key" if overview else "see_below"]
         case Cloze():
             # A choice gap's option is bank text (markup removed); a text gap's is literal.
-            return "  ".join(f"({n}) {to_plain(a) if isinstance(g, ChoiceGap) else a}"
+            return "  ".join(f"({n})\u00a0{to_plain(a) if isinstance(g, ChoiceGap) else a}"
                              for n, (g, a) in enumerate(zip(q.gaps, answer, strict=True), 1))
         case _:
             assert_never(q)

@@ -47,9 +47,10 @@ def question_parts(page: Page, number: int, q: Question, permutation: Permutatio
     hint = ""
     if isinstance(q, ChoiceQuestion):
         which = "one_answer" if isinstance(q, SingleChoice) else "several_answers"
-        # no-break spaces: the hint stays on the question's last line, in one piece
+        # in one piece, but free to start a line of its own: glued to the last word, it
+        # dragged that word down and left the line above ragged
         words = page.label(which).replace(" ", "\u00a0")
-        hint = f'\u00a0<font size="{page.small.fontSize}" color="#555555">({words})</font>'
+        hint = f' <font size="{page.small.fontSize}" color="#555555">({words})</font>'
     text = _cloze_text(page, q) if isinstance(q, Cloze) else page.text(q.text)
     head = Hanging(page, f"{number}.", page.paragraph(f"{text}{hint}", "body"), points,
                    indent=GUTTER, bold=True)
