@@ -62,7 +62,7 @@ CASES = {
     "each topic": (Mix(total=2, each_topic=1), (
         "--total 2 and --each-topic 1 cannot hold together:\n"
         "  - --total 2: exactly 2 questions in all; the bank has 5\n"
-        "  - --each-topic 1: at least 1 question from each of 3 topics, 3 in all (the "
+        "  - --each-topic 1: at least 1 question from each of the 3 topics; together 3 (the "
         "smallest of them has 1)")),
     "enemies": (Mix(total=2, require=("b", "c")), (
         "--require b, --require c and group 'g' cannot hold together:\n"
@@ -121,7 +121,7 @@ CASES = {
         "--recall 1, --application 1 and --each-topic 1 cannot hold together:\n"
         "  - --recall 1: exactly 1 recall question; the bank has 3\n"
         "  - --application 1: exactly 1 application question; the bank has 2\n"
-        "  - --each-topic 1: at least 1 question from each of 3 topics, 3 in all (the "
+        "  - --each-topic 1: at least 1 question from each of the 3 topics; together 3 (the "
         "smallest of them has 1)\n"
         "  - 2 questions in the bank are both recall and from 'Alpha'\n"
         "  - 1 question in the bank is both recall and from 'Beta'\n"
@@ -160,7 +160,7 @@ def test_each_topic_summary_counts_every_topic():
     assert str(err.value) == (
         "--total 5 and --each-topic 2 cannot hold together:\n"
         "  - --total 5: exactly 5 questions in all; the bank has 6\n"
-        "  - --each-topic 2: at least 2 questions from each of 3 topics, 6 in all (the "
+        "  - --each-topic 2: at least 2 questions from each of the 3 topics; together 6 (the "
         "smallest of them has 2)")
 
 

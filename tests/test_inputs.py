@@ -88,3 +88,35 @@ def test_broken_banks_stop_a_build_cleanly(case, tmp_path, earlier_build):
     assert result.output.startswith(str(BANKS / case) + "/")
     first = result.output.split(": ", 1)[0]
     assert int(first.rsplit(":", 1)[1]) >= 1, "a line number"
+
+
+@pytest.mark.parametrize("text, message", [
+    ("title: T\nmix:\n  easy: 2\ntotal: 5\n",
+     ":4: 'total' belongs under 'mix:': indent it by two spaces"),
+    ("title: T\nmix:\n  total: 5\n  hard: 2\n",
+     "'hard' is a value of 'difficulty': write difficulty: {hard: ...} (or the flag --hard)"),
+    ("title: T\nmix:\n  total: 5\n   difficulty: {hard: 2}\n",
+     ":4: YAML syntax error at column 14: mapping values are not allowed in this context; "
+     "most often a line indented"),
+    ("title: T\nmix:\n  totl: 5\n", "unknown key 'totl' (did you mean 'total'?); valid: total"),
+])
+def test_a_misplaced_blueprint_key_says_where_it_belongs(tmp_path, text, message):
+    from click.testing import CliRunner
+
+    from examgen.cli import main
+
+    blueprint = tmp_path / "final.yaml"
+    blueprint.write_text(text)
+    result = CliRunner().invoke(main, ["build", "--blueprint", str(blueprint), "--no-pdf",
+                                       "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2 and message in result.output, result.output
+
+
+def test_paper_names_are_read_in_any_case(tmp_path):
+    from click.testing import CliRunner
+
+    from examgen.cli import main
+
+    result = CliRunner().invoke(main, ["build", "--total", "3", "--paper", "A4", "--no-pdf",
+                                       "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output

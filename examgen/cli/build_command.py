@@ -60,7 +60,8 @@ _LISTED = 12  # files named one by one in the "wrote" line; more are summarised
               help="Rebuild exactly the exam of an earlier exam.json.")
 @click.option("--layout", metavar="NAME|PATH", shell_complete=complete_layout,
               help="Layout for the PDFs: default, de, or a layout folder.")
-@click.option("--paper", type=click.Choice(sorted(PAPERS)), help="Paper size (default a4).")
+@click.option("--paper", type=click.Choice(sorted(PAPERS), case_sensitive=False),
+              help="Paper size (default a4).")
 @click.option("--pdf/--no-pdf", default=True, help="Write the PDFs (default) or only exam.json.")
 @header_options
 @click.option("--sheet", is_flag=True, default=None,

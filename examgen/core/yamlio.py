@@ -159,6 +159,10 @@ def read_yaml(raw: bytes, report: Callable[[int, str], None]) -> Value | None:
         what = exc.problem or exc.context or "cannot parse"
         if exc.context and exc.context_mark and exc.problem:
             what += f" ({exc.context} started at line {exc.context_mark.line + 1})"
+        if ("expected" in what and ("key" in what or "block end" in what)) or \
+                "mapping values are not allowed" in what:
+            what += ("; most often a line indented more or less than the lines around "
+                     "it: check the indentation")
         report(line, f"YAML syntax error at column {col}: {what}")
     except yaml.YAMLError as exc:
         report(1, f"YAML error: {exc}")

@@ -14,12 +14,15 @@ from examgen.core.model import PAPERS
 from examgen.core.scoring import SCHEMES
 from examgen.core.values import ValueProblem, as_bool, as_whole
 from examgen.core.yamlio import Node, Scalar, read_yaml
+from examgen.select.mix import AXES, MIX_KEYS
 from examgen.select.variants import ORDERS
 
 HEADER_KEYS = ("title", "course", "date", "duration", "instructions")
 SETTING_KEYS = ("bank", "layout", "paper", "variants", "forms", "overlap", "seed", "copies",
                 "sheet", "scoring", "order")
 BLUEPRINT_KEYS = (*HEADER_KEYS, *SETTING_KEYS, "mix")
+# what a mix holds, its axes' values too ("hard: 2" means difficulty: {hard: 2})
+_MIX_WORDS = {*MIX_KEYS, *(value for values in AXES.values() for value in values)}
 
 
 @dataclass(frozen=True)
@@ -80,7 +83,12 @@ def load_blueprint(path: Path) -> Blueprint:
             report(1, "a blueprint is a mapping with title, course, ..., and mix:")
         raise BankError(problems)
     for key in data:
-        if key not in BLUEPRINT_KEYS:
+        if key in BLUEPRINT_KEYS:
+            continue
+        if key in _MIX_WORDS:  # written at the top, but it belongs to the mix
+            report(data.key_lines[key], f"'{key}' belongs under 'mix:': indent it by two "
+                                        "spaces below the line 'mix:'")
+        else:
             report(data.key_lines[key], f"unknown key '{key}'{suggest(key, BLUEPRINT_KEYS)}; "
                                         f"valid: {', '.join(BLUEPRINT_KEYS)}")
     header: dict[str, str] = {}
@@ -144,8 +152,10 @@ def _settings(data: Node, report: Callable[[int, str], None], base: Path) -> dic
                 "layout": "'layout' is a name (default, de) or a folder path",
                 "paper": f"'paper' must be one of {', '.join(PAPERS)}",
                 "bank": "'bank' is the bank's folder, relative to the blueprint"}[key])
-        elif key == "paper" and setting not in PAPERS:
+        elif key == "paper" and setting.lower() not in PAPERS:
             report(data.key_lines[key], f"'paper' must be one of {', '.join(PAPERS)}")
+        elif key == "paper":
+            settings[key] = setting.lower()  # A4 is a4
         elif key == "bank":
             settings[key] = str(base / str(setting))
         elif key == "layout" and ("/" in setting or (base / str(setting)).is_dir()):

@@ -74,8 +74,11 @@ def explain(conflict: list[Constraint], candidates: list[Question]) -> str:
         if len(rules) > 2:
             smallest = min(len(r.members) for r in rules)
             each = "question" if rules[0].lo == 1 else "questions"
-            lines.append(f"  - {flag}: at least {rules[0].lo:g} {each} from each of "
-                         f"{len(rules)} topics, {len(rules) * rules[0].lo:g} in all "
+            topics = len({q.topic for q in candidates})
+            some = (f"{len(rules)} of them already need" if len(rules) < topics
+                    else "together")
+            lines.append(f"  - {flag}: at least {rules[0].lo:g} {each} from each of the "
+                         f"{topics} topics; {some} {len(rules) * rules[0].lo:g} "
                          f"(the smallest of them has {smallest})")
         else:
             lines += [f"  - {r.label}: {_describe(r, candidates)}" for r in rules]

@@ -65,8 +65,13 @@ class Mix:
         ``where(key)`` says where a key came from ("final.yaml:12" or "--easy").
         """
         for key in data:
+            axis = next((a for a, values in AXES.items() if key in values), None)
+            if axis is not None:  # "hard: 2" right under mix:
+                raise MixError(f"{where(key)}: '{key}' is a value of '{axis}': write "
+                               f"{axis}: {{{key}: ...}} (or the flag --{key})")
             if key not in MIX_KEYS:
-                raise MixError(f"{where(key)}: unknown key '{key}'{suggest(key, MIX_KEYS)}")
+                raise MixError(f"{where(key)}: unknown key '{key}'{suggest(key, MIX_KEYS)}; "
+                               f"valid: {', '.join(MIX_KEYS)}")
         counts = {}
         for axis, values in AXES.items():
             given = data.get(axis) or {}
