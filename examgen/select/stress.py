@@ -86,8 +86,18 @@ def stress_report(result: Stress) -> tuple[dict[str, Any], list[str]]:
     lines = ["", f"Stress test: {result.runs} seeds",
              f"  never drawn: {len(result.never)}, rarely (under half their share): "
              f"{len(result.rarely)}"]
-    lines += [f"  - never  {d.question.id} ({d.question.file}:{d.question.line}): {d.why}"
-              for d in result.never]
+    by_reason: dict[str, list[Drawn]] = {}
+    for d in result.never:  # one line per reason: 28 "no medium questions" say it once
+        by_reason.setdefault(d.why, []).append(d)
+    for why, drawn in by_reason.items():
+        if len(drawn) == 1:
+            d = drawn[0]
+            lines.append(f"  - never  {d.question.id} ({d.question.file}:{d.question.line}): "
+                         f"{why}")
+        else:
+            ids = ", ".join(d.question.id for d in drawn[:12])
+            more = f" and {len(drawn) - 12} more" if len(drawn) > 12 else ""
+            lines.append(f"  - never  {len(drawn)} questions: {why}: {ids}{more}")
     lines += [f"  - rarely {d.question.id}: {d.times} of {result.runs}, its share "
               f"{d.expected:.0f}; {d.why}" for d in result.rarely]
     return data, lines
