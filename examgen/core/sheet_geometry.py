@@ -179,9 +179,12 @@ def layout_sheet(exam: Exam, variant: Variant, digits: int, paper: str,
             page_digits = digits
             top = grid_top - 11 * DIGIT_PITCH - 4 * MM
         placed: list[Row] = []
-        per_column = int((top - bottom) // ROW)
-        if per_column < 1:
+        room = int((top - bottom) // ROW)
+        if room < 1:
             raise ValueError("no room for answer rows on the sheet")
+        # the rows this page takes, shared evenly by its columns (20 rows: 10 and 10,
+        # not 17 and 3)
+        per_column = min(room, -(-min(len(pending), room * columns) // columns))
         for column in range(columns):
             x0 = left + column * column_width
             for slot in range(per_column):

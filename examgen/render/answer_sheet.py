@@ -31,6 +31,7 @@ from examgen.core.sheet_geometry import (
     SheetPage,
     qr_payload,
 )
+from examgen.render.flowables import fit
 from examgen.render.layout import Layout
 from examgen.render.page import Page, page_for
 
@@ -73,7 +74,8 @@ def _draw_page(c: Canvas, page: Page, p: SheetPage, pages: int, copy: Copy,
     c.setFillColor("#000000")
     c.setFont(page.sans, 10)
     title = " · ".join(filter(None, [header.course, header.title]))
-    c.drawString(x0, top - 10 * mm, to_plain(title)[:90])
+    room = p.qr[0] - 4 * mm - x0  # up to the QR code, never under it
+    c.drawString(x0, top - 10 * mm, fit(to_plain(title), page.sans, 10, room))
     variant = copy.variant if not copy.form else f"{copy.form}-{copy.variant}"
     c.setFont(page.sans, 12)
     c.drawString(x0, top - 17 * mm, f"{labels['sheet_copy']} {copy.number}   ·   "
@@ -102,7 +104,8 @@ def _draw_page(c: Canvas, page: Page, p: SheetPage, pages: int, copy: Copy,
         c.drawCentredString(box.x + BOX / 2, box.y + BOX + 1.0 * mm, _decimal(box.label, labels))
     c.setFont(page.sans, 7)
     c.setFillColor("#555555")
-    c.drawRightString(p.width - 20 * mm, MARKER_INSET + 2 * mm, payload.split("/")[1])
+    # the exam id, clear of the corner marker (it ends 20 mm from the edge)
+    c.drawRightString(p.width - 20 * mm - 3 * mm, MARKER_INSET + 2 * mm, payload.split("/")[1])
     c.setFillColor("#000000")
 
 
