@@ -60,3 +60,24 @@ def test_numbers_use_the_layout_decimal_mark_and_points_their_plural(tmp_path):
     for at, word in enumerate(exam[1:], 1):
         if word in ("pt.", "pts."):
             assert (word == "pt.") == (exam[at - 1] == "1"), exam[at - 1:at + 1]
+
+
+def test_an_oversized_open_question_keeps_its_text_with_lines_and_labels_the_rest(tmp_path):
+    bank = tmp_path / "bank"
+    bank.mkdir()
+    lines = ["topic: Open", "questions:", "  - id: big", "    difficulty: easy",
+             "    knowledge: recall", "    type: open", "    text: Explain it all.",
+             "    answer_lines: 40"]
+    for n in range(6):
+        lines += [f"  - id: t{n}", "    difficulty: easy", "    knowledge: recall",
+                  "    type: truefalse", f"    text: Statement {n} is long enough to take "
+                  "a line or two of the page when it is printed.", "    answer: true"]
+    (bank / "o.yaml").write_text("\n".join(lines) + "\n")
+    for seed in range(1, 6):
+        out = tmp_path / f"out{seed}"
+        _build(out, "--bank", str(bank), "--total", "7", "--seed", str(seed))
+        pages = [" ".join(text.split()) for text in _pages(out / "exam.pdf")]
+        holder = next(i for i, text in enumerate(pages) if "Explain it all." in text)
+        number = pages[holder].split(" Explain it all.")[0].split()[-1]  # "3."
+        # 40 lines are more than a page: the rest goes on, named
+        assert pages[holder + 1].startswith(f"{number} (continued)"), pages[holder + 1][:40]

@@ -46,30 +46,43 @@ class AnswerLine(Flowable):
 class RuledLines(Flowable):
     """The answer area of an open question: ``count`` lines to write on.
 
-    A very tall area continues on the next page rather than failing the layout.
+    A very tall area continues on the next page rather than failing the layout; the
+    continuation starts with ``continued`` ("3. (continued)"), so that its lines are not
+    anonymous.
     """
 
-    def __init__(self, count: int, spacing: float, colour: str) -> None:
+    MIN_LINES = 3  # a question's text never ends a page with fewer lines under it
+
+    def __init__(self, count: int, spacing: float, colour: str, continued: str = "",
+                 font: str = "Helvetica", size: float = 8, label: str = "") -> None:
         super().__init__()
         self.count, self.spacing, self.colour = count, spacing, colour
-        self.height = count * spacing
+        self.continued, self.font, self.size, self.label = continued, font, size, label
+        self.head = size + 4 if label else 0
+        self.height = count * spacing + self.head
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         self.width = available_width
         return self.width, self.height
 
     def split(self, available_width: float, available_height: float) -> list[Flowable]:
-        fit = int(available_height // self.spacing)
-        if fit < 1 or fit >= self.count:
+        fit = int((available_height - self.head) // self.spacing)
+        if fit < min(self.MIN_LINES, self.count) or fit >= self.count:
             return []
-        return [RuledLines(fit, self.spacing, self.colour),
-                RuledLines(self.count - fit, self.spacing, self.colour)]
+        return [RuledLines(fit, self.spacing, self.colour, self.continued, self.font,
+                           self.size, self.label),
+                RuledLines(self.count - fit, self.spacing, self.colour, self.continued,
+                           self.font, self.size, self.continued)]
 
     def draw(self) -> None:
+        if self.label:
+            self.canv.setFont(self.font, self.size)
+            self.canv.setFillColor(colors.HexColor("#555555"))
+            self.canv.drawString(0, self.height - self.size, self.label)
         self.canv.setStrokeColor(colors.HexColor(self.colour))
         self.canv.setLineWidth(0.4)
         for n in range(self.count):
-            y = self.height - (n + 1) * self.spacing
+            y = self.height - self.head - (n + 1) * self.spacing
             self.canv.line(0, y, self.width, y)
 
 
@@ -123,15 +136,23 @@ class QuestionBlock(Flowable):
         return self.width, self.height
 
     def split(self, available_width: float, available_height: float) -> list[Flowable]:
-        """Parts only for a question taller than a page, and only if the first part (or a
-        piece of it) fits here: reportlab places the first piece where the split happens."""
+        """Parts only for a question taller than a page, and only if the parts that fit
+        here, with a piece of the next (at least its first lines), fill this page: the
+        question's text never ends a page alone. reportlab places the first piece where
+        the split happens."""
         if self.height <= self.page_height:
             return []
-        first, *rest = self.parts
-        if first.wrap(available_width, available_height)[1] <= available_height:
-            return list(self.parts)
-        pieces = first.split(available_width, available_height)
-        return [*pieces, *rest] if pieces else []
+        used = 0.0
+        for at, part in enumerate(self.parts):
+            height = part.wrap(available_width, available_height - used)[1]
+            if used + height <= available_height:
+                used += height
+                continue
+            pieces = part.split(available_width, available_height - used)
+            if not pieces:
+                return []  # not even its first lines fit: the whole question moves on
+            return [*self.parts[:at], *pieces, *self.parts[at + 1:]]
+        return []
 
     def draw(self) -> None:
         assert self._measured is not None, "reportlab wraps a flowable before drawing it"

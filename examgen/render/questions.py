@@ -60,7 +60,7 @@ def question_parts(page: Page, number: int, q: Question, permutation: Permutatio
     if q.image is not None:
         parts += [Spacer(1, 2 * mm), Indented(_image(q, page.width * 0.8), GUTTER)]
     parts.append(Spacer(1, 1.5 * mm))
-    parts += _body(page, q, permutation, key)
+    parts += _body(page, q, permutation, key, number)
     if key:
         parts += _key_notes(page, q)
     return parts
@@ -90,7 +90,7 @@ def _option_rows(page: Page, texts: list[str], correct: list[bool], key: bool) -
 
 
 def _body(page: Page, q: Question, permutation: Permutation | None,
-          key: bool) -> list[Flowable]:
+          key: bool, number: int = 0) -> list[Flowable]:
     """What follows the question text: options to tick, a line or an area to write on."""
     match q:
         case SingleChoice() | MultipleChoice():
@@ -108,7 +108,10 @@ def _body(page: Page, q: Question, permutation: Permutation | None,
             if key:
                 return []
             spacing = float(page.layout.settings["open_line_spacing"]) * mm
-            return [RuledLines(q.answer_lines, spacing, page.layout.colour("rule"))]
+            # a continuation on the next page says whose lines they are
+            continued = f"{number}. ({page.layout.labels['continued']})" if number else ""
+            return [RuledLines(q.answer_lines, spacing, page.layout.colour("rule"),
+                               continued, page.sans, page.small.fontSize)]
         case Cloze():
             return [] if key else _choice_gaps(page, q)
         case _:
