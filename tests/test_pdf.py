@@ -420,12 +420,13 @@ def test_exam_all_starts_every_variant_on_an_odd_page_and_the_overview_lists_the
     assert {"exam-all.pdf", "key-overview.pdf"} <= set(manifest["files"])
     overview = text_of(out / "key-overview.pdf")
     names = {"true": "True", "false": "False"}
-    for n in range(2):  # each row: the number, then every variant's answer at that number
-        shown = []
+    for n in range(2):  # each row: the number, then every variant's answer at that number,
+        shown = []  # each followed by its question's id
         for variant in manifest["variants"]:
-            answer = variant["answers"][variant["order"][n]]
-            shown.append(", ".join(answer) if isinstance(answer, list) else names[answer]
-                         if answer in names else answer)
+            qid = variant["order"][n]
+            answer = variant["answers"][qid]
+            shown.append((", ".join(answer) if isinstance(answer, list) else names[answer]
+                          if answer in names else answer) + f" {qid}")
         assert f"{n + 1} {' '.join(shown)}" in overview, shown
     single = tmp_path / "single"
     CliRunner().invoke(main, ["build", "--bank", str(bank), "--total", "2", "--seed", "4",
