@@ -55,7 +55,8 @@ def main() -> None:
     parser.add_argument("--sheets", type=int, default=500)
     args = parser.parse_args()
     print(f"{'profile':<18} {'input':<6} {'sheets':>6} {'boxes':>7} {'right %':>8} "
-          f"{'flagged':>7} {'flagged %':>9} {'wrong':>5} {'sheets/s':>8}")
+          f"{'flagged':>7} {'flagged %':>9} {'wrong':>5} {'questions flagged %':>19} "
+          f"{'numbers flagged':>15} {'sheets/s':>8}")
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "exam"
         subprocess.run([sys.executable, "-m", "examgen", "build", "--bank", str(ROOT / "bank"),
@@ -82,7 +83,10 @@ def main() -> None:
             print(f"{profile.name:<18} {'PDF' if as_pdf else 'image':<6} {len(truths):>6} "
                   f"{tally.total:>7} {100 * tally.right / tally.total:>8.3f} "
                   f"{tally.flagged:>7} {100 * tally.flagged / tally.total:>9.2f} "
-                  f"{tally.wrong:>5} {len(truths) / seconds:>8.1f}")
+                  f"{tally.wrong:>5} "
+                  f"{100 * tally.questions_flagged / max(tally.questions, 1):>19.2f} "
+                  f"{tally.numbers_flagged:>6} of {tally.numbers:<5} "
+                  f"{len(truths) / seconds:>8.1f}")
             for line in tally.wrong_marks[:10]:
                 print("   wrong:", line)
 

@@ -281,6 +281,10 @@ class Tally:
     flagged: int = 0
     wrong: int = 0
     wrong_marks: list[str] = field(default_factory=list)
+    questions: int = 0  # question rows seen
+    questions_flagged: int = 0  # rows with a box the reader was not sure of
+    numbers: int = 0  # student numbers (one per copy)
+    numbers_flagged: int = 0  # with a digit box not sure, or a column not read as one digit
 
     @property
     def total(self) -> int:
@@ -300,14 +304,26 @@ def evaluate(grading: object, plan: SheetPlan, truths: dict[int, Truth]) -> Tall
             if read is None:
                 tally.flagged += len(page.boxes)  # the page itself goes to review
                 continue
+            unsure: set[str] = set()
+            digits: dict[str, int] = {}
             for box, state in zip(page.boxes, read.states, strict=True):
                 meant = box.value in truth.ticked.get(box.item, set())
                 if state is State.UNSURE:
                     tally.flagged += 1
+                    unsure.add(box.item)
                 elif (state is State.TICKED) == meant:
                     tally.right += 1
                 else:
                     tally.wrong += 1
                     tally.wrong_marks.append(f"copy {number} {box.item} {box.label}: "
                                              f"meant {meant}, read {state.value}")
+                if box.item.startswith("student:"):
+                    digits[box.item] = digits.get(box.item, 0) + (state is State.TICKED)
+            rows = {box.item for box in page.boxes if not box.item.startswith("student:")}
+            tally.questions += len(rows)
+            tally.questions_flagged += len(rows & unsure)
+            if digits:
+                tally.numbers += 1
+                tally.numbers_flagged += any(i.startswith("student:") for i in unsure) or \
+                    any(count != 1 for count in digits.values())
     return tally

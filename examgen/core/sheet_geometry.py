@@ -49,12 +49,12 @@ CORNERS = ("top-left", "top-right", "bottom-right", "bottom-left")  # marker id 
 MARKER = 12 * MM  # side of a marker
 MARKER_INSET = 8 * MM  # paper edge to the marker's outer edge
 QR_SIZE = 24 * MM
-BOX = 4.2 * MM  # side of a tick box
+BOX = 5.2 * MM  # side of a tick box
 PITCH = 7 * MM  # box to box within a row
 TF_PITCH = 12 * MM  # true/false boxes carry words
-ROW = 8 * MM  # row to row
+ROW = 9 * MM  # row to row: a box and the labels above the next one
 LABEL = 12 * MM  # room for the question number before the boxes
-DIGIT_PITCH = 5.6 * MM  # the student-number grid is denser
+DIGIT_PITCH = 6.6 * MM  # the student-number grid is denser
 TOP_BAND = 44 * MM  # from the marker line down: title, copy, QR
 SCORE_BOXES = 11  # the most score boxes one row may hold
 
