@@ -31,13 +31,14 @@ FILLED_FROM = 0.80  # share of inked pixels: more may be a filled (cancelled) bo
 TICKED_BELOW = 0.68  # share of inked pixels: a thin mark covers less
 # A box is filled evenly, a cross or tick leaves parts of it white, however thick the pen.
 # The box (all but its border) is cut into 3 x 3 cells, each measured as its inked share:
-EVEN_FROM = 0.9  # the emptiest cell at least this: evenly filled (on the simulator 789 of
-#                  792 fills measure more, and none of 792 crosses drawn with a 1.6 mm
-#                  felt-tip)
-MARK_BELOW = 0.8  # the middles of two opposite edges both below this: a cross's shape.
-#                   A fill that misses a corner leaves that corner and its two neighbours
-#                   white, and the opposite edges inked (so do opposite corners: a fill
-#                   missing one corner can look like a tick there, and goes to review).
+EVEN_FROM = 0.9  # the emptiest cell at least this: evenly filled (benchmarks/marks.py)
+MARK_BELOW = 0.88  # the middles of two opposite edges both below this: a cross's shape
+#                   (a 1.6 mm cross in a 5.2 mm box inks them up to about 0.85). A fill
+#                   that misses a corner leaves that corner and its two neighbours white,
+#                   and the opposite edges inked (so do opposite corners: a fill missing
+#                   one corner can look like a tick there, and goes to review). On the
+#                   simulator, none of 4,032 fills or 4,032 fills missing a corner was
+#                   read as a tick.
 _OPPOSITE = ((1, 7), (3, 5))  # the cells in the middle of the top and bottom, left and right
 _CELL_INSET = 0.3 * 72 / 25.4  # the cells reach closer to the border than the ink does
 
