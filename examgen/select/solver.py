@@ -62,8 +62,11 @@ def select(bank: Bank, mix: ResolvedMix, seed: int, forms: int = 1,
 
 # What parallel forms are made alike in, from all of it down to the cells alone: the
 # first set the bank can give for every form is used.
-# "topic~": each topic's count within one of the first form's.
+# "topic~": each topic's count within one of the first form's, on one side of it. A topic
+# missing from one form and twice in another is worse than a type off by one, so types
+# give way first.
 BALANCES = (("cell", "type", "topic", "points"), ("cell", "type", "topic~", "points"),
+            ("cell", "type~", "topic~", "points"), ("cell", "topic~", "points"),
             ("cell", "type", "points"), ("cell", "points"), ("cell",))
 
 
@@ -104,9 +107,14 @@ def _balanced(candidates: list[Question], rules: list[Constraint], forms: int,
         if first is None:
             continue
         chosen = first[0]
-        profile = [_row(members, n - slack, n + slack)
-                   for slack, sets in ((0, groups), (1, loose)) for members in sets
+        profile = [_row(members, n, n) for members in groups
                    for n in [len(np.intersect1d(members, chosen))]]
+        # within one of the first form's count, all on the same side of it, so that no two
+        # forms differ by two: up from a count below the bank's share, else down
+        for members in loose:
+            n = len(np.intersect1d(members, chosen))
+            share = len(chosen) * len(members) / len(candidates)
+            profile.append(_row(members, n - 1, n) if n > share else _row(members, n, n + 1))
         if "points" in balance:
             total = float(points[chosen].sum())
             profile.append(_row(np.arange(len(candidates)), total, total, points))
