@@ -43,6 +43,7 @@ class Typeset:
     width: float
     height: float
     depth: float  # below the baseline
+    left: float = 0.0  # empty room the typesetter left before the ink, cut off
 
 
 _keys: dict[str, tuple[str, float, bool]] = {}  # label -> (latex, size, display)
@@ -71,7 +72,11 @@ def typeset(latex: str, size: float, display: bool) -> Typeset:
     scale = 1 / _SVG_PX
     drawing.scale(scale, scale)
     drawing.width, drawing.height = width, height
-    return Typeset(drawing, width, height, max(0.0, height + top))
+    # ziamath places a wide accent's box from the accent's own origin: \hat{x} came with
+    # 3.5 pt of nothing before the x, which printed as a double space
+    ink_left = float(drawing.getBounds()[0])
+    left = ink_left if ink_left > 0.5 else 0.0
+    return Typeset(drawing, width - left, height, max(0.0, height + top), left)
 
 
 def formula_markup(latex: str, display: bool, size: float) -> str:
@@ -116,7 +121,7 @@ def draw_formula(canvas: Any, label: str, x: float, y: float, width: float) -> N
     if display:  # the room spans the line: the formula goes in its middle
         x, y = x + (width - shape.width) / 2, y + ROOM
     renderPDF.draw(_coloured(latex, size, display, colour) if colour else shape.drawing,
-                   canvas, x, y)
+                   canvas, x - shape.left, y)
 
 
 @lru_cache(maxsize=1024)
