@@ -153,6 +153,8 @@ def calibrate(analyses: list[Path], bank_dir: Path, apply: bool,
                                  f"{bank_dir}; calibrate the bank the exam was built from "
                                  "(--bank)")
             for qid, o in measured.observations.items():
+                # a line from before cohorts were recorded stood for the exam's one class
+                merged[qid].pop((o.exam, ""), None)
                 merged[qid][(o.exam, o.cohort)] = o
             chance.update(measured.chance)
             held.update(measured.held)
