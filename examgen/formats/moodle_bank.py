@@ -2,9 +2,9 @@
 by the bank's own loader, in memory, before anything is written.
 
 A question the loader refuses is left out with a note naming its line in the XML; what
-is left must then load as a whole bank, together with the bank the folder lies in, if
-any. If it does not, that is a bug in examgen, never the user's file: the run ends with
-an internal error (exit 70) and writes nothing.
+is left must then load as a whole bank. If it does not, that is a bug in examgen, never
+the user's file: the run ends with an internal error (exit 70) and writes nothing. Ids
+the bank around the output folder already has are refused, or renamed on request.
 """
 
 from __future__ import annotations
