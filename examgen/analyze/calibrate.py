@@ -1,11 +1,14 @@
-"""``examgen calibrate``: the measured difficulty goes back into the bank's YAML.
+"""``examgen calibrate``: the measured difficulty goes back into the bank's YAML, and the
+bank is never damaged on the way.
 
-Every analysed question gets a ``stats:`` block (one line per exam: exam id, date, n,
-facility, discrimination). The files are edited as text at the lines the loader reports,
-so comments, order, quoting and line breaks of everything else stay exactly as they were
-and ``git diff`` shows only the new lines. A difficulty move is proposed where the
-evidence is enough (at least ``MIN_ANSWERS`` answers in all and a pooled facility outside the
-tagged band) and written only with ``--apply``.
+Every analysed question gets a ``stats:`` block (one line per exam and class: exam id,
+cohort, date, n, facility, discrimination), written by ``stats_lines`` as text at the
+places the YAML parser reports, so ``git diff`` shows only the new lines. What an
+analysis.json says is checked before it is used; the new files are re-read by the bank
+loader in memory before any is replaced; one run at a time holds the bank. A difficulty
+move is proposed where the evidence is enough (at least ``MIN_ANSWERS`` answers in all and
+a pooled facility above chance outside the tagged band), never for a question a flag
+holds, and written only with ``--apply``.
 """
 
 from __future__ import annotations
@@ -62,6 +65,7 @@ _PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _HEX = re.compile(r"[0-9a-f]{0,64}")
 HOLDING = {"miskeyed", "nobody-right", "everybody-right", "no-variance"}
+LOCK = ".examgen-calibrate.lock"  # in the bank folder; held while calibrate writes
 MAX_N = 10_000_000
 
 
@@ -222,6 +226,9 @@ def write_keeping(path: Path, data: bytes) -> None:
 @contextlib.contextmanager
 def bank_lock(bank_dir: Path) -> Iterator[None]:
     """One calibrate at a time per bank: a second one is refused, not interleaved."""
+    if not bank_dir.is_dir():  # the bank's loader says what is wrong with the folder
+        yield
+        return
     lock = bank_dir / LOCK
     try:
         handle = lock.open("a")
@@ -240,8 +247,6 @@ def bank_lock(bank_dir: Path) -> Iterator[None]:
                             "run again when it has finished") from None
         yield
 
-
-LOCK = ".examgen-calibrate.lock"
 
 
 def _by_file(bank: Bank) -> dict[str, list[Question]]:
