@@ -6,9 +6,9 @@ repeat (a hundred question ids, a few letters and point values), so each wanted 
 becomes one code per row plus its distinct texts, and the caller checks every distinct
 text once instead of every cell.
 
-A file without quotes or carriage returns in its cells, such as the ``responses.csv``
-``examgen grade`` writes, is split with NumPy; any other file is read with the csv module,
-row by row, with the same result.
+A file without quotes and with LF or CRLF line ends, such as the ``responses.csv``
+``examgen grade`` writes, is split with NumPy; any other file (quoted cells, blank lines,
+rows of another length) is read with the csv module, row by row, with the same result.
 """
 
 from __future__ import annotations
