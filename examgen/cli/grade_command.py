@@ -99,6 +99,6 @@ def calibrate(analyses: tuple[Path, ...], bank_dir: Path, apply: bool,
     for line in table(moves, apply):
         click.echo(line)
     for note in notes:
-        click.echo(f"note: {note}")
+        click.echo(f"Note: {note}")
     click.echo(f"wrote stats into {len(written)} file(s)" + (
         ": " + ", ".join(written) if written else ""))
