@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 
+from examgen.analyze.intervals import correlation_interval, fisher_z, wilson
 from examgen.analyze.results import Analysis, Flag, ItemStats, OptionStats
 from examgen.core.model import FACILITY_BANDS, MIN_ANSWERS, band_of
 
@@ -80,7 +81,7 @@ def _unused(item: ItemStats) -> list[tuple[str, str]]:
     out = []
     for o in item.options:
         chosen = round(o.share * item.n)
-        if not o.correct and wrong and _upper_bound(chosen / wrong, wrong) < FUNCTIONAL:
+        if not o.correct and wrong and wilson(chosen / wrong, wrong)[1] < FUNCTIONAL:
             out.append(("unused-distractor",
                         f"option {o.printed} was chosen by "
                         f"{f'{chosen} of the {wrong}' if chosen else f'none of the {wrong}'} "
@@ -171,11 +172,4 @@ def _sign_test(more: int, fewer: int) -> float:
 def _lower_bound(r: float | None, n: int) -> float:
     if r is None or n <= 3:
         return -1.0
-    return math.tanh(math.atanh(max(-0.999999, min(0.999999, r))) - 1.959964 / math.sqrt(n - 3))
-
-
-def _upper_bound(share: float, n: int) -> float:
-    """Wilson's upper 95 % bound of a share seen in ``n``."""
-    z = 1.959964
-    centre = (share + z * z / (2 * n)) / (1 + z * z / n)
-    return centre + z * math.sqrt(share * (1 - share) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return correlation_interval(fisher_z(r), n - 3)[0]

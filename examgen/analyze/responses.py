@@ -87,7 +87,8 @@ def read_responses(path: Path, exam_ids: list[str],
         if rows.any():
             raise InputError(f"{path}:{lines[int(np.argmax(rows))]}: {message}")
 
-    items = tuple(i for i in exam_ids if i in set(columns["question"].values))
+    answered = set(columns["question"].values)
+    items = tuple(i for i in exam_ids if i in answered)
     index = {qid: j for j, qid in enumerate(items)}
     question = columns["question"]
     for code, qid in enumerate(question.values):

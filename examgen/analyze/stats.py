@@ -21,12 +21,11 @@ import numpy as np
 
 from examgen.analyze.flags import corrected, flags
 from examgen.analyze.form_numbers import FormNumbers, form_numbers
+from examgen.analyze.intervals import Z95, correlation_interval, fisher_z, wilson
 from examgen.analyze.responses import Responses, option_labels
 from examgen.analyze.results import Analysis, FormSummary, ItemForm, ItemStats, OptionStats
 from examgen.core.model import ChoiceQuestion, Question
 from examgen.core.scoring import DEFAULT_SCHEME, chance_fraction
-
-Z95 = 1.959964
 
 
 def analyse(responses: Responses, questions: dict[str, Question], exam: str, date: str,
@@ -78,7 +77,8 @@ def _assign(responses: Responses, forms: dict[str, tuple[str, ...]]
     """Each student's form (its index), or -1 when left out; and why students were."""
     items = responses.items
     names = list(forms)
-    wanted = np.array([[i in set(ids) for i in items] for ids in forms.values()])
+    wanted = np.array([[i in on_form for i in items]
+                       for on_form in map(set, forms.values())])
     seen = responses.seen
     match = (seen[:, None, :] == wanted[None, :, :]).all(axis=2)  # student x form
     named = np.array([names.index(f) if f in forms else -1 for f in responses.forms])
@@ -168,9 +168,8 @@ def _pooled_r(parts: list[tuple[float, int]]) -> tuple[float | None, list[float]
         defined = [float(r) for r, _ in parts if np.isfinite(r)]
         return (defined[0] if defined else None), None
     weight = sum(n - 3 for _, n in usable)
-    z = sum(math.atanh(max(-0.999999, min(0.999999, r))) * (n - 3) for r, n in usable) / weight
-    half = Z95 / math.sqrt(weight)
-    return math.tanh(z), [math.tanh(z - half), math.tanh(z + half)]
+    z = sum(fisher_z(r) * (n - 3) for r, n in usable) / weight
+    return math.tanh(z), list(correlation_interval(z, weight))
 
 
 def _pooled_trace(parts: list[tuple[np.ndarray, np.ndarray]]) -> list[float]:
@@ -183,12 +182,8 @@ def _pooled_trace(parts: list[tuple[np.ndarray, np.ndarray]]) -> list[float]:
 
 def _facility_interval(p: float, spread: float, n: int, binary: bool) -> list[float]:
     """95 %: Wilson's interval for right/wrong scores, else mean +- 1.96 standard errors."""
-    if n == 0:
-        return [0.0, 1.0]
-    if binary:
-        centre = (p + Z95**2 / (2 * n)) / (1 + Z95**2 / n)
-        half = Z95 * math.sqrt(p * (1 - p) / n + Z95**2 / (4 * n * n)) / (1 + Z95**2 / n)
-        return [max(0.0, centre - half), min(1.0, centre + half)]
+    if n == 0 or binary:
+        return list(wilson(p, n))
     half = Z95 * spread / math.sqrt(n)
     return [max(0.0, p - half), min(1.0, p + half)]
 
