@@ -11,6 +11,7 @@ import math
 import re
 import string
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -299,6 +300,12 @@ def format_number(value: float) -> str:
     return repr(float(value))
 
 
+def numeric_answer(q: Numeric, number: Callable[[float], str] = format_number) -> str:
+    """'1.75 ± 0.001 m'; ``number`` writes each number (a layout's: '1,75 ± 0,001 m')."""
+    value = number(q.value) + (f" ± {number(q.tolerance)}" if q.tolerance else "")
+    return f"{value} {q.unit}".strip()
+
+
 def key_answer(q: Question, permutation: Permutation | None = None) -> Answer:
     """The answer as the grader reads it: 'c', ['a', 'd'], 'true', or a text (a list for cloze).
 
@@ -315,10 +322,7 @@ def key_answer(q: Question, permutation: Permutation | None = None) -> Answer:
         case ShortAnswer():
             return q.answers[0]
         case Numeric():
-            value = format_number(q.value)
-            if q.tolerance:
-                value += f" ± {format_number(q.tolerance)}"
-            return f"{value} {q.unit}".strip()
+            return numeric_answer(q)
         case OpenQuestion():
             return q.model_answer
         case Cloze():

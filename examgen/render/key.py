@@ -32,6 +32,7 @@ from examgen.core.model import (
     Variant,
     assert_never,
     key_answer,
+    numeric_answer,
 )
 from examgen.core.scoring import DEFAULT_SCHEME
 from examgen.render.document import build_document, questions_story, template_context, text_blocks
@@ -125,7 +126,7 @@ def _grid_answer(page: Page, q: Question, permutation: Permutation | None,
     labels = page.layout.labels
     match q:
         case Numeric():
-            return page.value(q.value, q.tolerance, q.unit)
+            return numeric_answer(q, page.number)
         case SingleChoice() | ShortAnswer():
             return str(answer)
         case MultipleChoice():

@@ -117,11 +117,6 @@ class Page:
         """Points and counts with the layout's decimal mark (1.5, or 1,5 in German)."""
         return format_number(value).replace(".", self.layout.labels["decimal"])
 
-    def value(self, value: float, tolerance: float, unit: str) -> str:
-        """A numeric answer as printed: "1,75 ± 0,001 m" in German."""
-        text = self.number(value) + (f" ± {self.number(tolerance)}" if tolerance else "")
-        return f"{text} {unit}".strip()
-
     def cell(self, difficulty: str, knowledge: str) -> str:
         """A cell in the layout's words: 'easy/recall', 'leicht/Abfragewissen'."""
         return f"{self.layout.labels[difficulty]}/{self.layout.labels[knowledge]}"

@@ -21,6 +21,7 @@ from examgen.core.model import (
     TextGap,
     TrueFalse,
     assert_never,
+    numeric_answer,
 )
 from examgen.render.flowables import (
     EMPTY_BOX,
@@ -150,7 +151,7 @@ def _key_notes(page: Page, q: Question) -> list[Flowable]:
         case ShortAnswer():
             note("accepted", " | ".join(page.literal(a) for a in q.answers))
         case Numeric():
-            note("value", page.literal(page.value(q.value, q.tolerance, q.unit)))
+            note("value", page.literal(numeric_answer(q, page.number)))
         case OpenQuestion():
             note("model_answer", page.text(q.model_answer or "-"))
         case Cloze():
