@@ -15,6 +15,7 @@ pools its numbers over them, weighted by students (correlations through Fisher's
 
 from __future__ import annotations
 
+import hashlib
 import math
 
 import numpy as np
@@ -196,8 +197,6 @@ def _histogram(totals: np.ndarray, maximum: float) -> tuple[list[int], list[floa
 
 def _cohort(students: tuple[str, ...]) -> str:
     """The same class analysed again has the same cohort; another class another one."""
-    import hashlib
-
     digest = hashlib.sha256("\n".join(sorted(students)).encode("utf-8"))
     return digest.hexdigest()[:12]
 

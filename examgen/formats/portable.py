@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from examgen.core.markup import to_plain
-from examgen.core.model import GAP_MARK, Question
+from examgen.core.model import GAP_MARK, Numeric, OpenQuestion, Question, ShortAnswer
 
 
 def display_name(q: Question, readable: bool = False) -> str:
@@ -43,8 +43,6 @@ def source_tag(q: Question) -> str:
 
 def dropped(questions: list[Question], fmt: str) -> str:
     """One line naming what the format cannot carry of these questions, or ""."""
-    from examgen.core.model import Numeric, OpenQuestion, ShortAnswer
-
     counts: dict[str, int] = {}
 
     def count(what: str) -> None:
