@@ -17,13 +17,16 @@ from typing import Any
 
 from examgen.bank.coverage_report import CoverageReport, Excluded, coverage_report
 from examgen.bank.loader import load_bank
+from examgen.bank.parametrised import DEFAULT_STYLE
 from examgen.core.errors import ExamgenError, InputError
 from examgen.core.files import write_set
 from examgen.core.header import TEXT_KEYS, ExamHeader
 from examgen.core.model import Bank, Exam, Question
+from examgen.core.number_format import NumberStyle
 from examgen.core.scoring import DEFAULT_SCHEME
 from examgen.formats.moodle_import import Imported
 from examgen.select.blueprint import Blueprint, BuildSettings
+from examgen.select.draws import draw_values, with_drawn
 from examgen.select.manifest import Manifest, read_manifest, to_manifest
 from examgen.select.mix import FLAGS, Mix, ResolvedMix, merge, resolve, used_ids
 from examgen.select.variants import DEFAULT_ORDER
@@ -79,12 +82,13 @@ def build_exam(bank: str | Path | Bank | None, mix: dict[str, Any],
     seed = chosen.seed if chosen.seed is not None else secrets.randbelow(10**9)
     from examgen.select.selection import build_exams  # HiGHS and NumPy: only to solve
 
-    exams = build_exams(loaded, resolved, seed, chosen.variants or 1, chosen.forms or 1,
-                        chosen.overlap or 0, chosen.order or DEFAULT_ORDER)
+    exams, notes = draw_values(build_exams(loaded, resolved, seed, chosen.variants or 1,
+                                           chosen.forms or 1, chosen.overlap or 0,
+                                           chosen.order or DEFAULT_ORDER))
     texts = plan.header.with_texts(_texts(header))
     full = replace(texts, layout=chosen.layout or "default", paper=chosen.paper or "a4")
     sheets = _sheets(chosen, {})
-    return _render(loaded, exams, resolved.to_json(), full, sheets, pdf, workers, [])
+    return _render(loaded, exams, resolved.to_json(), full, sheets, pdf, workers, notes)
 
 
 def rebuild_exam(manifest: str | Path, bank: str | Path | None = None,
@@ -147,14 +151,17 @@ def _render(bank: Bank, exams: list[Exam], mix: dict[str, Any], header: ExamHead
     """The manifest, the PDFs and the answer sheets of selected exams."""
     if sheets:  # the exam's instructions send students to the sheet and its rules
         header = replace(header, answer_sheet=sheets[1])
-    manifest = to_manifest(exams, bank, str(bank.path), mix, header)
     from examgen.render.outputs import render_outputs
 
     layout = plan = None
+    style = DEFAULT_STYLE
     if pdf or sheets:  # Jinja2 and reportlab: only for the builds that draw
         from examgen.render.layout import load_layout
 
         layout = load_layout(header.layout, header.paper)
+        style = NumberStyle(layout.labels.get("decimal", "."))
+    exams = with_drawn(exams, style)  # each variant's draws as the layout prints numbers
+    manifest = to_manifest(exams, bank, str(bank.path), mix, header)
     if sheets and layout is not None:
         from examgen.core.sheet_geometry import plan_sheets
 
@@ -244,17 +251,24 @@ class ExportSource:
 
 
 def export_source(bank: str | Path | None, manifest: str | Path | None = None,
-                  category_root: str | None = None) -> ExportSource:
+                  category_root: str | None = None, draws: int = 1) -> ExportSource:
     """The questions to export: the whole bank, or with ``manifest`` those of one exam
-    (``bank`` None: the bank the manifest names)."""
+    (``bank`` None: the bank the manifest names), a parametrised one as ``draws`` frozen
+    draws (an exam's: its first variant's draw, unless ``draws`` asks for more)."""
+    from examgen.formats.frozen_draws import frozen_draws, parametrised_note
+
     if manifest is None:
         loaded = load_bank(Path(bank) if bank is not None else DEFAULT_BANK)
-        return ExportSource(list(loaded.questions),
-                            category_root or loaded.path.resolve().name)
+        note = parametrised_note(list(loaded.questions), draws)
+        return ExportSource(frozen_draws(list(loaded.questions), draws),
+                            category_root or loaded.path.resolve().name,
+                            notes=[note] if note else [])
     earlier, loaded, exams, notes = _exams_of(manifest, bank)
-    questions = list({q.id: q for e in exams for q in e.questions}.values())
-    return ExportSource(questions, category_root or loaded.path.resolve().name, exams,
-                        earlier.header, notes)
+    questions = list({q.id: e.variants[0].question(q) for e in exams
+                      for q in e.questions}.values())
+    return ExportSource(frozen_draws(questions, draws),
+                        category_root or loaded.path.resolve().name, exams, earlier.header,
+                        notes)
 
 
 def import_moodle_file(xml_file: str | Path, out_dir: str | Path, topic_from: int = -1,

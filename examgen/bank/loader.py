@@ -8,44 +8,21 @@ texts keep the characters written, booleans are true/false, numbers are finite d
 from __future__ import annotations
 
 import hashlib
-import re
 from pathlib import Path
-from typing import Any
 
-from examgen.bank.fields import Fields, FileContext, is_text, line_of
-from examgen.bank.question_types import TYPE_PARSERS
+from examgen.bank.fields import FileContext, is_text, line_of
+from examgen.bank.parametrised import TEMPLATE_FIELDS, first_draw, instantiate, read_template
+from examgen.bank.question_node import parse_question
 from examgen.core.errors import BankError, Problem, suggest
 from examgen.core.gcpause import gc_paused
-from examgen.core.glyphs import unprintable
-from examgen.core.images import image_problem
-from examgen.core.latex import formula_problem, formulas_in
 from examgen.core.model import (
-    TYPES,
     Bank,
-    Difficulty,
-    Knowledge,
-    Observation,
     Question,
 )
-from examgen.core.yamlio import Node, Scalar, Value, read_yaml
+from examgen.core.params import DrawError
+from examgen.core.yamlio import Node, read_yaml
 
-COMMON_FIELDS = {
-    "id", "topic", "difficulty", "knowledge", "points", "minutes", "type", "text",
-    "explanation", "source", "image", "tags", "group", "stats",
-}
-TYPE_FIELDS = {
-    "single": {"options"},
-    "multiple": {"options"},
-    "truefalse": {"answer"},
-    "short": {"answers", "case_sensitive"},
-    "numeric": {"value", "tolerance", "unit"},
-    "open": {"model_answer", "answer_lines"},
-    "cloze": {"gaps"},
-}
-ALL_FIELDS = COMMON_FIELDS.union(*TYPE_FIELDS.values())
 FILE_FIELDS = {"topic", "questions"}
-REQUIRED = ("id", "difficulty", "knowledge", "type", "text")
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
 def load_bank(path: str | Path) -> Bank:
@@ -93,6 +70,23 @@ def _check_bank(root: Path) -> tuple[Bank, list[Problem]]:
     return Bank(root, tuple(questions), digest.hexdigest()), problems
 
 
+def parametrised(node: Node, topic: str | None, ctx: FileContext) -> Question | None:
+    """A question with ``params:``: its template, shown and checked by its first draw."""
+    if "params" not in node:
+        ctx.report(node.key_lines.get("let", node.key_lines.get("where", node.line)),
+                   "'let' and 'where' belong to a parametrised question: add 'params:'")
+        return None
+    template = read_template(node, topic, ctx)
+    if template is None:
+        return None
+    qid = str(node.get("id", ""))
+    try:
+        return instantiate(template, first_draw(template, qid))
+    except DrawError as exc:
+        ctx.report(exc.line, f"question '{qid}': {exc}")
+        return None
+
+
 def load_file(raw: bytes, ctx: FileContext) -> list[Question]:
     """The questions of one file's bytes; every problem goes to ``ctx``."""
     data = read_yaml(raw, ctx.report)
@@ -122,158 +116,10 @@ def load_file(raw: bytes, ctx: FileContext) -> list[Question]:
             ctx.report(line_of(item, data.key_lines["questions"]),
                        "every entry of 'questions' is a mapping")
             continue
-        q = _question(item, topic, ctx)
+        q = (parametrised(item, topic, ctx) if any(k in item for k in TEMPLATE_FIELDS)
+             else parse_question(item, topic, ctx))
         if q is not None:
             out.append(q)
     return out
 
 
-def _question(node: Node, file_topic: str | None, ctx: FileContext) -> Question | None:
-    before = len(ctx.problems)
-    f = Fields(node, ctx)
-    for key in REQUIRED:
-        if key not in node:
-            f.report(None, f"missing field '{key}'")
-    if "topic" not in node and file_topic is None:
-        f.report(None, "missing field 'topic' (give it here or once at the top of the file)")
-    qtype = node.get("type")
-    if qtype is not None and qtype not in TYPES:
-        f.report("type", f"unknown type '{qtype}'{suggest(str(qtype), TYPES)}; "
-                         f"valid: {', '.join(TYPES)}")
-        qtype = None
-    allowed = COMMON_FIELDS | (TYPE_FIELDS[qtype] if isinstance(qtype, str) else ALL_FIELDS)
-    for key in node:
-        if key not in allowed:
-            f.report(key, f"unknown field '{key}'{_field_hint(key, allowed, qtype)}")
-    qid = f.text("id")
-    if "id" in node and qid and not _ID.match(qid):
-        f.report("id", f"id '{qid}' must be letters, digits, '-', '_' or '.'")
-    difficulty = _enum(f, "difficulty", Difficulty)
-    knowledge = _enum(f, "knowledge", Knowledge)
-    common: dict[str, Any] = dict(
-        id=qid, topic=f.text("topic", file_topic or ""), difficulty=difficulty,
-        knowledge=knowledge, text=_question_text(f),
-        points=f.number("points", 1, strictly_above=True),
-        minutes=f.number("minutes", 0, strictly_above=True) if "minutes" in node else None,
-        explanation=f.text("explanation"), source=f.text("source"), group=f.text("group"),
-        tags=_tags(f), image=_image(f, ctx), stats=_stats(f), file=ctx.display,
-        line=node.line,
-    )
-    build = TYPE_PARSERS.get(qtype) if isinstance(qtype, str) else None
-    question = build(f, common) if build else None
-    _check_markup(f, node)
-    if len(ctx.problems) > before:
-        return None
-    return question
-
-
-def _tags(f: Fields) -> tuple[str, ...]:
-    tags = f.node.get("tags", [])
-    if isinstance(tags, list) and all(is_text(t) for t in tags):
-        return tuple(str(t).strip() for t in tags)
-    f.report("tags", "'tags' must be a list of words, e.g. [cnn, deepfakes]")
-    return ()
-
-
-# Fields in the light markup, where formulas may stand (literal fields never hold one).
-MARKUP_FIELDS = ("text", "explanation", "model_answer")
-
-
-def _check_markup(f: Fields, node: Node) -> None:
-    """Every formula must parse, and every character must have a glyph to print with."""
-    texts: list[Value | None] = [node[k] for k in MARKUP_FIELDS if k in node]
-    for holder in [node, *[g for g in node.get("gaps") or [] if isinstance(g, Node)]]:
-        options = holder.get("options") if isinstance(holder, Node) else None
-        if isinstance(options, list):
-            texts += [o.get("text") if isinstance(o, Node) else o for o in options]
-    for value in texts:
-        if not isinstance(value, Scalar):
-            continue
-        start = value.line + (1 if getattr(value, "block", False) else 0)
-        for offset, latex in formulas_in(value):
-            problem = formula_problem(latex)
-            if problem:
-                line = start + value.count("\n", 0, offset)
-                f.report(None, f"formula ${latex}$: {problem}", line)
-        for char, where in unprintable(value):
-            line = start + value.count("\n", 0, value.find(char))
-            f.ctx.warn(line, f"{f.label}: '{char}' (U+{ord(char):04X}) in {where} has no glyph "
-                             "in examgen's fonts and would print as an empty box")
-
-
-def _stats(f: Fields) -> tuple[Observation, ...]:
-    """The measured statistics examgen calibrate wrote: checked, never trusted blindly."""
-    items = f.node.get("stats")
-    if items is None:
-        return ()
-    if not isinstance(items, list):
-        f.report("stats", "'stats' is the list examgen calibrate writes; remove it to "
-                          "start afresh")
-        return ()
-    out = []
-    for item in items:
-        line = getattr(item, "line", f.node.key_lines["stats"])
-        if not isinstance(item, Node) or not {"exam", "n", "facility"} <= set(item):
-            f.report(None, "every entry of 'stats' has exam, n and facility", line)
-            continue
-        n = f.number("n", 0, minimum=1, node=item, where="stats")
-        facility = f.number("facility", 0, node=item, where="stats")
-        if facility > 1:
-            f.report(None, f"stats: 'facility' is a share from 0 to 1, not {facility:g}", line)
-        discrimination = (f.number("discrimination", 0, minimum=-1, node=item, where="stats")
-                          if "discrimination" in item else None)
-        if not float(n).is_integer():
-            f.report(None, f"stats: 'n' must be a whole number, not {n:g}", line)
-        out.append(Observation(str(item["exam"]), str(item.get("date", "")), int(n),
-                               facility, discrimination, str(item.get("cohort", ""))))
-    return tuple(out)
-
-
-def _field_hint(key: str, allowed: set[str], qtype: object) -> str:
-    if key in ("level", "colour", "color"):
-        return "; the level colour is derived from difficulty and knowledge: remove it"
-    if key in ALL_FIELDS:
-        return f"; '{key}' belongs to another question type than '{qtype}'"
-    return suggest(key, allowed) or "; remove it or check its spelling"
-
-
-def _enum(f: Fields, key: str, enum: type[Difficulty] | type[Knowledge]) -> Any:
-    value = f.node.get(key)
-    if value is None:
-        return None
-    valid = [e.value for e in enum]
-    if value not in valid:
-        f.report(key, f"unknown {key} '{value}'{suggest(str(value), valid)}; "
-                      f"valid: {', '.join(valid)}")
-        return None
-    return enum(value)
-
-
-def _question_text(f: Fields) -> str:
-    """The question's text; empty only when a picture is the question (as Moodle allows:
-    ``text: ""`` with ``image:``)."""
-    value = f.node.get("text")
-    if isinstance(value, str) and not value.strip() and "image" in f.node:
-        return ""
-    return f.text("text")
-
-
-def _image(f: Fields, ctx: FileContext) -> Path | None:
-    if "image" not in f.node:
-        return None
-    rel = f.node["image"]
-    if not is_text(rel):
-        f.report("image", "'image' must be a path relative to this YAML file")
-        return None
-    path = (ctx.folder / str(rel)).resolve()
-    if not path.is_relative_to(ctx.root):
-        f.report("image", f"image '{rel}' leaves the bank folder; keep images inside it")
-        return None
-    if not path.is_file():
-        f.report("image", f"image file '{rel}' not found (looked for {path})")
-        return None
-    problem = image_problem(path)
-    if problem:
-        f.report("image", f"image '{rel}' {problem}")
-        return None
-    return path

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from examgen.bank.draw_check import DEFAULT_DRAWS, check_draws
 from examgen.bank.loader import check_bank
 from examgen.cli.group import main
 from examgen.cli.options import bank_option
@@ -13,12 +14,21 @@ from examgen.cli.options import bank_option
 
 @main.command()
 @bank_option
-def check(bank_dir: Path) -> None:
+@click.option("--draws", type=click.IntRange(1, 100_000), default=None, is_flag=False,
+              flag_value=DEFAULT_DRAWS, metavar="N",
+              help=f"Draw each parametrised question N times (default {DEFAULT_DRAWS}) and "
+                   "report failing draws, answer ranges and where the correct option lands.")
+def check(bank_dir: Path, draws: int | None) -> None:
     """Validate the bank and list every problem as FILE:LINE: message.
 
-    Example: examgen check --bank bank/
+    Example: examgen check --bank bank/ --draws 200
     """
     bank, problems = check_bank(bank_dir)
+    if draws and not any(not p.warning for p in problems):
+        for report in check_draws(bank.questions, draws):
+            for line in report.lines():
+                click.echo(line)
+            problems += report.problems()
     for problem in problems:
         click.echo(str(problem))
     files = len({q.file for q in bank.questions} | {p.file for p in problems})

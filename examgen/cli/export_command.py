@@ -35,6 +35,10 @@ def _export_options(default: str, what: str) -> Callable[[F], F]:
                 click.option("--category-root", metavar="NAME",
                              help="Top of the category tree (default: the bank folder's "
                                   "name)."),
+                click.option("--draws", type=click.IntRange(1, 1000), default=1,
+                             show_default=True, metavar="N",
+                             help="Frozen draws of each parametrised question, filed in a "
+                                  "subcategory per question."),
                 click.pass_context]
         for option in reversed(options):
             func = option(func)
@@ -43,11 +47,11 @@ def _export_options(default: str, what: str) -> Callable[[F], F]:
 
 
 def _source(ctx: click.Context, bank_dir: Path, manifest: Path | None,
-            category_root: str | None) -> Any:
+            category_root: str | None, draws: int) -> Any:
     from examgen.api import export_source
 
     source = export_source(explicit_bank(ctx, bank_dir) if manifest else bank_dir, manifest,
-                           category_root)
+                           category_root, draws)
     for note in source.notes:
         click.echo(note, err=True)
     return source
@@ -56,7 +60,7 @@ def _source(ctx: click.Context, bank_dir: Path, manifest: Path | None,
 @export.command("moodle")
 @_export_options("out/moodle.xml", "The XML file to write.")
 def export_moodle(ctx: click.Context, bank_dir: Path, manifest: Path | None, output: Path,
-                  category_root: str | None) -> None:
+                  category_root: str | None, draws: int) -> None:
     """Write Moodle XML: one category per topic, questions tagged by cell and level.
 
     Example: examgen export moodle --bank bank/ -o out/moodle.xml
@@ -64,27 +68,29 @@ def export_moodle(ctx: click.Context, bank_dir: Path, manifest: Path | None, out
     from examgen.formats.moodle_xml import to_moodle_xml
     from examgen.formats.portable import dropped
 
-    source = _source(ctx, bank_dir, manifest, category_root)
+    source = _source(ctx, bank_dir, manifest, category_root, draws)
     write_atomic(output, to_moodle_xml(source.questions, source.root))
     summary = dropped(source.questions, "moodle")
     if summary:
         click.echo(summary, err=True)
-    topics = len({q.topic for q in source.questions})
-    click.echo(f"wrote {output}: {len(source.questions)} questions in {topics} categories "
+    from examgen.formats.frozen_draws import category_parts
+
+    categories = len({category_parts(q) for q in source.questions})
+    click.echo(f"wrote {output}: {len(source.questions)} questions in {categories} categories "
                f"under $course$/top/{source.root}")
 
 
 @export.command("gift")
 @_export_options("out/questions.gift", "The GIFT file to write.")
 def export_gift(ctx: click.Context, bank_dir: Path, manifest: Path | None, output: Path,
-                category_root: str | None) -> None:
+                category_root: str | None, draws: int) -> None:
     """Write GIFT, Moodle's text format: one category per topic, tags and ids kept.
 
     Example: examgen export gift --bank bank/ -o out/questions.gift
     """
     from examgen.formats.gift import to_gift
 
-    source = _source(ctx, bank_dir, manifest, category_root)
+    source = _source(ctx, bank_dir, manifest, category_root, draws)
     result = to_gift(source.questions, source.root)
     write_atomic(output, result.text)
     for line in result.skipped:
@@ -104,7 +110,7 @@ def export_gift(ctx: click.Context, bank_dir: Path, manifest: Path | None, outpu
 @export.command("qti")
 @_export_options("out/exam-qti.zip", "The QTI content package (zip) to write.")
 def export_qti(ctx: click.Context, bank_dir: Path, manifest: Path | None, output: Path,
-               category_root: str | None) -> None:
+               category_root: str | None, draws: int) -> None:
     """Write an IMS QTI 2.1 content package: an item per question, a test per exam.
 
     With --manifest, each exam (each form) becomes an assessmentTest with its questions
@@ -114,7 +120,7 @@ def export_qti(ctx: click.Context, bank_dir: Path, manifest: Path | None, output
     """
     from examgen.formats.qti import exam_tests, to_qti
 
-    source = _source(ctx, bank_dir, manifest, category_root)
+    source = _source(ctx, bank_dir, manifest, category_root, draws)
     package = to_qti(source.questions, exam_tests(source.exams, source.header.title),
                      source.root)
     write_atomic(output, package.zip_bytes())

@@ -17,6 +17,8 @@ from enum import Enum
 from pathlib import Path
 from typing import ClassVar, TypeAlias
 
+from examgen.core.params import Template, Values
+
 if sys.version_info >= (3, 11):
     from typing import assert_never
 else:  # pragma: no cover - Python 3.10
@@ -184,6 +186,8 @@ class BaseQuestion:
     stats: tuple[Observation, ...] = ()
     file: str = ""
     line: int = 0
+    # A parametrised question's params, let and where; the question itself is one draw.
+    template: Template | None = field(default=None, compare=False, repr=False)
 
     @property
     def level(self) -> Level:
@@ -355,6 +359,13 @@ class Variant:
     name: str
     order: tuple[str, ...]
     options: dict[str, Permutation]
+    values: dict[str, Values] = field(default_factory=dict)  # a parametrised question's draw
+    # the questions of those draws, as this variant prints them (``select.draws``)
+    drawn: dict[str, Question] = field(default_factory=dict, compare=False, repr=False)
+
+    def question(self, q: Question) -> Question:
+        """The question as this variant asks it: its own draw of a parametrised one."""
+        return self.drawn.get(q.id, q)
 
 
 @dataclass(frozen=True)

@@ -154,7 +154,7 @@ def layout_sheet(exam: Exam, variant: Variant, digits: int, paper: str,
     left, right = 20 * MM, width - 20 * MM
     bottom = MARKER_INSET + MARKER + 4 * MM
     by_id = {q.id: q for q in exam.questions}
-    rows = [(number, qid, *_entries(by_id[qid], variant, labels))
+    rows = [(number, qid, *_entries(variant.question(by_id[qid]), variant, labels))
             for number, qid in enumerate(variant.order, start=1)]
     widest = max(LABEL + len(entries) * _pitch(kind) for _, _, kind, entries in rows)
     columns = 2 if widest <= (right - left) / 2 - 4 * MM else 1

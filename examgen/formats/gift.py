@@ -30,6 +30,7 @@ from examgen.core.model import (
     format_number,
 )
 from examgen.core.scoring import moodle_grades
+from examgen.formats.frozen_draws import category_parts
 from examgen.formats.portable import display_name, tag_words
 
 _SPECIAL = {"\\": "\\\\", "#": "\\#", "=": "\\=", "~": "\\~", "{": "\\{", "}": "\\}",
@@ -60,7 +61,7 @@ def to_gift(questions: list[Question], root: str) -> GiftExport:
     """The questions as GIFT, one category per topic below ``root``."""
     out = GiftExport("")
     parts: list[str] = []
-    topic = None
+    category: tuple[str, ...] = ()
     for q in questions:
         if not q.text.strip():
             out.skipped.append(f"{q.id}: its text is only its picture, and GIFT carries "
@@ -69,9 +70,9 @@ def to_gift(questions: list[Question], root: str) -> GiftExport:
         body = _question(q, out)
         if body is None:
             continue
-        if q.topic != topic:
-            topic = q.topic
-            parts.append(f"$CATEGORY: $course$/top/{root}/{topic}\n")
+        if category_parts(q) != category:
+            category = category_parts(q)
+            parts.append(f"$CATEGORY: $course$/top/{'/'.join((root, *category))}\n")
         tags = " ".join(f"[tag:{w.replace(']', '')}]" for w in tag_words(q))
         parts.append(f"// [id:{q.id}] {tags}\n::{escape(display_name(q))}::{body}\n")
         if q.image is not None:

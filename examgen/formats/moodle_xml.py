@@ -33,6 +33,7 @@ from examgen.core.model import (
     format_number,
 )
 from examgen.core.scoring import GRADES, moodle_grades
+from examgen.formats.frozen_draws import category_parts
 from examgen.formats.portable import display_name, tag_words
 
 # In a cloze gap every character Moodle's parser gives meaning to is written as an entity;
@@ -45,11 +46,11 @@ _GAP_ENTITIES = {"&": "&#38;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "{": "&#
 def to_moodle_xml(questions: list[Question], root: str) -> str:
     """The questions as a Moodle XML quiz file, one category per topic below ``root``."""
     parts = ['<?xml version="1.0" encoding="UTF-8"?>\n<quiz>\n']
-    topic = None
+    category: tuple[str, ...] = ()
     for q in questions:
-        if q.topic != topic:
-            topic = q.topic
-            parts.append(_category(root, topic))
+        if category_parts(q) != category:
+            category = category_parts(q)
+            parts.append(_category(root, *category))
         parts.append(_question(q))
     parts.append("</quiz>\n")
     xml = "".join(parts)
@@ -71,8 +72,8 @@ def _plain(text: str) -> str:
     return f"<text>{escape(text, quote=False)}</text>"
 
 
-def _category(root: str, topic: str) -> str:
-    path = "/".join(p.replace("/", "//") for p in ("$course$", "top", root, topic))
+def _category(root: str, *below: str) -> str:
+    path = "/".join(p.replace("/", "//") for p in ("$course$", "top", root, *below))
     return (f'  <question type="category">\n    <category>{_plain(path)}</category>\n'
             f'    <info format="html">{_text("")}</info>\n  </question>\n')
 

@@ -24,6 +24,7 @@ from examgen.core.model import (
     Exam,
     Question,
 )
+from examgen.formats.frozen_draws import category_parts
 from examgen.formats.portable import display_name, tag_words
 from examgen.formats.qti_check import check_qti
 from examgen.formats.qti_items import ROOT_ATTRS, attr, item_xml
@@ -148,15 +149,16 @@ def _item_resource(q: Question, ident: str, name: str, picture: str | None,
             f"      <metadata><imsmd:lom><imsmd:general><imsmd:identifier>"
             f"<imsmd:entry>{escape(q.id)}</imsmd:entry></imsmd:identifier>"
             f"<imsmd:title><imsmd:string>{escape(name)}</imsmd:string>"
-            f"</imsmd:title>{keywords}</imsmd:general>{_classification(root, q.topic)}"
+            f"</imsmd:title>{keywords}</imsmd:general>"
+            f"{_classification(root, *category_parts(q))}"
             "</imsmd:lom></metadata>\n"
             f'      <file href="items/{ident}.xml"/>{depends}\n    </resource>\n')
 
 
-def _classification(root: str, topic: str) -> str:
-    """LOM's way to file a resource in a tree: the path root > topic."""
+def _classification(root: str, *below: str) -> str:
+    """LOM's way to file a resource in a tree: the path root > topic (> question)."""
     taxa = "".join(f"<imsmd:taxon><imsmd:entry><imsmd:string>{escape(part)}</imsmd:string>"
-                   "</imsmd:entry></imsmd:taxon>" for part in (root, topic) if part)
+                   "</imsmd:entry></imsmd:taxon>" for part in (root, *below) if part)
     return ("<imsmd:classification><imsmd:purpose><imsmd:source>LOMv1.0</imsmd:source>"
             "<imsmd:value>discipline</imsmd:value></imsmd:purpose><imsmd:taxonPath>"
             f"<imsmd:source><imsmd:string>examgen</imsmd:string></imsmd:source>{taxa}"

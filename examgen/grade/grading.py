@@ -181,7 +181,8 @@ def _score(result: Grading, plan: SheetPlan, exams: list[Exam], scheme: str,
 
 def _score_copy(result: Grading, copy: Copy, pages: tuple[SheetPage, ...], exam: Exam,
                 scheme: str, decisions: Decisions) -> SheetResult:
-    by_id: dict[str, Question] = {q.id: q for q in exam.questions}
+    variant = next(v for v in exam.variants if v.name == copy.variant)
+    by_id: dict[str, Question] = {q.id: variant.question(q) for q in exam.questions}
     marks: dict[str, Marks] = {}
     numbers: dict[str, int] = {}
     for page in pages:

@@ -26,7 +26,8 @@ def questions_story(page: Page, exam: Exam, variant: Variant, key: bool) -> list
     by_id = {q.id: q for q in exam.questions}
     story: list[Flowable] = []
     for number, qid in enumerate(variant.order, 1):
-        parts = question_parts(page, number, by_id[qid], variant.options.get(qid), key)
+        parts = question_parts(page, number, variant.question(by_id[qid]),
+                               variant.options.get(qid), key, variant.values.get(qid))
         if story:  # between questions only: a space after the last that no longer fits
             story.append(Spacer(1, 5 * mm))  # on its page would open a blank one
         story.append(QuestionBlock(parts, page.height))

@@ -99,7 +99,7 @@ def _overview(page: Page, exam: Exam) -> list[Any]:
         for position in range(len(exam.questions)):
             row: list[Any] = [str(position + 1)]
             for variant in variants:
-                q = by_id[variant.order[position]]
+                q = variant.question(by_id[variant.order[position]])
                 answer = _grid_answer(page, q, variant.options.get(q.id), overview=True)
                 # the answer, and below it in grey the question's id
                 row.append(Paragraph(f"<b>{page.literal(answer)}</b><br/><font size="
@@ -163,7 +163,7 @@ def _grid(page: Page, exam: Exam, variant: Variant) -> Table:
         ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5)]
     fits = widths[1] - 8
     for number, qid in enumerate(variant.order, 1):
-        q = by_id[qid]
+        q = variant.question(by_id[qid])
         background, ink = level_colours(page, q.level.value)
         answer = _grid_answer(page, q, variant.options.get(qid))
         shown: str | Paragraph = answer

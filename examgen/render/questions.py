@@ -23,6 +23,8 @@ from examgen.core.model import (
     assert_never,
     numeric_answer,
 )
+from examgen.core.number_format import NumberStyle, format_value
+from examgen.core.params import Values
 from examgen.render.flowables import (
     EMPTY_BOX,
     TICKED_BOX,
@@ -41,8 +43,9 @@ BLANK = "\u00a0" * 2 + "_" * 14
 
 
 def question_parts(page: Page, number: int, q: Question, permutation: Permutation | None,
-                   key: bool) -> list[Flowable]:
-    """The flowables of question ``number``; with ``key``, its cell badge and solution."""
+                   key: bool, values: Values | None = None) -> list[Flowable]:
+    """The flowables of question ``number``; with ``key``, its cell badge and solution
+    (and the numbers ``values`` of a parametrised question's draw)."""
     abbr = "point_abbr" if q.points == 1 else "points_abbr"
     points = f"{page.number(q.points)} {page.label(abbr)}"
     hint = ""
@@ -63,7 +66,7 @@ def question_parts(page: Page, number: int, q: Question, permutation: Permutatio
     parts.append(Spacer(1, 1.5 * mm))
     parts += _body(page, q, permutation, key, number)
     if key:
-        parts += _key_notes(page, q)
+        parts += _key_notes(page, q, values)
     return parts
 
 
@@ -131,7 +134,7 @@ def _choice_gaps(page: Page, q: Cloze) -> list[Flowable]:
     return out
 
 
-def _key_notes(page: Page, q: Question) -> list[Flowable]:
+def _key_notes(page: Page, q: Question, values: Values | None) -> list[Flowable]:
     """Accepted answers, value, model answer, explanation and source, for the grader.
 
     Answers compared with what a student writes are printed literally (``R*S*T`` stays
@@ -159,6 +162,12 @@ def _key_notes(page: Page, q: Question) -> list[Flowable]:
                 note("gap", f"({n}) " + _gap_solution(page, gap))
         case _:
             assert_never(q)
+    if values:  # the draw the explanation's steps are worked with
+        style = NumberStyle(page.layout.labels.get("decimal", "."))
+        shown = ", ".join(f"{name}\u00a0=\u00a0{format_value(value, style=style)}"
+                          for name, value in values.items())
+        notes.append(page.paragraph(f"<b>{page.label('values')}:</b> {page.literal(shown)}",
+                                    "small"))
     if q.explanation:
         markup = (f"<b>{page.label('explanation')}:</b> "
                   f"{page.text(q.explanation, 'small')}")

@@ -17,6 +17,7 @@ from typing import Any, NoReturn
 from examgen.core.errors import InputError
 from examgen.core.header import ExamHeader
 from examgen.core.model import Bank, ChoiceQuestion, Exam, Variant, key_answer
+from examgen.select.draws import with_drawn
 
 FORMAT = 2  # 1: examgen 0.1.0 (no "format" key); 2: adds "format" and "files"
 ManifestJSON = dict[str, Any]  # the JSON object of exam.json, as written
@@ -43,7 +44,9 @@ def _exam(exam: Exam) -> dict[str, Any]:
             "name": v.name,
             "order": list(v.order),
             "options": {qid: list(p) for qid, p in v.options.items()},
-            "answers": {qid: key_answer(by_id[qid], v.options.get(qid)) for qid in v.order},
+            **({"values": v.values} if v.values else {}),
+            "answers": {qid: key_answer(v.question(by_id[qid]), v.options.get(qid))
+                        for qid in v.order},
         } for v in exam.variants],
     }
 
@@ -210,7 +213,20 @@ class _Reader:
                 self.fail(f"variant {name}: options of '{qid}' must be a list of option "
                           "numbers of a question in the exam", qid)
             perms[qid] = tuple(perm)
-        return Variant(name, tuple(order), perms)
+        values = data.get("values", {})
+        if not (isinstance(values, dict) and all(
+                qid in ids and isinstance(v, dict) and all(_value(x) for x in v.values())
+                for qid, v in values.items())):
+            self.fail(f"variant {name}: 'values' must map questions of the exam to their "
+                      "drawn numbers and texts", "values")
+        return Variant(name, tuple(order), perms, values)
+
+
+def _value(value: Any) -> bool:
+    """A drawn value: a number, a text, or a list of them."""
+    if isinstance(value, list):
+        return all(_value(v) for v in value)
+    return isinstance(value, int | float | str)
 
 
 def exams_from_manifest(manifest: Manifest, bank: Bank) -> list[Exam]:
@@ -229,13 +245,22 @@ def exams_from_manifest(manifest: Manifest, bank: Bank) -> list[Exam]:
                         range(len(q.options))):
                     raise InputError(f"{manifest.path}: the options of '{qid}' changed since "
                                      "the exam was built; rebuild it with a new seed")
+            for qid, values in v.values.items():
+                template = bank.by_id[qid].template
+                if template is None or {p.name for p in template.params} != set(values):
+                    raise InputError(f"{manifest.path}: the parameters of '{qid}' changed "
+                                     "since the exam was built; rebuild it with a new seed")
             for q in questions:
+                if q.template is not None and q.id not in v.values:
+                    raise InputError(f"{manifest.path}: variant {v.name} has no draw of "
+                                     f"'{q.id}', a parametrised question in the bank now; "
+                                     "rebuild the exam")
                 if isinstance(q, ChoiceQuestion) and q.id not in v.options:
                     raise InputError(f"{manifest.path}: variant {v.name} has no option order "
                                      f"for '{q.id}', a choice question in the bank now; "
                                      "rebuild the exam")
         exams.append(Exam(manifest.seed, questions, form.variants, form.name))
-    return exams
+    return with_drawn(exams)
 
 
 def _and_more(missing: list[str]) -> str:

@@ -1,0 +1,68 @@
+"""Each variant's own numbers: the draws of an exam's parametrised questions.
+
+A draw is fixed by the exam's seed, the form, the question's id and the variant's name,
+so a rebuild, ``grade`` and ``analyze`` find the same numbers; the manifest records them
+anyway (``values``), so a later examgen with another random generator changes nothing.
+Variants get different draws while the question's parameters allow fresh ones.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+
+from examgen.bank.parametrised import DEFAULT_STYLE, instantiate
+from examgen.core.errors import InputError
+from examgen.core.model import Exam, Question
+from examgen.core.number_format import NumberStyle
+from examgen.core.params import DrawError, draw_key
+
+
+def draw_values(exams: list[Exam]) -> tuple[list[Exam], list[str]]:
+    """The exams with every variant's draw of each parametrised question, and a note for
+    each question whose parameters allow fewer different draws than there are variants."""
+    out, notes = [], []
+    for exam in exams:
+        variants = list(exam.variants)
+        for q in exam.questions:
+            if q.template is None:
+                continue
+            seen: set[str] = set()
+            for n, v in enumerate(variants):
+                rng = random.Random(f"examgen-draw/{exam.seed}/{exam.name}/{q.id}/{v.name}")
+                try:
+                    values = q.template.draw(rng, seen)
+                except DrawError as exc:
+                    raise InputError(f"{q.file}:{exc.line}: question '{q.id}': {exc}") from None
+                seen.add(draw_key(values))
+                variants[n] = replace(v, values={**v.values, q.id: values})
+            if len(seen) < len(variants):
+                notes.append(f"Note: question '{q.id}' has {len(seen)} different draws for "
+                             f"{len(variants)} variants; some variants share its numbers "
+                             "(widen its parameters' ranges for more).")
+        out.append(replace(exam, variants=tuple(variants)))
+    return out, notes
+
+
+def with_drawn(exams: list[Exam], style: NumberStyle = DEFAULT_STYLE) -> list[Exam]:
+    """The exams with each variant's questions of its draws, printed in ``style``."""
+    out = []
+    for exam in exams:
+        by_id = {q.id: q for q in exam.questions}
+        variants = []
+        for v in exam.variants:
+            drawn = {qid: _question(by_id[qid], values, v.name, style)
+                     for qid, values in v.values.items()}
+            variants.append(replace(v, drawn=drawn))
+        out.append(replace(exam, variants=tuple(variants)))
+    return out
+
+
+def _question(q: Question, values: dict[str, object], variant: str,
+              style: NumberStyle) -> Question:
+    assert q.template is not None, "only a parametrised question has values"
+    try:
+        return instantiate(q.template, values, style)
+    except DrawError as exc:
+        raise InputError(f"{q.file}:{exc.line}: question '{q.id}', variant {variant}: "
+                         f"{exc}") from None
