@@ -21,3 +21,21 @@ BANKS = Path(__file__).resolve().parent / "banks"
 @pytest.fixture(scope="session")
 def sample_bank():
     return load_bank(ROOT / "bank")
+
+
+def first_draws(bank) -> dict[str, dict]:
+    """The draw each parametrised question of ``bank`` shows outside an exam (the one the
+    exports write): the values the oracle fills into the YAML's placeholders."""
+    from examgen.bank.parametrised import first_draw
+
+    return {q.id: first_draw(q.template, q.id) for q in bank.questions
+            if q.template is not None}
+
+
+def variant_question(bank, variant: dict, qid: str):
+    """The question as a variant of exam.json asks it: its own draw when parametrised."""
+    from examgen.bank.parametrised import instantiate
+
+    q = bank.by_id[qid]
+    values = variant.get("values", {}).get(qid)
+    return q if values is None else instantiate(q.template, values)

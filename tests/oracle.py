@@ -8,8 +8,10 @@ examgen's model, variants, renderer or exporter cannot also make the expectation
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import yaml
@@ -51,12 +53,16 @@ class Expected:
     gaps: list[dict] = field(default_factory=list)  # {"answers"} | {"options"}, "points"
 
 
-def read_bank(folder: Path) -> dict[str, Expected]:
-    """Every question of every *.yaml below ``folder``, by id."""
+def read_bank(folder: Path, draws: dict[str, dict] | None = None,
+              decimal: str = ".") -> dict[str, Expected]:
+    """Every question of every *.yaml below ``folder``, by id; a parametrised question
+    as its draw in ``draws`` (its parameters' values, as exam.json records them), with
+    numbers written with ``decimal``, or with its placeholders when it has none."""
     out = {}
-    for file in sorted(folder.rglob("*.y*ml")):
-        data = yaml.load(file.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    for data in _yaml_files(folder):
         for q in data["questions"]:
+            if "params" in q and draws and q["id"] in draws:
+                q = drawn(q, draws[q["id"]], decimal)
             e = Expected(q["id"], q["type"], q["text"].strip(), q.get("points", "1"),
                          q.get("topic", data.get("topic", "")).strip(), q["difficulty"],
                          q["knowledge"], [t.strip() for t in q.get("tags", [])],
@@ -85,6 +91,104 @@ def read_bank(folder: Path) -> dict[str, Expected]:
                     e.points = str(sum(float(g["points"]) for g in e.gaps))
             out[e.id] = e
     return out
+
+
+def _yaml_files(folder: Path) -> list[dict]:
+    return [yaml.load(file.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+            for file in sorted(folder.rglob("*.y*ml"))]
+
+
+# --- parametrised questions, by the rules docs/bank-format.md states -----------------------
+
+_PLACEHOLDER = re.compile(r"\{\{(?!\s*[0-9]+\s*\}\})(.*?)\}\}", re.S)
+_EXACT = {"value", "tolerance", "correct", "answer", "fixed_order", "points", "minutes",
+          "answer_lines", "case_sensitive"}
+
+
+def _half_up(x: float, digits: int = 0):
+    exact = Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP)
+    return float(exact) if digits else int(exact)
+
+
+_FUNCTIONS = {"abs": abs, "min": min, "max": max, "round": _half_up,
+              "floor": lambda x: int(math.floor(x)), "ceil": lambda x: int(math.ceil(x)),
+              "int": int, "sqrt": math.sqrt, "exp": math.exp, "log": math.log,
+              "log2": math.log2, "log10": math.log10, "sin": math.sin, "cos": math.cos,
+              "tan": math.tan, "sum": sum, "len": len, "mean": lambda xs: sum(xs) / len(xs),
+              "pi": math.pi, "e": math.e}
+
+
+def evaluate(expression: str, values: dict):
+    """The oracle's evaluation: Python itself, on our own bank's expressions only."""
+    return eval(expression, {"__builtins__": {}, **_FUNCTIONS}, dict(values))  # noqa: S307
+
+
+def drawn(q: dict, params: dict, decimal: str = ".") -> dict:
+    """A parametrised question's mapping (as read) with one draw written in."""
+    values = dict(params)
+    for name, expression in (q.get("let") or {}).items():
+        values[name] = evaluate(expression, values)
+    body = {k: v for k, v in q.items() if k not in ("params", "let", "where")}
+    return _fill(body, "", values, decimal)
+
+
+def _fill(value, key: str, values: dict, decimal: str):
+    if isinstance(value, dict):
+        return {k: _fill(v, k, values, decimal) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fill(v, key, values, decimal) for v in value]
+    whole = _PLACEHOLDER.fullmatch(value.strip())
+    if whole and key in _EXACT:
+        result = evaluate(whole.group(1).split("|")[0], values)
+        if isinstance(result, bool):
+            return "true" if result else "false"
+        return repr(result) if isinstance(result, float) and not result.is_integer() \
+            else str(int(result))
+
+    def one(m: re.Match) -> str:
+        expression, _, spec = m.group(1).partition("|")
+        inside = len(re.findall(r"(?<!\\)\$", value[:m.start()])) % 2 == 1
+        return shown(evaluate(expression, values), spec.strip(), decimal, inside)
+    return _PLACEHOLDER.sub(one, value)
+
+
+def shown(value, spec: str = "", decimal: str = ".", in_math: bool = False) -> str:
+    """A drawn value as printed (docs/bank-format.md, "Numbers in texts")."""
+    if isinstance(value, list):
+        return ", ".join(shown(v, spec, decimal, in_math) for v in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return value
+    exact = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+
+    def digits(places: int) -> str:
+        return f"{exact.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP):f}"
+    if spec == "d":
+        text = str(int(exact))
+    elif spec.endswith("%"):
+        text = f"{(exact * 100).quantize(Decimal(1).scaleb(-int(spec[1:-1])), ROUND_HALF_UP):f}%"
+    elif spec.endswith("f"):
+        text = digits(int(spec[1:-1]))
+    elif spec.endswith("g"):
+        text = digits(int(spec[1:-1]) - 1 - exact.adjusted())
+    else:
+        text = digits(9 - exact.adjusted()) if exact else "0"
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+    if re.fullmatch(r"-0\.?0*%?", text):
+        text = text[1:]
+    negative = text.startswith("-")
+    whole, _, rest = text.lstrip("-").partition(".")
+    if len(whole.rstrip("%")) > 4:
+        digits = whole.rstrip("%")
+        groups = [digits[max(0, i - 3):i] for i in range(len(digits), 0, -3)][::-1]
+        whole = ("\\," if in_math else "\u202f").join(groups) + whole[len(digits):]
+    mark = "{,}" if in_math and decimal == "," else decimal
+    text = whole + (mark + rest if rest else "")
+    if in_math and text.endswith("%"):
+        text = text[:-1] + "\\%"
+    return (("-" if in_math else "\u2212") if negative else "") + text
 
 
 def _options(items: list) -> list[tuple[str, bool]]:
@@ -226,8 +330,8 @@ def exam_questions(lines: list[str], count: int) -> list[Printed]:
 
 def key_questions(lines: list[str], layout: str) -> list[Printed]:
     """The key's questions, each starting at its cell badge (which names its id)."""
-    notes = {labels(layout)[k]: k for k in ("accepted", "value", "model_answer", "gap",
-                                             "explanation", "source")}
+    notes = {labels(layout)[k]: k for k in ("accepted", "value", "values", "model_answer",
+                                             "gap", "explanation", "source")}
     badge = _badge(layout)
     starts = [i for i, line in enumerate(lines) if badge.match(line)]
     end = next(i for i, line in enumerate(lines) if line == labels(layout)["totals_per_cell"])

@@ -60,12 +60,20 @@ def _rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
+def _draws_of_copy(manifest: dict, copy: int) -> dict[str, dict]:
+    """The parametrised questions' values of a copy's variant, as exam.json records them:
+    each copy is scored with its own key."""
+    variant = next(v for n, _, v in manifest["sheets"]["copies"] if n == copy)
+    return next(v for v in manifest["variants"] if v["name"] == variant).get("values", {})
+
+
 def _expected_points(exam: Path, truth: Truth) -> dict[str, float]:
     """Points per question from the YAML's own answers (all-or-nothing), read by the test
     oracle, not by examgen: a box's value is the option's index in the bank."""
-    bank = read_bank(ROOT / "bank")
+    manifest = json.loads((exam / "exam.json").read_text())
+    bank = read_bank(ROOT / "bank", _draws_of_copy(manifest, truth.copy))
     out = {}
-    for q in json.loads((exam / "exam.json").read_text())["questions"]:
+    for q in manifest["questions"]:
         source, ticked = bank[q["id"]], truth.ticked.get(q["id"], set())
         if source.type in ("single", "multiple"):
             correct = {str(i) for i, (_, right) in enumerate(source.options) if right}
@@ -384,7 +392,8 @@ def test_a_two_page_sheet_with_a_page_missing(long_exam, tmp_path):
 def _expected_long(exam: Path, truth: Truth) -> dict[str, float]:
     """The moodle scheme (the default) only differs for multiple-response questions; those
     are computed from Moodle's own sums, as test_scoring checks them."""
-    bank = read_bank(ROOT / "bank")
+    manifest = json.loads((exam / "exam.json").read_text())
+    bank = read_bank(ROOT / "bank", _draws_of_copy(manifest, truth.copy))
     out = _expected_points(exam, truth)
     for qid, source in bank.items():
         if qid in out and source.type == "multiple":

@@ -15,7 +15,7 @@ from examgen.bank.loader import load_bank
 from examgen.cli import main
 from examgen.formats.moodle_xml import GRADES, check_moodle_xml, to_moodle_xml
 
-from .conftest import ROOT
+from .conftest import ROOT, first_draws
 from .oracle import fold, plain, read_bank
 
 BANK = str(ROOT / "bank")
@@ -58,7 +58,7 @@ def test_one_question_per_bank_question_in_topic_categories(sample_xml, sample_b
 
 def test_types_grades_and_settings(sample_xml, sample_bank):
     questions, _ = questions_of(sample_xml)
-    written = read_bank(ROOT / "bank")
+    written = read_bank(ROOT / "bank", first_draws(sample_bank))
     kinds = {"single": "multichoice", "multiple": "multichoice", "truefalse": "truefalse",
              "short": "shortanswer", "numeric": "numerical", "open": "essay", "cloze": "cloze"}
     for element, q in zip(questions, sample_bank.questions, strict=True):

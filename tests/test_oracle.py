@@ -18,9 +18,10 @@ from xml.etree import ElementTree
 import pytest
 from click.testing import CliRunner
 
+from examgen.bank.loader import load_bank
 from examgen.cli import main
 
-from .conftest import ROOT
+from .conftest import ROOT, first_draws
 from .oracle import (
     LEVEL,
     MOODLE_GRADES,
@@ -38,6 +39,7 @@ from .oracle import (
     read_bank,
 )
 from .oracle import printed as printed_text
+from .oracle import shown as shown_value
 
 TYPES = ("single", "multiple", "truefalse", "short", "numeric", "open", "cloze")
 
@@ -50,11 +52,12 @@ def _build(bank: Path, out: Path, *args: str) -> dict:
 
 def check_build(bank: Path, out: Path, manifest: dict, layout: str = "default") -> set[str]:
     """Every variant's exam and key against the YAML; returns the types it saw."""
-    expected = read_bank(bank)
     names = labels(layout)
     seen = set()
     variants = manifest["variants"]
     for variant in variants:
+        drawn = variant.get("values", {})
+        expected = read_bank(bank, drawn, names["decimal"])
         suffix = f"-{variant['name']}" if len(variants) > 1 else ""
         count = len(manifest["questions"])
         exam = exam_questions(pdf_lines(out / f"exam{suffix}.pdf", layout), count)
@@ -67,6 +70,10 @@ def check_build(bank: Path, out: Path, manifest: dict, layout: str = "default") 
             seen.add(e.type)
             where = f"variant {variant['name']} question {printed.number} ({e.id})"
             _same_question(e, printed, solution, names, where)
+            if e.id in drawn:  # the key names the numbers its solution is worked with
+                values = ", ".join(f"{k} = {shown_value(v, decimal=names['decimal'])}"
+                                   for k, v in drawn[e.id].items())
+                assert solution.notes["values"] == [values], where
             shown = _check_answer(e, printed, solution, names, where)
             assert grid_answer == fold(shown["grid"]), where
             assert variant["answers"][e.id] == shown["manifest"], where
@@ -154,7 +161,7 @@ UNIT_ELEMENTS = ["units", "unitgradingtype", "unitpenalty", "showunits", "unitsl
 
 def check_moodle(bank: Path, xml_file: Path, root: str) -> set[str]:
     """Grades, answers and settings recomputed from the YAML for every exported question."""
-    expected = read_bank(bank)
+    expected = read_bank(bank, first_draws(load_bank(bank)))
     seen = set()
     category = ""
     for element in ElementTree.parse(xml_file).getroot().iter("question"):

@@ -20,7 +20,7 @@ from examgen.cli import main
 from examgen.core.markup import to_plain
 from examgen.render.pdf import EMPTY_BOX, TICKED_BOX
 
-from .conftest import ROOT
+from .conftest import ROOT, variant_question
 from .oracle import printed
 
 BANK = str(ROOT / "bank")
@@ -62,12 +62,13 @@ def test_exam_shows_every_question_and_option_in_manifest_order(built):
         text = text_of(out / f"exam-{variant['name']}.pdf")
         expected = []
         for number, qid in enumerate(variant["order"], 1):
-            q = bank.by_id[qid]
+            q = variant_question(bank, variant, qid)
             pieces = [p for p in re.split(r"\{\{\d+\}\}", q.text) if p.strip()]
-            expected += [f"{number}."] + [fold(p) for p in pieces]
+            expected += [f"{number}."] + [printed(p) for p in pieces]
             options = getattr(q, "options", ())
             order = variant["options"].get(qid, range(len(options)))
-            expected += [f"{chr(97 + k)}) {fold(options[i].text)}" for k, i in enumerate(order)]
+            expected += [f"{chr(97 + k)}) {printed(options[i].text)}"
+                         for k, i in enumerate(order)]
         assert _in_order(text, expected), variant["name"]
         assert f"Variant {variant['name']}" in text
 
@@ -238,7 +239,7 @@ def test_questions_stay_on_one_page_unless_taller_than_a_page(tmp_path):
     pages = [" ".join(p.extract_text().split()) for p in PdfReader(out / "exam.pdf").pages]
     variant = manifest["variants"][0]
     for qid in variant["order"]:
-        q = bank.by_id[qid]
+        q = variant_question(bank, variant, qid)
         first = printed(re.split(r"\{\{\d+\}\}", q.text)[0])[:40]
         last = printed(q.options[variant["options"][qid][-1]].text) \
             if qid in variant["options"] else first

@@ -75,7 +75,9 @@ def locate(gray: np.ndarray, template: SheetPage) -> Located | str:
     size = (round(width * SCALE), round(height * SCALE))
     image = cv2.warpPerspective(gray, matrix, size, flags=cv2.INTER_LINEAR,
                                 borderMode=cv2.BORDER_REPLICATE)
-    text = _read_qr(image, template)
+    # Not where this exam's sheet has it: a sheet of another paper size or exam maps
+    # its code elsewhere, and the whole scan says which exam it is.
+    text = _read_qr(image, template) or _examgen_code(gray)
     return Located(image, _paper(image), parse_qr(text) if text else None, text)
 
 
@@ -162,8 +164,12 @@ def _read_qr(image: np.ndarray, template: SheetPage) -> str:
     room = 6 * 72 / 25.4
     x, y, w, h = box_pixels(template, template.qr[0] - room, template.qr[1] - room,
                             QR_SIZE + 2 * room, QR_SIZE + 2 * room)
-    crop = image[max(0, y):y + h, max(0, x):x + w]
-    for found in zxingcpp.read_barcodes(crop):
+    return _examgen_code(image[max(0, y):y + h, max(0, x):x + w])
+
+
+def _examgen_code(image: np.ndarray) -> str:
+    """The text of an examgen QR code in ``image``, or ''."""
+    for found in zxingcpp.read_barcodes(image):
         if found.text.startswith("EXAMGEN"):
             return str(found.text)
     return ""

@@ -100,7 +100,7 @@ def _balanced(candidates: list[Question], rules: list[Constraint], forms: int,
         alike.setdefault((*key, q.points) if "points" in balance else key, []).append(i)
     groups = _groups(candidates, exact)
     loose = _groups(candidates, near)
-    attempts = [[np.array(m) for m in alike.values()]] + [groups + loose] * 3
+    attempts = [[np.array(m) for m in alike.values()]] + [groups + loose] * 8
     for stream, caps in enumerate(attempts):
         limits = [_row(members, 0, len(members) // forms) for members in caps]
         first = SelectionModel(candidates, rules + limits, 1, 0, seed, mix, stream=stream).solve()
