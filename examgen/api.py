@@ -21,6 +21,7 @@ from examgen.bank.parametrised import DEFAULT_STYLE
 from examgen.core.errors import ExamgenError, InputError
 from examgen.core.files import write_set
 from examgen.core.header import TEXT_KEYS, ExamHeader
+from examgen.core.limits import SETTINGS
 from examgen.core.model import Bank, Exam, Question
 from examgen.core.number_format import NumberStyle
 from examgen.core.scoring import DEFAULT_SCHEME
@@ -82,6 +83,7 @@ def build_exam(bank: str | Path | Bank | None, mix: dict[str, Any],
     seed = chosen.seed if chosen.seed is not None else secrets.randbelow(10**9)
     from examgen.select.selection import build_exams  # HiGHS and NumPy: only to solve
 
+    chosen = _per_copy(chosen)
     exams, notes = draw_values(build_exams(loaded, resolved, seed, chosen.variants or 1,
                                            chosen.forms or 1, chosen.overlap or 0,
                                            chosen.order or DEFAULT_ORDER))
@@ -99,7 +101,8 @@ def rebuild_exam(manifest: str | Path, bank: str | Path | None = None,
     paper and the answer sheets (``settings``); anything that would select or order
     otherwise is refused."""
     chosen = settings or BuildSettings()
-    changing = [name for name in ("variants", "forms", "overlap", "seed", "order", "bank")
+    changing = [name for name in ("variants", "forms", "overlap", "seed", "order", "bank",
+                                  "draw")
                 if getattr(chosen, name) is not None]
     if changing:
         raise InputError(f"a rebuild keeps the exam as it was; it cannot change "
@@ -125,6 +128,24 @@ def _exams_of(manifest: str | Path, bank: str | Path | None
         notes.append(f"Warning: the bank {loaded.path} changed since {manifest} was built; "
                      "the same questions are used with their current texts.")
     return earlier, loaded, exams_from_manifest(earlier, loaded), notes
+
+
+def _per_copy(chosen: BuildSettings) -> BuildSettings:
+    """With ``draw: per-copy`` every copy is a variant of its own: its own order, option
+    order and numbers."""
+    if chosen.draw != "per-copy":
+        return chosen
+    if not chosen.copies:
+        raise InputError("--draw per-copy gives every copy its own numbers: add --sheet "
+                         "--copies N")
+    if chosen.variants not in (None, 1, chosen.copies):
+        raise InputError(f"--draw per-copy makes each of the {chosen.copies} copies its own "
+                         f"variant; drop --variants {chosen.variants}")
+    most = SETTINGS["variants"][1] or chosen.copies
+    if chosen.copies > most:
+        raise InputError(f"--draw per-copy makes each copy a variant, and an exam has at most "
+                         f"{most} variants; use fewer --copies")
+    return replace(chosen, variants=chosen.copies)
 
 
 def _texts(header: ExamHeader | None) -> dict[str, str | None]:

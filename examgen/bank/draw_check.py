@@ -49,7 +49,11 @@ class DrawReport:
                f"{1000 * self.seconds / max(self.draws, 1):.2f} ms per draw"]
         if self.answers:
             low, high = min(self.answers), max(self.answers)
-            out.append(f"  answers from {low:g} to {high:g}")
+            different = len(set(self.answers))
+            out.append(f"  answers from {low:g} to {high:g}, {different} different")
+            if different == 1 and self.distinct > 1:
+                out.append("  every draw has the same answer: a neighbour's is right too; "
+                           "let the parameters change the answer")
         if self.ranks:
             shown = ", ".join(f"{rank}: {n}" for rank, n in sorted(self.ranks.items()))
             out.append(f"  correct option by value (1 = smallest): {shown}")

@@ -105,18 +105,21 @@ def first_draw(template: Template, qid: str) -> Values:
 def instantiate(template: Template, drawn: Values, style: NumberStyle = DEFAULT_STYLE
                 ) -> Question:
     """The question of one draw; raises DrawError naming the line and the draw."""
+    shown = ", ".join(f"{k} = {format_value(v)}" for k, v in drawn.items())
     values = template.derive(drawn)
-    body = _substitute(template.node, "", values, style)
+    try:
+        body = _substitute(template.node, "", values, style)
+    except DrawError as exc:
+        raise DrawError(f"{exc} (in the draw {shown})", exc.line) from None
     assert isinstance(body, Node)
     ctx = FileContext(template.file, template.folder, template.root)
     question = parse_question(body, template.topic, ctx)
     if ctx.problems or question is None:
         first = ctx.problems[0] if ctx.problems else None
-        shown = ", ".join(f"{k} = {format_value(v)}" for k, v in drawn.items())
         message = first.message.removeprefix(f"question '{body.get('id')}': ") if first \
             else "the draw is not a question"
-        raise DrawError(f"{message} "
-                        f"(in the draw {shown})", first.line if first else template.node.line)
+        raise DrawError(f"{message} (in the draw {shown})",
+                        first.line if first else template.node.line)
     return replace(question, template=template)
 
 

@@ -35,6 +35,7 @@ from examgen.core.model import (
     type_of,
 )
 from examgen.core.scoring import SCHEMES
+from examgen.select.blueprint import DRAWS
 from examgen.select.mix import FLAGS
 from examgen.select.variants import ORDERS
 
@@ -69,6 +70,9 @@ _LISTED = 12  # files named one by one in the "wrote" line; more are summarised
 @click.option("--copies", type=click.IntRange(*SETTINGS["copies"]),
               help="With --sheet: numbered copies; variants cycle A, B, ... (default: one "
                    "per variant).")
+@click.option("--draw", type=click.Choice(DRAWS),
+              help="Parametrised questions: numbers per variant (default), or per copy "
+                   "(with --copies: every copy its own variant and numbers).")
 @click.option("--scoring", type=click.Choice(SCHEMES),
               help="With --sheet: how multiple-response questions score on paper "
                    "(default moodle, as the Moodle export).")
@@ -88,7 +92,7 @@ def build(ctx: click.Context, /, bank_dir: Path, blueprint: Path | None,
     header = ExamHeader(**{key: flags.pop(key) or "" for key in HEADER_FLAGS})
     settings = BuildSettings(**{key: flags.pop(key) for key in (
         "seed", "variants", "forms", "overlap", "order", "layout", "paper", "sheet",
-        "copies", "scoring")})
+        "copies", "scoring", "draw")})
     bank = explicit_bank(ctx, bank_dir)
     if from_manifest:
         _refuse_with_from(blueprint, settings, flags)
@@ -107,7 +111,8 @@ def _refuse_with_from(blueprint: Path | None, settings: Any, flags: dict[str, An
     """--from rebuilds an exam as it was; anything that would change it is a mistake."""
     changed = [f"--{name}" for name, value in (
         ("blueprint", blueprint), ("seed", settings.seed), ("variants", settings.variants),
-        ("forms", settings.forms), ("overlap", settings.overlap), ("order", settings.order))
+        ("forms", settings.forms), ("overlap", settings.overlap), ("order", settings.order),
+        ("draw", settings.draw))
         if value is not None]
     changed += [FLAGS[key] for key in flag_mix(flags)]
     if changed:

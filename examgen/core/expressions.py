@@ -337,7 +337,11 @@ class _Evaluator:
         if name == "round" and len(args) == 2 and not (
                 isinstance(args[1], int) and 0 <= args[1] <= 15):
             raise ExpressionError("round(x, n) takes n from 0 to 15 digits")
-        return _bounded(fn(*args))
+        try:
+            return _bounded(fn(*args))
+        except (ValueError, ZeroDivisionError):  # log(0), sqrt(-1), asin(2), gcd(1.5, 2)
+            shown = ", ".join(f"{a:g}" if isinstance(a, float) else repr(a) for a in args)
+            raise ExpressionError(f"{name}({shown}) is undefined") from None
 
 
 def _check_power(base: float, exponent: float) -> None:

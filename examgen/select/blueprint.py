@@ -17,9 +17,10 @@ from examgen.core.yamlio import Node, Scalar, read_yaml
 from examgen.select.mix import AXES, MIX_KEYS
 from examgen.select.variants import ORDERS
 
+DRAWS = ("variant", "per-copy")  # a parametrised question's numbers: per variant or copy
 HEADER_KEYS = ("title", "course", "date", "duration", "instructions")
 SETTING_KEYS = ("bank", "layout", "paper", "variants", "forms", "overlap", "seed", "copies",
-                "sheet", "scoring", "order")
+                "sheet", "scoring", "order", "draw")
 BLUEPRINT_KEYS = (*HEADER_KEYS, *SETTING_KEYS, "mix")
 # what a mix holds, its axes' values too ("hard: 2" means difficulty: {hard: 2})
 _MIX_WORDS = {*MIX_KEYS, *(value for values in AXES.values() for value in values)}
@@ -42,6 +43,7 @@ class BuildSettings:
     sheet: bool | None = None
     scoring: str | None = None
     order: str | None = None
+    draw: str | None = None  # "variant" (default) or "per-copy": whose numbers differ
 
     def over(self, base: BuildSettings) -> BuildSettings:
         """These settings where given, ``base``'s elsewhere."""
@@ -135,7 +137,7 @@ def _settings(data: Node, report: Callable[[int, str], None], base: Path) -> dic
             settings["sheet"] = as_bool(data["sheet"])
         except ValueProblem as exc:
             report(data.key_lines["sheet"], f"'sheet': {exc}")
-    for key, choices in (("order", ORDERS), ("scoring", SCHEMES)):
+    for key, choices in (("order", ORDERS), ("scoring", SCHEMES), ("draw", DRAWS)):
         chosen = data.get(key)
         if chosen is None:
             continue
