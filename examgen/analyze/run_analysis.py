@@ -16,7 +16,7 @@ from examgen.bank.loader import load_bank
 from examgen.core.csv_cells import csv_text
 from examgen.core.errors import InputError
 from examgen.core.files import write_set
-from examgen.core.model import LETTERS, ChoiceQuestion, Exam
+from examgen.core.model import LETTERS, ChoiceQuestion, Exam, Question
 from examgen.core.scoring import DEFAULT_SCHEME
 from examgen.select.manifest import exams_from_manifest, read_manifest
 
@@ -69,7 +69,23 @@ def printed_letters(exams: list[Exam]) -> dict[str, list[str]]:
                 order = v.options.get(q.id, tuple(range(len(q.options))))
                 for printed, bank in enumerate(order):
                     shown[bank].add(LETTERS[printed])
-    return {qid: ["/".join(sorted(s)) for s in shown] for qid, shown in letters.items()}
+    by_id = {q.id: q for exam in exams for q in exam.questions}
+    return {qid: ["/".join(sorted(s)) if len(s) <= 2 else _bank_text(by_id[qid], n)
+                  for n, s in enumerate(shown)] for qid, shown in letters.items()}
+
+
+def _bank_text(q: Question, index: int) -> str:
+    """An option named by what it is in the bank, when copies printed it under many
+    letters: its text, or a parametrised question's template ('{{no_padding}}'), which is
+    the same role in every draw."""
+    assert isinstance(q, ChoiceQuestion)
+    text = q.options[index].text
+    if q.template is not None:
+        options = q.template.node["options"]
+        assert isinstance(options, list), "a choice question's template lists its options"
+        raw = options[index]
+        text = str(raw["text"] if isinstance(raw, dict) else raw)
+    return f"'{text if len(text) <= 40 else text[:39] + '…'}'"
 
 
 def _why(analysis: Analysis) -> str:
