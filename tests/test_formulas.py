@@ -187,3 +187,45 @@ def test_an_inline_formula_is_drawn_where_its_room_is_whatever_the_line_breaks(
                                                                           strict=True)]
     # in the paragraph's own coordinates: inside its column
     assert all(-0.01 <= x <= width for x, _ in rooms), rooms
+
+
+def _shapes(node, out: list) -> list:  # type: ignore[no-untyped-def]
+    """Every filled shape of a drawing with its coordinates, and every transform."""
+    kind = type(node).__name__
+    if kind == "Path":
+        out.append((kind, [round(v, 6) for v in node.points], list(node.operators),
+                    node.fillColor, node.strokeColor, node.strokeWidth))
+    elif kind == "Rect":
+        out.append((kind, node.x, node.y, node.width, node.height, node.fillColor,
+                    node.strokeColor, node.strokeWidth))
+    else:
+        if getattr(node, "transform", None) not in (None, (1, 0, 0, 1, 0, 0)):
+            out.append(("transform", [round(v, 9) for v in node.transform]))
+        for child in getattr(node, "contents", []):
+            _shapes(child, out)
+    return out
+
+
+@pytest.mark.parametrize("latex", [*CONSTRUCTS.values(), r"\sqrt{2} - 12\,345{,}5",
+                                   r"\frac{1}{3}\sum_{i=1}^{3} (x_i - \hat{x}_i)^2"])
+def test_the_own_svg_reader_builds_what_svglib_builds(latex):
+    """svg_shapes reads ziamath's formulas without svglib; every shape, coordinate and
+    colour must be the one svglib makes of the same SVG, at every size and placement."""
+    import io
+
+    from svglib.svglib import svg2rlg
+    from ziamath.config import config
+    from ziamath.zmath import Latex
+
+    from examgen.render.svg_shapes import svg_drawing
+
+    config.svg2 = False
+    for size, inline in ((10.5, True), (8.5, True), (10.5, False)):
+        svg = Latex(latex, size=size, inline=inline, margin=0).svg()
+        mine = svg_drawing(svg)
+        assert mine is not None, latex
+        theirs = svg2rlg(io.BytesIO(svg.encode("utf-8")))
+        assert _shapes(mine, []) == _shapes(theirs, []), latex
+        assert (mine.width, mine.height) == (theirs.width, theirs.height)
+    assert svg_drawing(svg.replace("<rect", "<circle r=\"1\" ", 1)) is None or \
+        "<rect" not in svg  # an element it does not know goes to svglib

@@ -30,10 +30,10 @@ from reportlab.pdfgen.canvas import Canvas
 
 from examgen.core.glyphs import FONT_DIR
 from examgen.core.latex import formula_problem
+from examgen.render.svg_shapes import SVG_PX, svg_drawing
 
 CALLBACK = "examgen-formula"  # the canvas callback's name; marks markup with formulas
 BLANK = str(FONT_DIR / "blank.png")  # the empty image that makes the formula's room
-_SVG_PX = 0.75  # svglib reads SVG user units as px: 1 px = 0.75 pt
 _VIEWBOX = re.compile(r'viewBox="([-0-9.e]+) ([-0-9.e]+) ([-0-9.e]+) ([-0-9.e]+)"')
 
 
@@ -57,7 +57,6 @@ def typeset(latex: str, size: float, display: bool) -> Typeset:
     problem = formula_problem(latex)
     if problem:
         raise ValueError(problem)
-    from svglib.svglib import svg2rlg
     from ziamath.config import config
     from ziamath.zmath import Latex
 
@@ -65,11 +64,11 @@ def typeset(latex: str, size: float, display: bool) -> Typeset:
     math = Latex(latex, size=size, inline=not display, margin=0)
     svg = math.svg()
     box = _VIEWBOX.search(svg)
-    drawing = svg2rlg(io.BytesIO(svg.encode("utf-8")))
+    drawing = svg_drawing(svg) or _svglib(svg)
     if box is None or drawing is None:
         raise ValueError("the typesetter returned no picture")
     _, top, width, height = (float(v) for v in box.groups())
-    scale = 1 / _SVG_PX
+    scale = 1 / SVG_PX
     drawing.scale(scale, scale)
     drawing.width, drawing.height = width, height
     # ziamath places a wide accent's box from the accent's own origin: \hat{x} came with
@@ -77,6 +76,13 @@ def typeset(latex: str, size: float, display: bool) -> Typeset:
     ink_left = float(drawing.getBounds()[0])
     left = ink_left if ink_left > 0.5 else 0.0
     return Typeset(drawing, width - left, height, max(0.0, height + top), left)
+
+
+def _svglib(svg: str) -> Drawing | None:
+    """An SVG that ``svg_shapes`` does not read, read by svglib."""
+    from svglib.svglib import svg2rlg
+
+    return svg2rlg(io.BytesIO(svg.encode("utf-8")))
 
 
 def formula_markup(latex: str, display: bool, size: float) -> str:

@@ -28,13 +28,16 @@ def draw_values(exams: list[Exam]) -> tuple[list[Exam], list[str]]:
             if q.template is None:
                 continue
             seen: set[str] = set()
+            exhausted = False  # a fresh draw was not found: the rest may repeat at once
             for n, v in enumerate(variants):
                 rng = random.Random(f"examgen-draw/{exam.seed}/{exam.name}/{q.id}/{v.name}")
                 try:
-                    values = q.template.draw(rng, seen)
+                    values = q.template.draw(rng, None if exhausted else seen)
                 except DrawError as exc:
                     raise InputError(f"{q.file}:{exc.line}: question '{q.id}': {exc}") from None
-                seen.add(draw_key(values))
+                key = draw_key(values)
+                exhausted = exhausted or key in seen
+                seen.add(key)
                 variants[n] = replace(v, values={**v.values, q.id: values})
             if len(seen) < len(variants):
                 notes.append(f"Note: question '{q.id}' has {len(seen)} different draws for "
