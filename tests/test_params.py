@@ -109,15 +109,25 @@ def test_each_variant_prints_and_keys_its_own_draw(tmp_path, layout):
 def test_per_copy_draws_give_every_copy_its_own_numbers(tmp_path):
     out = tmp_path / "out"
     code, output = _run("build", "--bank", BANK, "--total", "3", "--require", "yolo-iou",
-                        "--require", "tl-gradient-step", "--sheet", "--copies", "6",
-                        "--draw", "per-copy", "--seed", "5", "--pdf", "-o", out)
+                        "--require", "tl-gradient-step", "--sheet", "--copies", "7",
+                        "--draw", "per-copy", "--seed", "5", "-o", out)
     assert code == 0, output
     manifest = json.loads((out / "exam.json").read_text(encoding="utf-8"))
-    assert len(manifest["variants"]) == 6
+    assert len(manifest["variants"]) == 7
     assert [c[2] for c in manifest["sheets"]["copies"]] == [v["name"] for v in
                                                              manifest["variants"]]
     draws = {json.dumps(v["values"]["tl-gradient-step"]) for v in manifest["variants"]}
-    assert len(draws) == 6
+    assert len(draws) == 7
+    # the key overview: a line per copy with its answers and the numbers it drew
+    from pypdf import PdfReader
+
+    text = " ".join(" ".join(page.extract_text().split())
+                    for page in PdfReader(out / "key-overview.pdf").pages)
+    for variant in manifest["variants"]:
+        iou = variant["values"]["yolo-iou"]
+        assert f"yolo-iou: area = {iou['area']}, overlap = {iou['overlap']}" in text
+        number = variant["order"].index("yolo-iou") + 1
+        assert f"{number} {variant['answers']['yolo-iou']}" in text
     code, output = _run("build", "--bank", BANK, "--total", "3", "--draw", "per-copy",
                         "-o", tmp_path / "no")
     assert code == 2 and "--copies" in output
@@ -303,3 +313,15 @@ def test_moodle_export_files_frozen_draws_in_a_subcategory_per_question(tmp_path
         assert len(texts) == 4 and len(set(texts)) > 1, base
     code, output = _run("export", "moodle", "--bank", BANK, "-o", tmp_path / "one.xml")
     assert code == 0 and "8 parametrised question(s) were written with one draw" in output
+
+
+def test_analysis_names_an_option_printed_under_many_letters_by_its_role():
+    """Option statistics pool the draws by role: the bank's option, named by its template
+    (the same typical mistake in every draw), not by the letters of 8 variants."""
+    from examgen.analyze.run_analysis import printed_letters
+    from examgen.api import BuildSettings, build_exam
+
+    result = build_exam(BANK, {"total": 3, "require": ["yolo-conv-output"]},
+                        BuildSettings(seed=2, variants=8), pdf=False)
+    assert printed_letters(result.exams)["yolo-conv-output"] == [
+        "'{{out}}'", "'{{no_one}}'", "'{{no_padding}}'", "'{{only_stride}}'"]

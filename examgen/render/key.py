@@ -34,6 +34,7 @@ from examgen.core.model import (
     key_answer,
     numeric_answer,
 )
+from examgen.core.number_format import NumberStyle, format_value
 from examgen.core.scoring import DEFAULT_SCHEME
 from examgen.render.document import build_document, questions_story, template_context, text_blocks
 from examgen.render.layout import Layout
@@ -85,8 +86,11 @@ _OVERVIEW_COLUMNS = 6  # variants side by side in one table; more go in the next
 
 def _overview(page: Page, exam: Exam) -> list[Any]:
     """The answers by question number, variants side by side: plain cells (a paragraph
-    only where an answer is too wide), six variants to a table."""
+    only where an answer is too wide), six variants to a table. An exam with drawn
+    numbers and more variants than one table holds gets a line per variant instead."""
     by_id = {q.id: q for q in exam.questions}
+    if len(exam.variants) > _OVERVIEW_COLUMNS and any(v.values for v in exam.variants):
+        return _overview_lines(page, exam)
     bold = f"{page.sans}-10"
     out: list[Any] = []
     for start in range(0, len(exam.variants), _OVERVIEW_COLUMNS):
@@ -116,6 +120,36 @@ def _overview(page: Page, exam: Exam) -> list[Any]:
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
         out += [table, Spacer(1, 4 * mm)]
     return out
+
+
+def _overview_lines(page: Page, exam: Exam) -> list[Any]:
+    """One row per variant (per copy with ``--draw per-copy``): its answers by question
+    number, and below them the numbers it drew, so a grader finds a copy's key at once."""
+    by_id = {q.id: q for q in exam.questions}
+    style = NumberStyle(page.layout.labels.get("decimal", "."))
+    grey = f'<font size="{page.small.fontSize - 1.5:g}" color="#666666">'
+    rows: list[list[Any]] = [[page.layout.labels["variant"], page.layout.labels["answer"]]]
+    for variant in exam.variants:
+        shown = [_grid_answer(page, variant.question(by_id[qid]), variant.options.get(qid),
+                              overview=True) for qid in variant.order]
+        # each answer in one piece: a line breaks between answers, never inside one
+        answers = "  ".join(f"<b>{n}</b>\u00a0{page.literal(a).replace(' ', chr(0xA0))}"
+                            for n, a in enumerate(shown, 1))
+        drawn = "; ".join(
+            f"{page.literal(qid)}: " + ", ".join(
+                f"{name}\u00a0=\u00a0{page.literal(format_value(value, style=style))}"
+                for name, value in values.items())
+            for qid, values in variant.values.items())
+        rows.append([variant.name, Paragraph(f"{answers}<br/>{grey}{drawn}</font>",
+                                             page.small)])
+    table = Table(rows, colWidths=[16 * mm, page.width - 16 * mm], repeatRows=1,
+                  hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor(page.layout.colour("rule"))),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+        ("FONT", (0, 0), (-1, -1), page.sans, page.small.fontSize),
+        ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return [table, Spacer(1, 4 * mm)]
 
 
 def _grid_answer(page: Page, q: Question, permutation: Permutation | None,
