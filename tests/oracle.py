@@ -12,6 +12,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -261,6 +262,14 @@ def number(text: str) -> float:
 # --- what was printed, from the PDFs -------------------------------------------------------
 
 def labels(layout: str) -> dict[str, str]:
+    """The layout's labels (a copy: callers may change it)."""
+    return dict(_labels(layout))
+
+
+@lru_cache(maxsize=8)
+def _labels(layout: str) -> dict[str, str]:
+    """Read once: the checks ask for the labels thousands of times, and PyYAML's pure
+    Python reader took 80 % of the oracle's time."""
     data = yaml.load((LAYOUTS / layout / "layout.yaml").read_text(encoding="utf-8"),
                      Loader=yaml.BaseLoader)
     return data["labels"]
