@@ -27,10 +27,25 @@ from examgen.cli.options import bank_option
 @click.option("--workers", type=click.IntRange(1, 64), help="Processes (default: all cores).")
 @click.option("--force", is_flag=True,
               help="Replace the results of another exam in the output folder.")
+@click.option("--roster", type=click.Path(path_type=Path),
+              help="Class list (CSV: number, name, email or ID number; Moodle's and "
+                   "campus exports as they are): writes grades.csv and checks who is missing.")
+@click.option("--roster-number", metavar="COLUMN", help="The roster's student-number column.")
+@click.option("--roster-name", metavar="COLUMN", help="The roster's name column.")
+@click.option("--export", "exports", type=click.Choice(["moodle-grades"]), multiple=True,
+              help="With --roster: also write grades-moodle.csv for Moodle's gradebook "
+                   "import.")
+@click.option("--grade-item", default="Exam", show_default=True,
+              help="The grade item's name in Moodle (the CSV's grade column).")
+@click.option("--moodle-key", type=click.Choice(["idnumber", "email"]),
+              help="What Moodle finds students by (default: ID number when every student "
+                   "has one, else email).")
 @click.pass_context
 def grade(ctx: click.Context, /, scans: tuple[Path, ...], manifest: Path, bank_dir: Path,
           out_dir: Path, overrides: Path | None, scale: Path | None,
-          workers: int | None, force: bool) -> None:
+          workers: int | None, force: bool, roster: Path | None, roster_number: str | None,
+          roster_name: str | None, exports: tuple[str, ...], grade_item: str,
+          moodle_key: str | None) -> None:
     """Grade scanned answer sheets (PDF, PNG, JPEG, TIFF, or folders of them).
 
     Pages that cannot be read are named and left out, and the rest is graded: the exit
@@ -41,10 +56,18 @@ def grade(ctx: click.Context, /, scans: tuple[Path, ...], manifest: Path, bank_d
     from examgen.grade import require_scan_readers
 
     require_scan_readers()  # before anything imports OpenCV
-    from examgen.grade.run_grading import run_grade
+    from examgen.core.errors import InputError
+    from examgen.core.roster import read_roster
+    from examgen.grade.run_grading import Gradebook, run_grade
 
+    if exports and roster is None:
+        raise InputError("--export moodle-grades needs the class list: add --roster "
+                         "students.csv")
+    book = None if roster is None else Gradebook(
+        read_roster(roster, roster_number, roster_name), "moodle-grades" in exports,
+        moodle_key, grade_item)
     report = run_grade(list(scans), manifest, explicit_bank(ctx, bank_dir), out_dir,
-                       overrides, scale, workers, force)
+                       overrides, scale, workers, force, book)
     for line in report.lines:
         click.echo(line)
     if report.skipped:  # the good pages are graded and written; these were left out

@@ -21,7 +21,7 @@ def write_atomic(path: str | Path, data: bytes | str) -> Path:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(_bytes(data))
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, file_mode())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -29,16 +29,25 @@ def write_atomic(path: str | Path, data: bytes | str) -> Path:
     return path
 
 
+def file_mode(private: bool = False) -> int:
+    """0644, or 0600 for files with personal data, each narrowed by the umask."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return (0o600 if private else 0o644) & ~mask
+
+
 def write_set(folder: Path, files: Mapping[str, bytes | str], last: str,
-              remove: Iterable[str] = ()) -> None:
+              remove: Iterable[str] = (), private: bool = False) -> None:
     """Write a whole set of files into ``folder`` or none of them.
 
     Everything is written to a staging folder inside ``folder`` first, and every folder
     a file goes to is checked to be writable; only then are the files moved in, ``last``
     (the manifest) at the end, and the files in ``remove`` (an earlier run's that this set
     replaces) deleted. Nothing is written or deleted through a link to elsewhere, and
-    errors name ``folder``, never the staging folder.
+    errors name ``folder``, never the staging folder. ``private`` files (results,
+    grades: personal data) are readable by their owner only.
     """
+    mode = file_mode(private)
     for name in files:
         _check_target(folder / name)
     _check_no_links(folder, [*files, *remove])
@@ -52,7 +61,7 @@ def write_set(folder: Path, files: Mapping[str, bytes | str], last: str,
         for name, data in files.items():  # a name may hold a subfolder: annotated/x.pdf
             (staging / name).parent.mkdir(parents=True, exist_ok=True)
             (staging / name).write_bytes(_bytes(data))
-            os.chmod(staging / name, 0o644)
+            os.chmod(staging / name, mode)
         for target in sorted({(folder / name).parent for name in files}):
             if target.exists() and not os.access(target, os.W_OK | os.X_OK):
                 raise OutputError(f"{target} is not writable; nothing was written (make it "

@@ -126,7 +126,8 @@ def _decode(picture: bytes) -> np.ndarray:
     return np.asarray(image)
 
 
-def annotated_pdfs(grading: Grading, plan: SheetPlan, exams: list[Exam]) -> dict[str, bytes]:
+def annotated_pdfs(grading: Grading, plan: SheetPlan, exams: list[Exam],
+                   names: dict[str, str] | None = None) -> dict[str, bytes]:
     """One PDF per sheet to hand back: correct boxes framed in green, wrong ticks circled
     in red, the points beside every question and the total on top."""
     correct = _correct_values(exams)
@@ -145,6 +146,7 @@ def annotated_pdfs(grading: Grading, plan: SheetPlan, exams: list[Exam]) -> dict
         pil[0].save(buffer, "PDF", save_all=True, append_images=pil[1:],
                     resolution=PICTURE_DPI)
         name = sheet.student or f"copy-{sheet.copy.number}"
+        name = (names or {}).get(name, name)  # with a roster: 12345678-Erika-Mustermann
         if f"annotated/{name}.pdf" in files:
             name = f"{name}-copy-{sheet.copy.number}"
         files[f"annotated/{name}.pdf"] = buffer.getvalue()

@@ -11,7 +11,17 @@ from examgen.bank.loader import load_bank
 from examgen.core.errors import InputError, OutputError
 from examgen.core.files import write_set
 from examgen.core.model import Exam
+from examgen.core.roster import Roster
 from examgen.core.sheet_geometry import SheetPlan
+from examgen.grade.gradebook import (
+    GRADES,
+    MOODLE_GRADES,
+    annotated_name,
+    grades_csv,
+    join_roster,
+    moodle_grades_csv,
+    moodle_key,
+)
 from examgen.grade.grading import grade
 from examgen.grade.overrides import Decision, read_overrides
 from examgen.grade.reports import (
@@ -35,9 +45,20 @@ class GradeReport:
     skipped: bool = False  # a file or page that could not be graded was left out
 
 
+@dataclass(frozen=True)
+class Gradebook:
+    """What ``grade`` writes for the LMS besides the results: with a roster."""
+
+    roster: Roster
+    moodle: bool = False  # write grades-moodle.csv
+    key: str | None = None  # idnumber or email; None: what every student has
+    item: str = "Exam"  # the grade item's name in Moodle
+
+
 def run_grade(scans: list[Path], manifest_path: Path, bank_dir: Path | None, out_dir: Path,
               overrides: Path | None, scale_path: Path | None,
-              workers: int | None, force: bool = False) -> GradeReport:
+              workers: int | None, force: bool = False,
+              gradebook: Gradebook | None = None) -> GradeReport:
     manifest = read_manifest(manifest_path)
     if manifest.sheets is None:
         raise InputError(f"{manifest_path}: this exam has no answer sheets; build it with "
@@ -61,20 +82,37 @@ def run_grade(scans: list[Path], manifest_path: Path, bank_dir: Path | None, out
     missing = [p for p in scans if not p.exists()]
     if missing:
         raise InputError(f"{missing[0]}: no such file or folder")
+    key = moodle_key(gradebook.roster, gradebook.key) if gradebook and gradebook.moodle \
+        else None
     started = time.perf_counter()
     result = grade(scans, plan, exams, plan.scoring, decisions, workers)
     seconds = time.perf_counter() - started
+    names: dict[str, str] = {}
+    lms: dict[str, bytes | str] = {}
+    if gradebook is not None:
+        roster = gradebook.roster
+        join_roster(result, roster)
+        names = {s.number: annotated_name(s, s.number) for s in roster.students}
+        lms[GRADES] = grades_csv(result, roster, scale)
+        if key is not None:
+            lms[MOODLE_GRADES], left_out = moodle_grades_csv(result, roster, key,
+                                                             gradebook.item)
+            if left_out:
+                report.lines.append(f"{MOODLE_GRADES}: {len(left_out)} student(s) left out "
+                                    f"until decided: {', '.join(left_out[:8])}"
+                                    + (" and more" if len(left_out) > 8 else ""))
     files: dict[str, bytes | str] = {
         RESULTS: results_csv(result, exams, scale),
         "responses.csv": responses_csv(result),
         "review.csv": review_csv(result),
         "review.html": review_html(result, plan),
-        **annotated_pdfs(result, plan, exams),
+        **lms,
+        **annotated_pdfs(result, plan, exams, names),
         OWNER: json.dumps({"exam": plan.exam, "manifest": str(manifest_path)}) + "\n",
     }
     stale = [f"annotated/{p.name}" for p in (out_dir / "annotated").glob("*.pdf")
              if f"annotated/{p.name}" not in files] if (out_dir / RESULTS).is_file() else []
-    write_set(out_dir, files, last=RESULTS, remove=stale)
+    write_set(out_dir, files, last=RESULTS, remove=stale, private=True)  # personal data
     pages = [r for r in result.reviews if r.item == "page" and r.where is not None]
     report.skipped = any("scanned twice" not in r.problem for r in pages)
     open_items = [r for r in result.reviews if r.item != "page"]
@@ -100,7 +138,8 @@ def run_grade(scans: list[Path], manifest_path: Path, bank_dir: Path | None, out
         f"{seconds:.1f} s; {len(open_items)} marks to review"
         + (f", {len(result.unscanned)} copies not scanned" if result.unscanned else ""))
     report.lines.append(f"wrote {out_dir / RESULTS}, responses.csv, review.html, review.csv"
-                        f" and {sum(1 for n in files if n.startswith('annotated/'))} "
+                        + "".join(f", {name}" for name in lms)
+                        + f" and {sum(1 for n in files if n.startswith('annotated/'))} "
                         "annotated copies")
     if open_items:
         report.lines.append(f"decide them in {out_dir / 'review.csv'} (see review.html), then "

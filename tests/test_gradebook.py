@@ -1,0 +1,134 @@
+"""From class list to gradebook (issue 27): rosters as Moodle and campus systems export
+them, the join of results and roster checked both ways, Moodle's grade-import CSV read
+back, annotated copies named after students, and results readable by their owner only."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from examgen.cli import main
+from examgen.core.errors import InputError
+from examgen.core.roster import read_roster
+
+from .conftest import ROOT
+from .scansim import SCANNER, simulate
+
+
+def _run(*args: object) -> tuple[int, str]:
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    assert "Traceback" not in result.output
+    return result.exit_code, result.output
+
+
+def _write(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def test_moodle_and_campus_exports_are_read_as_they_are(tmp_path):
+    moodle = _write(tmp_path / "moodle.csv",
+                    "\ufeffFirst name,Last name,ID number,Email address\n"
+                    "Erika,Mustermann,12345678,erika@uni.example\n"
+                    "Max,\"Müller, Jr.\",23456789,max@uni.example\n")
+    roster = read_roster(moodle)
+    assert [(s.number, s.name, s.email, s.idnumber) for s in roster.students] == [
+        ("12345678", "Erika Mustermann", "erika@uni.example", "12345678"),
+        ("23456789", "Max Müller, Jr.", "max@uni.example", "23456789")]
+    campus = _write(tmp_path / "his.csv", "Matrikelnummer;Nachname;Vorname;E-Mail\n"
+                                          "4711;Schmidt;Anna;anna@uni.example\n")
+    (anna,) = read_roster(campus).students
+    assert (anna.number, anna.name, anna.email) == ("4711", "Anna Schmidt", "anna@uni.example")
+    odd = _write(tmp_path / "odd.csv", "Kennung\tWer\n42\tJo Doe\n")
+    (jo,) = read_roster(odd, "kennung", "Wer").students
+    assert (jo.number, jo.name) == ("42", "Jo Doe")
+
+
+@pytest.mark.parametrize("text, encoding, where, words", [
+    ("number,name\n1,A\n1,B\n", "utf-8", ":3:", "listed twice (first at line 2)"),
+    ("number,name\n1,\n", "utf-8", ":2:", "has no name"),
+    ("number,name\n1,Jörg\n", "latin-1", ":2:", "not UTF-8"),
+    ("number,name\n12a,A\n", "utf-8", ":2:", "not a student number"),
+    ("Kennung,name\n1,A\n", "utf-8", ":1:", "--roster-number"),
+    ("number,name\n1,A,extra\n", "utf-8", ":2:", "3 cells where the header has 2"),
+])
+def test_a_bad_roster_is_refused_at_its_line(tmp_path, text, encoding, where, words):
+    path = _write(tmp_path / "r.csv", text, encoding)
+    with pytest.raises(InputError) as caught:
+        read_roster(path)
+    assert f"r.csv{where}" in str(caught.value) and words in str(caught.value)
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """Five copies graded with a roster of four of them and one student who is absent;
+    copy 5's student is not on the roster."""
+    base = tmp_path_factory.mktemp("gradebook")
+    exam = base / "exam"
+    code, output = _run("build", "--bank", ROOT / "bank", "--total", "8", "--seed", "3",
+                        "--variants", "2", "--sheet", "--copies", "5", "-o", exam)
+    assert code == 0, output
+    truths = simulate(exam / "exam.json", exam / "sheets.pdf", base / "scans", SCANNER, 5)
+    rows = ["Vorname;Nachname;Matrikelnummer;E-Mail;ID number"]
+    rows += [f"Erika {n};Müller-Lüdenscheidt;{truths[n].student};s{n}@uni.example;id{n}"
+             for n in (1, 2, 3, 4)]
+    rows.append("Abwesend;Niemand;99999999;x@uni.example;idx")
+    roster = _write(base / "roster.csv", "\n".join(rows) + "\n")
+    old = os.umask(0o022)
+    try:
+        code, output = _run("grade", base / "scans", "--manifest", exam / "exam.json", "-o",
+                            base / "out", "--roster", roster, "--export", "moodle-grades",
+                            "--grade-item", "Klausur 1")
+    finally:
+        os.umask(old)
+    assert code == 0, output
+    return base / "out", truths, output
+
+
+def _csv(path: Path) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+
+
+def test_moodle_grades_are_the_results_of_each_students_sheet(graded):
+    out, truths, output = graded
+    results = {r["copy"]: r for r in _csv(out / "results.csv")}
+    moodle = _csv(out / "grades-moodle.csv")
+    assert list(moodle[0]) == ["ID number", "Klausur 1"]
+    expected = {f"id{n}": results[str(n)]["total"] for n in (1, 2, 3, 4)
+                if results[str(n)]["status"] == "ok"}
+    assert {r["ID number"]: r["Klausur 1"] for r in moodle} == expected
+    assert "99999999 (no sheet)" in output
+
+
+def test_the_join_is_checked_both_ways_in_the_review(graded):
+    out, truths, _ = graded
+    review = _csv(out / "review.csv")
+    problems = [r["problem"] for r in review if r["item"] == "student"]
+    assert f"student number {truths[5].student} is not on the roster roster.csv" in problems
+    assert "no sheet of student 99999999 (Abwesend Niemand)" in problems
+    grades = {r["number"]: r for r in _csv(out / "grades.csv")}
+    assert grades["99999999"]["status"] == "no sheet"
+    assert grades[truths[5].student]["status"] == "not on the roster"
+    assert grades[truths[1].student]["name"] == "Erika 1 Müller-Lüdenscheidt"
+
+
+def test_annotated_copies_are_named_after_students_and_results_are_private(graded):
+    out, truths, _ = graded
+    names = sorted(p.name for p in (out / "annotated").glob("*.pdf"))
+    assert f"{truths[1].student}-Erika-1-Müller-Lüdenscheidt.pdf" in names
+    assert f"{truths[5].student}.pdf" in names  # not on the roster: its number alone
+    for name in ("results.csv", "grades.csv", "grades-moodle.csv", "responses.csv"):
+        assert stat.S_IMODE((out / name).stat().st_mode) == 0o600, name
+    assert stat.S_IMODE((out / "annotated" / names[0]).stat().st_mode) == 0o600
+
+
+def test_moodle_grades_need_a_roster(tmp_path):
+    code, output = _run("grade", tmp_path, "--manifest", tmp_path / "exam.json",
+                        "--export", "moodle-grades")
+    assert code == 2 and "--roster" in output
