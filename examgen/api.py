@@ -24,12 +24,15 @@ from examgen.core.header import TEXT_KEYS, ExamHeader
 from examgen.core.limits import SETTINGS
 from examgen.core.model import Bank, Exam, Question
 from examgen.core.number_format import NumberStyle
+from examgen.core.roster import Roster
 from examgen.core.scoring import DEFAULT_SCHEME
+from examgen.core.sheet_geometry import Copy
 from examgen.formats.moodle_import import Imported
 from examgen.select.blueprint import Blueprint, BuildSettings
 from examgen.select.draws import draw_values, with_drawn
 from examgen.select.manifest import Manifest, read_manifest, to_manifest
 from examgen.select.mix import FLAGS, Mix, ResolvedMix, merge, resolve, used_ids
+from examgen.select.seating import Seat
 from examgen.select.variants import DEFAULT_ORDER
 
 __all__ = ["BuildResult", "BuildSettings", "CoverageReport", "ExamHeader", "ExportSource",
@@ -48,6 +51,7 @@ class BuildResult:
     files: dict[str, bytes | str]
     bank: Bank
     notes: list[str] = field(default_factory=list)
+    private: bool = False  # names of students in it (a roster): readable by the owner only
 
     @property
     def seed(self) -> int:
@@ -84,13 +88,50 @@ def build_exam(bank: str | Path | Bank | None, mix: dict[str, Any],
     from examgen.select.selection import build_exams  # HiGHS and NumPy: only to solve
 
     chosen = _per_copy(chosen)
+    roster, seats = _class(chosen)
+    if seats is not None:
+        from examgen.select.seating import variants_needed
+
+        chosen = replace(chosen, variants=chosen.variants or variants_needed(
+            seats, chosen.neighbours == 4))
     exams, notes = draw_values(build_exams(loaded, resolved, seed, chosen.variants or 1,
                                            chosen.forms or 1, chosen.overlap or 0,
                                            chosen.order or DEFAULT_ORDER))
     texts = plan.header.with_texts(_texts(header))
     full = replace(texts, layout=chosen.layout or "default", paper=chosen.paper or "a4")
     sheets = _sheets(chosen, {})
-    return _render(loaded, exams, resolved.to_json(), full, sheets, pdf, workers, notes)
+    if sheets and (roster or seats):
+        sheets = (_class_copies(exams, chosen, roster, seats), sheets[1])
+    result = _render(loaded, exams, resolved.to_json(), full, sheets, pdf, workers, notes)
+    return replace(result, private=roster is not None)
+
+
+def _class(chosen: BuildSettings) -> tuple[Roster | None, list[Seat] | None]:
+    """The class list and the room, when the build is for them."""
+    if (chosen.roster or chosen.seating) and not chosen.sheet:
+        raise InputError("--roster and --seating print named, seated answer sheets: add "
+                         "--sheet")
+    if chosen.seating and (chosen.forms or 1) > 1:
+        raise InputError("--seating assigns the variants of one exam; build the forms "
+                         "without it")
+    from examgen.core.roster import read_roster
+    from examgen.select.seating import read_seating
+
+    roster = read_roster(Path(chosen.roster), chosen.roster_number, chosen.roster_name) \
+        if chosen.roster else None
+    return roster, read_seating(chosen.seating) if chosen.seating else None
+
+
+def _class_copies(exams: list[Exam], chosen: BuildSettings, roster: Roster | None,
+                  seats: list[Seat] | None) -> list[Copy]:
+    from examgen.core.sheet_geometry import assign_copies
+    from examgen.select.seating import roster_copies, seat_copies
+
+    if seats is not None:
+        return seat_copies(seats, len(exams[0].variants), chosen.neighbours == 4, roster)
+    assert roster is not None
+    count = chosen.copies or len(roster.students)
+    return roster_copies(roster, assign_copies(exams, count))
 
 
 def rebuild_exam(manifest: str | Path, bank: str | Path | None = None,
@@ -153,7 +194,8 @@ def _texts(header: ExamHeader | None) -> dict[str, str | None]:
     return {} if header is None else {k: getattr(header, k) or None for k in TEXT_KEYS}
 
 
-def _sheets(chosen: BuildSettings, earlier: dict[str, Any]) -> tuple[int, str] | None:
+def _sheets(chosen: BuildSettings, earlier: dict[str, Any]
+            ) -> tuple[int | list[Copy], str] | None:
     """(copies, scoring) when the build has answer sheets, else None; a rebuild has the
     sheets its manifest had, unless told otherwise."""
     wanted = chosen.sheet if chosen.sheet is not None else bool(earlier)
@@ -167,7 +209,7 @@ def _sheets(chosen: BuildSettings, earlier: dict[str, Any]) -> tuple[int, str] |
 
 
 def _render(bank: Bank, exams: list[Exam], mix: dict[str, Any], header: ExamHeader,
-            sheets: tuple[int, str] | None, pdf: bool, workers: int | None,
+            sheets: tuple[int | list[Copy], str] | None, pdf: bool, workers: int | None,
             notes: list[str]) -> BuildResult:
     """The manifest, the PDFs and the answer sheets of selected exams."""
     if sheets:  # the exam's instructions send students to the sheet and its rules
@@ -213,7 +255,7 @@ def write_build(out_dir: str | Path, result: BuildResult) -> str:
             before = f"replaced {old} (not readable as a manifest)"
     stale = [p.name for p in folder.glob("*.pdf")
              if old.is_file() and PDF_NAME.fullmatch(p.name) and p.name not in result.files]
-    write_set(folder, result.files, last=MANIFEST, remove=stale)
+    write_set(folder, result.files, last=MANIFEST, remove=stale, private=result.private)
     return before
 
 

@@ -132,3 +132,77 @@ def test_moodle_grades_need_a_roster(tmp_path):
     code, output = _run("grade", tmp_path, "--manifest", tmp_path / "exam.json",
                         "--export", "moodle-grades")
     assert code == 2 and "--roster" in output
+
+
+# --- named copies and a seating plan --------------------------------------------------------
+
+ROSTER = ("First name,Last name,ID number,Email address\n"
+          + "".join(f"Student{n},Nachname{n},{10000000 + n},s{n}@uni.example\n"
+                    for n in range(1, 8)))
+# a room of 3 rows with gaps; student 10000003 is told to sit in row 3, seat 2
+ROOM = "row;seat;student\n1;1;\n1;2;\n1;3;\n1;5;\n2;1;\n2;2;\n2;3;\n3;2;10000003\n"
+
+
+@pytest.fixture(scope="module")
+def seated(tmp_path_factory):
+    base = tmp_path_factory.mktemp("seated")
+    roster = _write(base / "students.csv", ROSTER)
+    room = _write(base / "room.csv", ROOM)
+    out = base / "out"
+    code, output = _run("build", "--bank", ROOT / "bank", "--total", "6", "--seed", "4",
+                        "--sheet", "--roster", roster, "--seating", room, "--neighbours",
+                        "4", "--variants", "3", "-o", out)
+    assert code == 0, output
+    return out, roster
+
+
+def _neighbours(room: str) -> list[tuple[str, str]]:
+    """The plan's neighbours, computed here from the rows and seats."""
+    seats = {tuple(int(x) for x in line.split(";")[:2])
+             for line in room.strip().split("\n")[1:]}
+    return [(f"{r}-{s}", f"{r2}-{s2}") for r, s in seats for r2, s2 in seats
+            if (r2, s2) in ((r, s + 1), (r + 1, s))]
+
+
+def test_named_copies_seat_the_class_and_no_neighbours_share_a_variant(seated):
+    from pypdf import PdfReader
+
+    out, _ = seated
+    text = "\n".join(page.extract_text() for page in PdfReader(out / "sheets.pdf").pages)
+    for n in range(1, 8):
+        assert text.count(f"Student{n} Nachname{n} ({10000000 + n})") == 1, n
+    seats = {r["seat"]: r for r in _csv(out / "seats.csv")}
+    assert seats["3-2"]["student"] == "10000003"  # where the plan put her
+    assert len(seats) == 7 and len({r["student"] for r in seats.values()}) == 7
+    for a, b in _neighbours(ROOM):
+        if a in seats and b in seats:
+            assert seats[a]["variant"] != seats[b]["variant"], (a, b)
+    assert {r["variant"] for r in seats.values()} == {"A", "B", "C"}  # spread over all
+    manifest = (out / "exam.json").read_text(encoding="utf-8")
+    assert "Nachname" not in manifest  # names are printed, never stored
+    assert stat.S_IMODE((out / "seats.csv").stat().st_mode) == 0o600
+    seat_list = " ".join(PdfReader(out / "seats.pdf").pages[0].extract_text().split())
+    assert "3-2 " in seat_list and "Student3 Nachname3" in seat_list
+
+
+def test_a_room_with_neighbours_needs_two_variants(tmp_path):
+    room = _write(tmp_path / "room.csv", "row,seat\n1,1\n1,2\n")
+    code, output = _run("build", "--bank", ROOT / "bank", "--total", "3", "--sheet",
+                        "--seating", room, "--variants", "1", "-o", tmp_path / "o")
+    assert code == 1 and "needs 2 variants (--variants 2)" in output
+    code, output = _run("build", "--bank", ROOT / "bank", "--total", "3", "--roster",
+                        _write(tmp_path / "r.csv", ROSTER), "-o", tmp_path / "o")
+    assert code == 2 and "--sheet" in output
+
+
+def test_a_named_copy_whose_grid_disagrees_goes_to_review(seated, tmp_path):
+    """The simulated students write numbers of their own on the grid: each named copy's
+    grid disagrees with the student it was printed for, and the number is decided."""
+    out, roster = seated
+    simulate(out / "exam.json", out / "sheets.pdf", tmp_path / "scans", SCANNER, 2,
+             copies=[1, 2])
+    code, output = _run("grade", tmp_path / "scans", "--manifest", out / "exam.json", "-o",
+                        tmp_path / "graded", "--roster", roster)
+    assert code == 0, output
+    review = [r["problem"] for r in _csv(tmp_path / "graded" / "review.csv")]
+    assert sum("the copy was printed for 1000000" in p for p in review) == 2

@@ -70,6 +70,16 @@ _LISTED = 12  # files named one by one in the "wrote" line; more are summarised
 @click.option("--copies", type=click.IntRange(*SETTINGS["copies"]),
               help="With --sheet: numbered copies; variants cycle A, B, ... (default: one "
                    "per variant).")
+@click.option("--roster", metavar="CSV",
+              help="With --sheet: a copy per student of this class list, the name and number "
+                   "printed on the sheet (Moodle's and campus exports as they are).")
+@click.option("--roster-number", metavar="COLUMN", help="The roster's student-number column.")
+@click.option("--roster-name", metavar="COLUMN", help="The roster's name column.")
+@click.option("--seating", metavar="CSV|ROWSxSEATS",
+              help="With --sheet: the room (a CSV of row, seat[, student], or e.g. 10x12); "
+                   "variants by seat so that no neighbours share one; writes seats.csv.")
+@click.option("--neighbours", type=click.Choice(["2", "4"]),
+              help="With --seating: 2 = left and right (default), 4 = also front and back.")
 @click.option("--draw", type=click.Choice(DRAWS),
               help="Parametrised questions: numbers per variant (default), or per copy "
                    "(with --copies: every copy its own variant and numbers).")
@@ -90,9 +100,12 @@ def build(ctx: click.Context, /, bank_dir: Path, blueprint: Path | None,
     from examgen.select.blueprint import load_blueprint
 
     header = ExamHeader(**{key: flags.pop(key) or "" for key in HEADER_FLAGS})
+    if flags["neighbours"] is not None:
+        flags["neighbours"] = int(flags["neighbours"])
     settings = BuildSettings(**{key: flags.pop(key) for key in (
         "seed", "variants", "forms", "overlap", "order", "layout", "paper", "sheet",
-        "copies", "scoring", "draw")})
+        "copies", "scoring", "draw", "roster", "seating", "neighbours", "roster_number",
+        "roster_name")})
     bank = explicit_bank(ctx, bank_dir)
     if from_manifest:
         _refuse_with_from(blueprint, settings, flags)
@@ -112,7 +125,7 @@ def _refuse_with_from(blueprint: Path | None, settings: Any, flags: dict[str, An
     changed = [f"--{name}" for name, value in (
         ("blueprint", blueprint), ("seed", settings.seed), ("variants", settings.variants),
         ("forms", settings.forms), ("overlap", settings.overlap), ("order", settings.order),
-        ("draw", settings.draw))
+        ("draw", settings.draw), ("roster", settings.roster), ("seating", settings.seating))
         if value is not None]
     changed += [FLAGS[key] for key in flag_mix(flags)]
     if changed:

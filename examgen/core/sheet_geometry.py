@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -256,6 +256,14 @@ class Copy:
     number: int
     form: str
     variant: str
+    student: str = ""  # printed for this student (with a roster): the grid must agree
+    seat: str = ""  # where it is handed out (with a seating plan)
+    name: str = field(default="", compare=False)  # printed only: never in exam.json
+
+    def to_json(self) -> list[object]:
+        """[number, form, variant], and the student and seat when it has them."""
+        plain: list[object] = [self.number, self.form, self.variant]
+        return plain + [self.student, self.seat] if self.student or self.seat else plain
 
     @property
     def key(self) -> str:
@@ -286,7 +294,7 @@ class SheetPlan:
     def to_json(self) -> dict[str, Any]:
         return {"format": FORMAT, "exam": self.exam, "scoring": self.scoring,
                 "student_digits": self.digits,
-                "copies": [[c.number, c.form, c.variant] for c in self.copies],
+                "copies": [c.to_json() for c in self.copies],
                 "layouts": {key: to_json(layout) for key, layout in self.layouts.items()}}
 
     @classmethod
@@ -294,7 +302,8 @@ class SheetPlan:
         """Raises KeyError, TypeError or ValueError on a block examgen did not write."""
         if data.get("format") != FORMAT:
             raise ValueError(f"sheets format {data.get('format')!r}")
-        copies = tuple(Copy(int(n), str(f), str(v)) for n, f, v in data["copies"])
+        copies = tuple(Copy(int(c[0]), str(c[1]), str(c[2]), *(str(x) for x in c[3:5]))
+                       for c in data["copies"])
         layouts = {str(k): from_json(v) for k, v in data["layouts"].items()}
         if any(c.key not in layouts for c in copies):
             raise ValueError("a copy names a variant without a sheet layout")
@@ -302,10 +311,12 @@ class SheetPlan:
                    copies, layouts)
 
 
-def plan_sheets(exams: list[Exam], manifest: dict[str, Any], copies: int | None,
+def plan_sheets(exams: list[Exam], manifest: dict[str, Any], copies: int | list[Copy] | None,
                 digits: int, paper: str, labels: dict[str, str], scoring: str) -> SheetPlan:
-    """Lay out every variant's sheet and number the copies; the exam id covers them all."""
-    numbered = assign_copies(exams, copies or sum(len(e.variants) for e in exams))
+    """Lay out every variant's sheet and number the copies (or take the copies given,
+    assigned to students and seats); the exam id covers them all."""
+    numbered = copies if isinstance(copies, list) else assign_copies(
+        exams, copies or sum(len(e.variants) for e in exams))
     layouts = {}
     for exam in exams:
         for variant in exam.variants:
@@ -315,6 +326,6 @@ def plan_sheets(exams: list[Exam], manifest: dict[str, Any], copies: int | None,
     # the paper and every box's place too: a rebuild on other paper or with another
     # layout's geometry is another exam to the reader, whose pages it refuses
     core["sheets"] = {"scoring": scoring, "digits": digits, "paper": paper,
-                      "copies": [[c.number, c.form, c.variant] for c in numbered],
+                      "copies": [c.to_json() for c in numbered],
                       "layouts": {key: to_json(layout) for key, layout in layouts.items()}}
     return SheetPlan(exam_id(core), scoring, digits, tuple(numbered), layouts)

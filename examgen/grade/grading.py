@@ -207,8 +207,19 @@ def _score_copy(result: Grading, copy: Copy, pages: tuple[SheetPage, ...], exam:
         if not (student.isdigit() and len(student) == len(student_marks)):
             raise InputError(f"{decided_student.where}: a student number of "
                              f"{len(student_marks)} digits, not {student!r}")
+    mismatch = False
+    if copy.student and decided_student is None:  # a named copy: the grid is a check
+        if student is None:
+            student = copy.student  # the QR code names the copy, the copy its student
+        elif student != copy.student:
+            mismatch = True
+            result.reviews.append(Review(
+                copy.number, "student", "", f"the copy was printed for {copy.student}, its "
+                f"grid reads {student}: decide the student number",
+                " ".join(m.shown() for m in student_marks), _ref(result, copy, 1)))
+            student = None
     sheet = SheetResult(copy, student, student_marks, [])
-    if student is None and student_marks:
+    if student is None and student_marks and not mismatch:
         result.reviews.append(Review(
             copy.number, "student", "", "student number unreadable",
             " ".join(m.shown() for m in student_marks), _ref(result, copy, 1)))

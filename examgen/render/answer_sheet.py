@@ -78,8 +78,9 @@ def _draw_page(c: Canvas, page: Page, p: SheetPage, pages: int, copy: Copy,
     c.drawString(x0, top - 10 * mm, fit(to_plain(title), page.sans, 10, room))
     variant = copy.variant if not copy.form else f"{copy.form}-{copy.variant}"
     c.setFont(page.sans, 12)
+    seat = f"   ·   {labels['seat']} {copy.seat}" if copy.seat else ""
     c.drawString(x0, top - 17 * mm, f"{labels['sheet_copy']} {copy.number}   ·   "
-                                    f"{labels['variant']} {variant}")
+                                    f"{labels['variant']} {variant}{seat}")
     c.setFont(page.sans, 8)
     c.drawString(x0, top - 22 * mm, labels["page"].format(page=p.number, pages=pages))
     if p.name_field:
@@ -88,6 +89,11 @@ def _draw_page(c: Canvas, page: Page, p: SheetPage, pages: int, copy: Copy,
         c.drawString(x, y + h + 1.5 * mm, labels["name"])
         c.setLineWidth(0.6)
         c.rect(x, y, w, h)
+        if copy.student:  # a named copy: its student, printed; the grid stays as a check
+            who = f"{copy.name} ({copy.student})" if copy.name else copy.student
+            c.setFont(page.sans, 11)
+            c.drawString(x + 2 * mm, y + h / 2 - 1.5 * mm,
+                         fit(who, page.sans, 11, w - 4 * mm))
     if p.digits:
         _student_grid(c, page, p, scoring)
     c.setFont(page.sans, 10)

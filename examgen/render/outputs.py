@@ -15,6 +15,7 @@ from examgen.core.header import ExamHeader
 from examgen.core.model import Exam
 from examgen.core.workers import job, run_all
 from examgen.select.manifest import ManifestJSON, dumps
+from examgen.select.seating import SEATS_CSV, SEATS_PDF, has_seat_list, seats_csv
 
 if TYPE_CHECKING:  # reportlab and PDFium are imported only by builds that draw
     from examgen.core.sheet_geometry import SheetPlan
@@ -49,7 +50,7 @@ def _ready(given: _Job) -> None:
 
 # Every PDF name pdf_name can give: what a later build into the same folder may replace.
 PDF_NAME = re.compile(r"(exam|key)(-f[0-9]+)?(-[A-Z]+)?\.pdf|sheets\.pdf|exam-all\.pdf"
-                      r"|key-overview\.pdf")
+                      r"|key-overview\.pdf|seats\.pdf")
 MANIFEST = "exam.json"
 SHEETS = "sheets.pdf"
 # With several variants or forms: every exam in one file for the print shop, and the
@@ -85,16 +86,23 @@ def render_outputs(exams: list[Exam], manifest: ManifestJSON, layout: Layout | N
         names += [ALL_EXAMS, KEY_OVERVIEW]
     if sheets is not None and layout is not None:
         names.append(SHEETS)
+    seated = sheets is not None and has_seat_list(sheets.copies)
+    if seated and layout is not None:
+        names.append(SEATS_PDF)
     if sheets is not None:
         manifest = {**manifest, "sheets": sheets.to_json()}
     files: dict[str, bytes | str] = {MANIFEST: dumps({**manifest, "files": [MANIFEST, *names]})}
+    if seated:
+        assert sheets is not None
+        files[SEATS_CSV] = seats_csv(sheets.copies)
     if layout is None:
         return files
     # The documents about every variant first: each is longer than one variant's.
     parts = [] if sheets is None else [
         (SHEETS, start, min(start + _SHEETS_PER_TASK, len(sheets.copies)))
         for start in range(0, len(sheets.copies), _SHEETS_PER_TASK)]
-    tasks = [*([(KEY_OVERVIEW, 0, 0)] if several else []), *parts, *documents]
+    tasks = [*([(KEY_OVERVIEW, 0, 0)] if several else []), *parts, *documents,
+             *([(SEATS_PDF, 0, 0)] if seated else [])]
     given = _Job(exams, layout, ExamHeader.from_json(manifest["header"]), paper, sheets)
     pdfs = run_all(_render, tasks, "rendering the PDFs", start=_ready, given=given,
                    workers=workers, parallel_from=_PARALLEL_FROM)
@@ -108,6 +116,8 @@ def render_outputs(exams: list[Exam], manifest: ManifestJSON, layout: Layout | N
 
             files[SHEETS] = concatenate(parts_pdf)
     files.update(zip(names, [rendered[task] for task in documents], strict=False))
+    if seated:
+        files[SEATS_PDF] = rendered[(SEATS_PDF, 0, 0)]
     if several:
         from examgen.render.merge import duplex
 
@@ -125,6 +135,11 @@ def _render(task: tuple[str, int, int]) -> bytes:
 
     if kind == KEY_OVERVIEW:
         return render_key_overview(exams, layout, header, paper)
+    if kind == SEATS_PDF:
+        from examgen.render.seat_list import seats_pdf
+
+        assert sheets is not None, "a seat list only with answer sheets"
+        return seats_pdf(sheets.copies, exams[0], layout, header, paper)
     if kind == SHEETS:  # copies e to v
         from examgen.render.answer_sheet import render_sheets
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -20,7 +21,7 @@ from examgen.select.variants import ORDERS
 DRAWS = ("variant", "per-copy")  # a parametrised question's numbers: per variant or copy
 HEADER_KEYS = ("title", "course", "date", "duration", "instructions")
 SETTING_KEYS = ("bank", "layout", "paper", "variants", "forms", "overlap", "seed", "copies",
-                "sheet", "scoring", "order", "draw")
+                "sheet", "scoring", "order", "draw", "roster", "seating", "neighbours")
 BLUEPRINT_KEYS = (*HEADER_KEYS, *SETTING_KEYS, "mix")
 # what a mix holds, its axes' values too ("hard: 2" means difficulty: {hard: 2})
 _MIX_WORDS = {*MIX_KEYS, *(value for values in AXES.values() for value in values)}
@@ -44,6 +45,11 @@ class BuildSettings:
     scoring: str | None = None
     order: str | None = None
     draw: str | None = None  # "variant" (default) or "per-copy": whose numbers differ
+    roster: str | None = None  # a class list: a named copy per student
+    seating: str | None = None  # a room plan (CSV) or ROWSxSEATS: variants by seat
+    neighbours: int | None = None  # 2: left and right; 4: also front and back
+    roster_number: str | None = None  # the roster's columns, when not found by name
+    roster_name: str | None = None
 
     def over(self, base: BuildSettings) -> BuildSettings:
         """These settings where given, ``base``'s elsewhere."""
@@ -145,6 +151,23 @@ def _settings(data: Node, report: Callable[[int, str], None], base: Path) -> dic
             settings[key] = str(chosen)
         else:
             report(data.key_lines[key], f"'{key}' must be one of {', '.join(choices)}")
+    for key in ("roster", "seating"):  # files beside the blueprint (or a room: 10x12)
+        setting = data.get(key)
+        if setting is None:
+            continue
+        if not isinstance(setting, Scalar) or not setting.strip():
+            report(data.key_lines[key], f"'{key}' is a file path relative to the blueprint"
+                   + (" or ROWSxSEATS such as 10x12" if key == "seating" else ""))
+        elif key == "seating" and re.fullmatch(r"[0-9]+x[0-9]+", setting.strip()):
+            settings[key] = setting.strip()
+        else:
+            settings[key] = str(base / str(setting))
+    if "neighbours" in data:
+        if str(data["neighbours"]) in ("2", "4"):
+            settings["neighbours"] = int(str(data["neighbours"]))
+        else:
+            report(data.key_lines["neighbours"], "'neighbours' is 2 (left and right) or 4 "
+                                                 "(also front and back)")
     for key in ("layout", "paper", "bank"):
         setting = data.get(key)
         if setting is None:
