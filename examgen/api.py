@@ -36,8 +36,8 @@ from examgen.select.seating import Seat
 from examgen.select.variants import DEFAULT_ORDER
 
 __all__ = ["BuildResult", "BuildSettings", "CoverageReport", "ExamHeader", "ExportSource",
-           "build_exam", "coverage", "export_source", "import_moodle_file", "rebuild_exam",
-           "resolve_mix", "write_build"]
+           "build_exam", "coverage", "export_source", "import_moodle_file", "quiz_slides",
+           "rebuild_exam", "resolve_mix", "write_build"]
 
 DEFAULT_BANK = Path("bank")
 
@@ -299,6 +299,46 @@ def coverage(bank: str | Path | Bank | None, mix: dict[str, Any] | None = None, 
         lines += stress_lines
     return replace(report, capacity=capacity_json(found), stress=stress_json,
                    lines=tuple(lines))
+
+
+@dataclass(frozen=True)
+class SlidesResult:
+    """The quiz slides of a selection: the questions in slide order and the PDF."""
+
+    questions: list[Question]
+    pdf: bytes
+    slides: int
+    seed: int
+
+
+def quiz_slides(bank: str | Path | Bank | None, mix: dict[str, Any],
+                settings: BuildSettings | None = None, header: ExamHeader | None = None, *,
+                blueprint: Blueprint | None = None, matrix: str = "table",
+                reveal: bool = True, title_slide: bool = False,
+                summary: bool = False) -> SlidesResult:
+    """Select questions for ``mix`` as ``build_exam`` does (the same seed gives the same
+    questions) and draw them as 16:9 quiz slides, grouped by topic in the bank's order."""
+    plan = blueprint or Blueprint()
+    chosen = (settings or BuildSettings()).over(plan.settings)
+    loaded = bank if isinstance(bank, Bank) else load_bank(
+        Path(bank) if bank is not None else Path(chosen.bank or DEFAULT_BANK))
+    resolved = resolve_mix(loaded, mix, plan)
+    seed = chosen.seed if chosen.seed is not None else secrets.randbelow(10**9)
+    from examgen.render.layout import load_layout
+    from examgen.render.slides import render_slides
+    from examgen.select.selection import build_exams
+
+    exams, _ = draw_values(build_exams(loaded, resolved, seed, 1, 1, 0, "topic"))
+    layout = load_layout(chosen.layout or "default", "a4")
+    [exam] = with_drawn(exams, NumberStyle(layout.labels.get("decimal", ".")))
+    variant = exam.variants[0]
+    by_id = {q.id: q for q in exam.questions}
+    questions = [variant.question(by_id[qid]) for qid in variant.order]
+    texts = plan.header.with_texts(_texts(header))
+    pdf = render_slides(questions, layout, texts, matrix, reveal, title_slide, summary,
+                        variant.options)
+    count = len(questions) * (2 if reveal else 1) + title_slide + summary
+    return SlidesResult(questions, pdf, count, seed)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,304 @@
+"""Lecture slides of quiz questions (16:9): a question slide with the options lettered
+A, B, C as clickers use them and the question's place on the lecture's matrix, and a
+reveal slide with the correct options marked and the explanation.
+
+Drawn with reportlab on examgen's formula canvas, so formulas are the PDFs' own vector
+formulas at the slide's type size. The matrix is the seed's: difficulty down, kind of
+knowledge across, the question's cell in its level colour (``table``), or that colour
+alone as a badge (``badge``), or left out (``none``).
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Paragraph
+
+from examgen.core.header import ExamHeader
+from examgen.core.markup import to_plain
+from examgen.core.model import (
+    GAP_MARK,
+    LEVELS,
+    ChoiceGap,
+    ChoiceQuestion,
+    Cloze,
+    Difficulty,
+    Knowledge,
+    Numeric,
+    OpenQuestion,
+    Permutation,
+    Question,
+    ShortAnswer,
+    TrueFalse,
+    numeric_answer,
+)
+from examgen.render.layout import Layout
+from examgen.render.math_drawing import FormulaCanvas
+from examgen.render.page import Page, level_colours, page_for
+from examgen.render.pictures import printable
+
+WIDTH, HEIGHT = 960.0, 540.0  # 16:9, in points (33.9 x 19.1 cm)
+MARGIN = 40.0
+MATRICES = ("table", "badge", "none")
+_SIZES = (26.0, 22.0, 19.0, 16.0, 14.0, 12.0)  # the text shrinks until the slide holds it
+CLICKER_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def render_slides(questions: list[Question], layout: Layout, header: ExamHeader,
+                  matrix: str = "table", reveal: bool = True, title_slide: bool = False,
+                  summary: bool = False,
+                  orders: dict[str, Permutation] | None = None) -> bytes:
+    """One PDF: (title), question and reveal slide per question, (summary); options in
+    ``orders`` (a shuffled order per question, so that A is not always right)."""
+    buffer = io.BytesIO()
+    canvas = FormulaCanvas(buffer, pagesize=(WIDTH, HEIGHT))
+    canvas.setTitle(header.title or layout.labels["exam"])
+    base, _ = page_for(layout, "a4")
+    number = 0
+
+    def finish() -> None:
+        nonlocal number
+        number += 1
+        canvas.setFont(base.sans, 10)
+        canvas.setFillColor(colors.HexColor("#666666"))
+        canvas.drawRightString(WIDTH - MARGIN, 18, str(number))
+        footer = " · ".join(filter(None, [header.course, header.title]))
+        if footer:
+            canvas.drawString(MARGIN, 18, to_plain(footer)[:120])
+        canvas.showPage()
+
+    if title_slide:
+        _title_slide(canvas, base, header, layout, len(questions))
+        finish()
+    for q in questions:
+        order = (orders or {}).get(q.id)
+        _question_slide(canvas, base, q, matrix, False, order)
+        finish()
+        if reveal:
+            _question_slide(canvas, base, q, matrix, True, order)
+            finish()
+    if summary:
+        _summary_slide(canvas, base, questions)
+        finish()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def _page(base: Page, size: float) -> Page:
+    """The layout's page with the slide's type sizes (formulas follow the size)."""
+    body = ParagraphStyle("slide-body", parent=base.body, fontSize=size, leading=size * 1.25)
+    small = ParagraphStyle("slide-small", parent=base.body, fontSize=size * 0.7,
+                           leading=size * 0.9)
+    return replace(base, body=body, small=small, cache={}, tall={}, markup={})
+
+
+def _question_slide(canvas: Any, base: Page, q: Question, matrix: str, answer: bool,
+                    order: Permutation | None) -> None:
+    labels = base.layout.labels
+    accent = colors.HexColor(base.layout.colour("accent"))
+    canvas.setFillColor(accent)
+    canvas.setFont(base.sans, 15)
+    topic = to_plain(q.topic) + (f"  ·  {labels['slide_answer']}" if answer else "")
+    canvas.drawString(MARGIN, HEIGHT - MARGIN - 6, topic)
+    right = WIDTH - MARGIN
+    if matrix == "table":
+        right = _matrix(canvas, base, q) - 20
+    elif matrix == "badge":
+        right = _badge(canvas, base, q) - 20
+    top = HEIGHT - MARGIN - 30
+    width = right - MARGIN
+    picture = None
+    if q.image is not None:
+        picture = printable(q.image, WIDTH * 0.32, HEIGHT * 0.5)
+        width = min(width, WIDTH - 2 * MARGIN - picture.drawWidth - 24)
+    for size in _SIZES:  # the largest type that fits
+        page = _page(base, size)
+        blocks = _blocks(page, q, answer, order)
+        heights = [b.wrap(width - (44 if kind == "option" else 0), HEIGHT)[1]
+                   for kind, b, _ in blocks]
+        if sum(heights) + 10 * len(blocks) <= top - 40 or size == _SIZES[-1]:
+            break
+    y = top
+    for (kind, block, state), height in zip(blocks, heights, strict=True):
+        if kind == "option":
+            _option_mark(canvas, base, page, block, state, answer, y, height)
+            block.drawOn(canvas, MARGIN + 44, y - height)
+        else:
+            block.drawOn(canvas, MARGIN, y - height)
+        y -= height + 10
+    if picture is not None:
+        picture.drawOn(canvas, WIDTH - MARGIN - picture.drawWidth,
+                       max(60, top - 150 - picture.drawHeight))
+
+
+def _blocks(page: Page, q: Question, answer: bool,
+            order: Permutation | None = None) -> list[tuple[str, Any, Any]]:
+    """(kind, paragraph, state) top to bottom: the stem, the options (state: letter and
+    correct), and on the reveal slide the answer and explanation."""
+    labels = page.layout.labels
+    green = page.layout.colour("correct")
+    stem = page.text(q.text) if q.text else ""
+    if isinstance(q, Cloze):
+        solutions = [g.solution for g in q.gaps]
+
+        def gap(match: Any) -> str:
+            n = int(match.group(1))
+            if answer:
+                shown = (page.text(solutions[n - 1]) if isinstance(q.gaps[n - 1], ChoiceGap)
+                         else page.literal(solutions[n - 1]))
+                return f'<font color="{green}"><b>{shown}</b></font>'
+            return f"<b>({n})</b>\u00a0________"
+        stem = GAP_MARK.sub(gap, stem)
+    blocks: list[tuple[str, Any, Any]] = [("stem", _paragraph(page, stem, "body"), None)]
+    options: list[tuple[str, bool]] = []
+    if isinstance(q, ChoiceQuestion):
+        options = [(page.text(o.text), o.correct) for o in q.shown(order)]
+    elif isinstance(q, TrueFalse):
+        options = [(page.label("true"), q.answer), (page.label("false"), not q.answer)]
+    elif isinstance(q, Cloze) and not answer:
+        for n, g in enumerate(q.gaps, 1):
+            if isinstance(g, ChoiceGap):
+                choices = " · ".join(page.text(o.text) for o in g.options)
+                blocks.append(("note", _paragraph(page, f"<b>({n})</b> {choices}", "small"),
+                               None))
+    for n, (text, right) in enumerate(options):
+        style = page.style("body", text)
+        if answer and not right:
+            style = ParagraphStyle("slide-wrong", parent=style,
+                                   textColor=colors.HexColor("#9e9e9e"))
+        blocks.append(("option", Paragraph(text, style), (CLICKER_LETTERS[n], right)))
+    if answer:
+        solution = _solution(page, q)
+        if solution:
+            blocks.append(("note", _paragraph(
+                page, f'<font color="{green}"><b>{solution}</b></font>', "body"), None))
+        if q.explanation:
+            blocks.append(("note", _paragraph(
+                page, f"<b>{labels['explanation']}:</b> {page.text(q.explanation, 'small')}",
+                "small"), None))
+    return blocks
+
+
+def _paragraph(page: Page, markup: str, style: str) -> Paragraph:
+    """A paragraph whose lines grow around a tall formula (the page's own rule)."""
+    return Paragraph(markup, page.style(style, markup))
+
+
+def _solution(page: Page, q: Question) -> str:
+    labels = page.layout.labels
+    match q:
+        case Numeric():
+            return f"{labels['value']}: {page.literal(numeric_answer(q, page.number))}"
+        case ShortAnswer():
+            return f"{labels['accepted']}: " + " | ".join(page.literal(a) for a in q.answers)
+        case OpenQuestion():
+            return f"{labels['model_answer']}: {page.text(q.model_answer or '-')}"
+    return ""
+
+
+def _option_mark(canvas: Any, base: Page, page: Page, block: Any, state: Any, answer: bool,
+                 y: float, height: float) -> None:
+    """The clicker letter in a rounded box; on the reveal slide the correct ones filled."""
+    letter, right = state
+    size = min(30.0, page.body.fontSize * 1.3)
+    top = y - (page.body.leading - size) / 2 - 2
+    correct = colors.HexColor(base.layout.colour("correct"))
+    if answer and right:
+        canvas.setFillColor(correct)
+        canvas.setStrokeColor(correct)
+        canvas.roundRect(MARGIN, top - size, size, size, 5, stroke=1, fill=1)
+        canvas.setFillColor(colors.white)
+    else:
+        canvas.setStrokeColor(colors.HexColor("#9e9e9e" if answer else "#1f3a5f"))
+        canvas.setLineWidth(1.2)
+        canvas.roundRect(MARGIN, top - size, size, size, 5, stroke=1, fill=0)
+        canvas.setFillColor(colors.HexColor("#9e9e9e" if answer else "#1f3a5f"))
+    canvas.setFont(f"{base.sans}-10", size * 0.6)
+    canvas.drawCentredString(MARGIN + size / 2, top - size * 0.72, letter)
+
+
+def _matrix(canvas: Any, base: Page, q: Question) -> float:
+    """The lecture's matrix at the top right, the question's cell in its colour; returns
+    its left edge."""
+    labels = base.layout.labels
+    cell_w, cell_h, head_w = 92.0, 17.0, 64.0
+    left = WIDTH - MARGIN - head_w - 2 * cell_w
+    top = HEIGHT - MARGIN + 8
+    canvas.setFont(base.sans, 7.5)
+    canvas.setFillColor(colors.HexColor("#444444"))
+    canvas.drawString(left, top - 9, labels["matrix_difficulty"])
+    canvas.drawCentredString(left + head_w + cell_w, top + 2, labels["matrix_knowledge"])
+    for col, knowledge in enumerate(Knowledge):
+        canvas.drawCentredString(left + head_w + cell_w * (col + 0.5), top - 9,
+                                 labels[knowledge.value])
+    for row, difficulty in enumerate(Difficulty):
+        y = top - 14 - cell_h * (row + 1)
+        canvas.setFillColor(colors.HexColor("#444444"))
+        canvas.setFont(base.sans, 7.5)
+        canvas.drawString(left, y + 5, labels[difficulty.value])
+        for col, knowledge in enumerate(Knowledge):
+            x = left + head_w + cell_w * col
+            mine = (difficulty, knowledge) == (q.difficulty, q.knowledge)
+            level = LEVELS[(difficulty, knowledge)].value
+            background, ink = level_colours(base, level)
+            canvas.setStrokeColor(colors.HexColor("#9e9e9e"))
+            canvas.setLineWidth(0.6)
+            if mine:
+                canvas.setFillColor(background)
+                canvas.rect(x, y, cell_w, cell_h, stroke=1, fill=1)
+                canvas.setFillColor(ink)
+                canvas.setFont(f"{base.sans}-10", 7.5)
+                canvas.drawCentredString(x + cell_w / 2, y + 5, labels[level])
+            else:
+                canvas.rect(x, y, cell_w, cell_h, stroke=1, fill=0)
+    return left
+
+
+def _badge(canvas: Any, base: Page, q: Question) -> float:
+    """The question's level colour alone, with its cell in words; returns its left edge."""
+    labels = base.layout.labels
+    background, ink = level_colours(base, q.level.value)
+    text = f"{labels[q.difficulty.value]} · {labels[q.knowledge.value]}"
+    width = float(canvas.stringWidth(text, base.sans, 11)) + 24
+    left = WIDTH - MARGIN - width
+    canvas.setFillColor(background)
+    canvas.roundRect(left, HEIGHT - MARGIN - 12, width, 22, 11, stroke=0, fill=1)
+    canvas.setFillColor(ink)
+    canvas.setFont(base.sans, 11)
+    canvas.drawCentredString(left + width / 2, HEIGHT - MARGIN - 5, text)
+    return left
+
+
+def _title_slide(canvas: Any, base: Page, header: ExamHeader, layout: Layout,
+                 count: int) -> None:
+    canvas.setFillColor(colors.HexColor(layout.colour("accent")))
+    canvas.setFont(base.sans, 40)
+    canvas.drawCentredString(WIDTH / 2, HEIGHT / 2 + 30,
+                             to_plain(header.title or layout.labels["exam"])[:60])
+    canvas.setFillColor(colors.HexColor("#444444"))
+    canvas.setFont(base.sans, 20)
+    below = " · ".join(filter(None, [header.course, header.date,
+                                     f"{count} {layout.labels['questions']}"]))
+    canvas.drawCentredString(WIDTH / 2, HEIGHT / 2 - 20, to_plain(below)[:90])
+
+
+def _summary_slide(canvas: Any, base: Page, questions: list[Question]) -> None:
+    labels = base.layout.labels
+    canvas.setFillColor(colors.HexColor(base.layout.colour("accent")))
+    canvas.setFont(base.sans, 30)
+    canvas.drawString(MARGIN, HEIGHT - MARGIN - 30, labels["slide_summary"])
+    counts: dict[str, int] = {}
+    for q in questions:
+        counts[q.topic] = counts.get(q.topic, 0) + 1
+    canvas.setFillColor(colors.black)
+    canvas.setFont(base.sans, 20)
+    y = HEIGHT - MARGIN - 90
+    for topic, n in counts.items():
+        canvas.drawString(MARGIN + 20, y, f"•  {to_plain(topic)} ({n})")
+        y -= 34
+        if y < 60:
+            break
