@@ -225,21 +225,21 @@ def _matrix(canvas: Any, base: Page, q: Question) -> float:
     """The lecture's matrix at the top right, the question's cell in its colour; returns
     its left edge."""
     labels = base.layout.labels
-    cell_w, cell_h, head_w = 92.0, 17.0, 64.0
+    cell_w, cell_h, head_w, font = 104.0, 22.0, 96.0, 10.0
     left = WIDTH - MARGIN - head_w - 2 * cell_w
     top = HEIGHT - MARGIN + 8
-    canvas.setFont(base.sans, 7.5)
+    canvas.setFont(base.sans, font)
     canvas.setFillColor(colors.HexColor("#444444"))
-    canvas.drawString(left, top - 9, labels["matrix_difficulty"])
+    canvas.drawString(left, top - 12, labels["matrix_difficulty"])
     canvas.drawCentredString(left + head_w + cell_w, top + 2, labels["matrix_knowledge"])
     for col, knowledge in enumerate(Knowledge):
-        canvas.drawCentredString(left + head_w + cell_w * (col + 0.5), top - 9,
+        canvas.drawCentredString(left + head_w + cell_w * (col + 0.5), top - 12,
                                  labels[knowledge.value])
     for row, difficulty in enumerate(Difficulty):
-        y = top - 14 - cell_h * (row + 1)
+        y = top - 18 - cell_h * (row + 1)
         canvas.setFillColor(colors.HexColor("#444444"))
-        canvas.setFont(base.sans, 7.5)
-        canvas.drawString(left, y + 5, labels[difficulty.value])
+        canvas.setFont(base.sans, font)
+        canvas.drawString(left, y + 7, labels[difficulty.value])
         for col, knowledge in enumerate(Knowledge):
             x = left + head_w + cell_w * col
             mine = (difficulty, knowledge) == (q.difficulty, q.knowledge)
@@ -251,8 +251,8 @@ def _matrix(canvas: Any, base: Page, q: Question) -> float:
                 canvas.setFillColor(background)
                 canvas.rect(x, y, cell_w, cell_h, stroke=1, fill=1)
                 canvas.setFillColor(ink)
-                canvas.setFont(f"{base.sans}-10", 7.5)
-                canvas.drawCentredString(x + cell_w / 2, y + 5, labels[level])
+                canvas.setFont(f"{base.sans}-10", font)
+                canvas.drawCentredString(x + cell_w / 2, y + 7, labels[level])
             else:
                 canvas.rect(x, y, cell_w, cell_h, stroke=1, fill=0)
     return left
