@@ -24,7 +24,6 @@ from examgen.core.header import TEXT_KEYS, ExamHeader
 from examgen.core.limits import SETTINGS
 from examgen.core.model import Bank, Exam, Question
 from examgen.core.number_format import NumberStyle
-from examgen.core.roster import Roster
 from examgen.core.scoring import DEFAULT_SCHEME
 from examgen.core.sheet_geometry import Copy
 from examgen.formats.moodle_import import Imported
@@ -32,7 +31,7 @@ from examgen.select.blueprint import Blueprint, BuildSettings
 from examgen.select.draws import draw_values, with_drawn
 from examgen.select.manifest import Manifest, read_manifest, to_manifest
 from examgen.select.mix import FLAGS, Mix, ResolvedMix, merge, resolve, used_ids
-from examgen.select.seating import Seat
+from examgen.select.seating import class_and_room, class_copies
 from examgen.select.variants import DEFAULT_ORDER
 
 __all__ = ["BuildResult", "BuildSettings", "CoverageReport", "ExamHeader", "ExportSource",
@@ -88,7 +87,7 @@ def build_exam(bank: str | Path | Bank | None, mix: dict[str, Any],
     from examgen.select.selection import build_exams  # HiGHS and NumPy: only to solve
 
     chosen = _per_copy(chosen)
-    roster, seats = _class(chosen)
+    roster, seats = class_and_room(chosen)
     if seats is not None:
         from examgen.select.seating import variants_needed
 
@@ -101,37 +100,9 @@ def build_exam(bank: str | Path | Bank | None, mix: dict[str, Any],
     full = replace(texts, layout=chosen.layout or "default", paper=chosen.paper or "a4")
     sheets = _sheets(chosen, {})
     if sheets and (roster or seats):
-        sheets = (_class_copies(exams, chosen, roster, seats), sheets[1])
+        sheets = (class_copies(exams, chosen, roster, seats), sheets[1])
     result = _render(loaded, exams, resolved.to_json(), full, sheets, pdf, workers, notes)
     return replace(result, private=roster is not None)
-
-
-def _class(chosen: BuildSettings) -> tuple[Roster | None, list[Seat] | None]:
-    """The class list and the room, when the build is for them."""
-    if (chosen.roster or chosen.seating) and not chosen.sheet:
-        raise InputError("--roster and --seating print named, seated answer sheets: add "
-                         "--sheet")
-    if chosen.seating and (chosen.forms or 1) > 1:
-        raise InputError("--seating assigns the variants of one exam; build the forms "
-                         "without it")
-    from examgen.core.roster import read_roster
-    from examgen.select.seating import read_seating
-
-    roster = read_roster(Path(chosen.roster), chosen.roster_number, chosen.roster_name) \
-        if chosen.roster else None
-    return roster, read_seating(chosen.seating) if chosen.seating else None
-
-
-def _class_copies(exams: list[Exam], chosen: BuildSettings, roster: Roster | None,
-                  seats: list[Seat] | None) -> list[Copy]:
-    from examgen.core.sheet_geometry import assign_copies
-    from examgen.select.seating import roster_copies, seat_copies
-
-    if seats is not None:
-        return seat_copies(seats, len(exams[0].variants), chosen.neighbours == 4, roster)
-    assert roster is not None
-    count = chosen.copies or len(roster.students)
-    return roster_copies(roster, assign_copies(exams, count))
 
 
 def rebuild_exam(manifest: str | Path, bank: str | Path | None = None,

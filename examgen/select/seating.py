@@ -21,8 +21,10 @@ from typing import Any
 
 from examgen.core.csv_cells import csv_text
 from examgen.core.errors import InfeasibleError, InputError
-from examgen.core.roster import Roster
-from examgen.core.sheet_geometry import Copy
+from examgen.core.model import Exam
+from examgen.core.roster import Roster, read_roster
+from examgen.core.sheet_geometry import Copy, assign_copies
+from examgen.select.blueprint import BuildSettings
 from examgen.select.variants import variant_names
 
 _GRID = re.compile(r"([0-9]+)x([0-9]+)")
@@ -167,3 +169,26 @@ def seats_csv(copies: tuple[Copy, ...]) -> str:
     rows: list[list[Any]] = [["copy", "seat", "variant", "student", "name"]]
     rows += [[c.number, c.seat, c.key, c.student, c.name] for c in copies]
     return csv_text(rows)
+
+
+def class_and_room(chosen: BuildSettings) -> tuple[Roster | None, list[Seat] | None]:
+    """The class list and the room, when the build is for them."""
+    if (chosen.roster or chosen.seating) and not chosen.sheet:
+        raise InputError("--roster and --seating print named, seated answer sheets: add "
+                         "--sheet")
+    if chosen.seating and (chosen.forms or 1) > 1:
+        raise InputError("--seating assigns the variants of one exam; build the forms "
+                         "without it")
+    roster = read_roster(Path(chosen.roster), chosen.roster_number, chosen.roster_name) \
+        if chosen.roster else None
+    return roster, read_seating(chosen.seating) if chosen.seating else None
+
+
+def class_copies(exams: list[Exam], chosen: BuildSettings, roster: Roster | None,
+                 seats: list[Seat] | None) -> list[Copy]:
+    """The copies of a build for a class: one per seat, or per student of the roster."""
+    if seats is not None:
+        return seat_copies(seats, len(exams[0].variants), chosen.neighbours == 4, roster)
+    assert roster is not None
+    count = chosen.copies or len(roster.students)
+    return roster_copies(roster, assign_copies(exams, count))
