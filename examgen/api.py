@@ -68,6 +68,20 @@ def resolve_mix(bank: Bank, given: dict[str, Any], blueprint: Blueprint | None =
     return resolve(mix, bank, _origins(plan, given))
 
 
+def _selection(bank: str | Path | Bank | None, mix: dict[str, Any],
+               settings: BuildSettings | None, blueprint: Blueprint | None
+               ) -> tuple[Blueprint, BuildSettings, Bank, ResolvedMix, int]:
+    """What every selection starts from: the blueprint, the settings over its, the bank,
+    the resolved mix and the seed (a fresh one when none is given)."""
+    plan = blueprint or Blueprint()
+    chosen = (settings or BuildSettings()).over(plan.settings)
+    loaded = bank if isinstance(bank, Bank) else load_bank(
+        Path(bank) if bank is not None else Path(chosen.bank or DEFAULT_BANK))
+    resolved = resolve_mix(loaded, mix, plan)
+    seed = chosen.seed if chosen.seed is not None else secrets.randbelow(10**9)
+    return plan, chosen, loaded, resolved, seed
+
+
 def build_exam(bank: str | Path | Bank | None, mix: dict[str, Any],
                settings: BuildSettings | None = None, header: ExamHeader | None = None, *,
                blueprint: Blueprint | None = None, pdf: bool = True,
@@ -78,12 +92,7 @@ def build_exam(bank: str | Path | Bank | None, mix: dict[str, Any],
     defaults. ``bank`` None: the blueprint's bank, else ``bank/``. Without ``pdf`` only
     exam.json (and sheets.pdf with answer sheets) is rendered.
     """
-    plan = blueprint or Blueprint()
-    chosen = (settings or BuildSettings()).over(plan.settings)
-    loaded = bank if isinstance(bank, Bank) else load_bank(
-        Path(bank) if bank is not None else Path(chosen.bank or DEFAULT_BANK))
-    resolved = resolve_mix(loaded, mix, plan)
-    seed = chosen.seed if chosen.seed is not None else secrets.randbelow(10**9)
+    plan, chosen, loaded, resolved, seed = _selection(bank, mix, settings, blueprint)
     from examgen.select.selection import build_exams  # HiGHS and NumPy: only to solve
 
     chosen = _per_copy(chosen)
@@ -289,12 +298,7 @@ def quiz_slides(bank: str | Path | Bank | None, mix: dict[str, Any],
                 summary: bool = False) -> SlidesResult:
     """Select questions for ``mix`` as ``build_exam`` does (the same seed gives the same
     questions) and draw them as 16:9 quiz slides, grouped by topic in the bank's order."""
-    plan = blueprint or Blueprint()
-    chosen = (settings or BuildSettings()).over(plan.settings)
-    loaded = bank if isinstance(bank, Bank) else load_bank(
-        Path(bank) if bank is not None else Path(chosen.bank or DEFAULT_BANK))
-    resolved = resolve_mix(loaded, mix, plan)
-    seed = chosen.seed if chosen.seed is not None else secrets.randbelow(10**9)
+    plan, chosen, loaded, resolved, seed = _selection(bank, mix, settings, blueprint)
     from examgen.render.layout import load_layout
     from examgen.render.slides import render_slides
     from examgen.select.selection import build_exams
