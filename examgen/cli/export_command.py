@@ -10,6 +10,7 @@ import click
 
 from examgen.cli.group import explicit_bank, main
 from examgen.cli.options import bank_option
+from examgen.core.errors import InfeasibleError
 from examgen.core.files import write_atomic
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -105,6 +106,31 @@ def export_gift(ctx: click.Context, bank_dir: Path, manifest: Path | None, outpu
     written = len(source.questions) - len(result.skipped)
     click.echo(f"wrote {output}: {written} of {len(source.questions)} questions under "
                f"$course$/top/{source.root}")
+
+
+@export.command("kahoot")
+@_export_options("out/kahoot.xlsx", "The XLSX file to write.")
+@click.option("--time-limit", type=click.Choice([str(t) for t in (5, 10, 20, 30, 60, 90, 120,
+                                                                     240)]),
+              default="20", show_default=True,
+              help="Seconds per question, where the question gives no 'minutes:'.")
+def export_kahoot(ctx: click.Context, bank_dir: Path, manifest: Path | None, output: Path,
+                  category_root: str | None, draws: int, time_limit: str) -> None:
+    """Write Kahoot's quiz spreadsheet (Create > Import spreadsheet): choice and true/false
+    questions within Kahoot's limits; every other question is named with the reason.
+
+    Example: examgen export kahoot --bank bank/ -o out/kahoot.xlsx
+    """
+    from examgen.formats.kahoot import kahoot_rows, to_kahoot_xlsx
+
+    source = _source(ctx, bank_dir, manifest, category_root, draws)
+    result = kahoot_rows(source.questions, int(time_limit))
+    if not result.rows:
+        raise InfeasibleError("no question fits Kahoot's quiz: " + "; ".join(result.skipped[:3]))
+    write_atomic(output, to_kahoot_xlsx(result, source.header.title or source.root))
+    for line in result.skipped:
+        click.echo(f"Left out: {line}", err=True)
+    click.echo(f"wrote {output}: {len(result.rows)} of {len(source.questions)} questions")
 
 
 @export.command("qti")
