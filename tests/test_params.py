@@ -207,6 +207,13 @@ def test_unknown_names_and_formats_name_the_line_and_a_fix(tmp_path):
     assert "in the draw a = " in output
 
 
+def test_fields_that_choose_and_score_a_question_take_no_placeholder(tmp_path):
+    bank = _bank(tmp_path, NUMERIC.format(let="a + b", where="a != b", text="").replace(
+        "    type: numeric\n", "    type: numeric\n    points: \"{{a}}\"\n"))
+    code, output = _run("check", "--bank", bank)
+    assert code == 2 and "'points' is the same in every draw" in output
+
+
 def test_a_where_that_never_holds_is_an_error_at_its_line(tmp_path):
     code, output = _run("check", "--bank", _numeric(tmp_path, where="a > 100"))
     assert code == 2

@@ -42,6 +42,9 @@ PLACEHOLDER = re.compile(r"\{\{(?!\s*[0-9]+\s*\}\})(.*?)\}\}", re.DOTALL)
 # Fields whose value is read back as a number or true/false: they get the exact value.
 EXACT_FIELDS = frozenset({"value", "tolerance", "correct", "answer", "fixed_order",
                           "points", "minutes", "answer_lines", "case_sensitive"})
+# Fields that select, name or score the question: one value for every draw.
+FIXED_FIELDS = frozenset({"id", "type", "difficulty", "knowledge", "topic", "group", "tags",
+                          "points", "minutes", "source", "image"})
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 MAX_PARAMS = 50
 DEFAULT_STYLE = NumberStyle()
@@ -80,7 +83,11 @@ def read_template(node: Node, file_topic: str | None, ctx: FileContext) -> Templ
             wheres.append((expression, line))
     body = Node({k: v for k, v in node.items() if k not in TEMPLATE_FIELDS})
     body.line, body.key_lines = node.line, node.key_lines
-    for scalar, _ in _scalars(body, ""):
+    for scalar, key in _scalars(body, ""):
+        if key in FIXED_FIELDS and PLACEHOLDER.search(scalar):
+            report(scalar.line, f"'{key}' is the same in every draw (the exam is chosen "
+                                "and scored by it): write it without {{...}}")
+            continue
         for match in PLACEHOLDER.finditer(scalar):
             line = scalar.line + scalar.count("\n", 0, match.start()) + (
                 1 if getattr(scalar, "block", False) else 0)
