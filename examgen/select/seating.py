@@ -135,7 +135,12 @@ def _students(seats: list[Seat], roster: Roster | None) -> dict[Seat, str]:
     if roster is None:
         return {}
     planned = {s: s.student for s in seats if s.student}
+    first: dict[str, Seat] = {}
     for seat, number in planned.items():
+        if number in first:
+            raise InputError(f"the seating plan's line {seat.line}: student {number} already "
+                             f"sits in row {first[number].row}, seat {first[number].seat}")
+        first[number] = seat
         if number not in roster.by_number:
             raise InputError(f"the seating plan's line {seat.line}: student {number} is not "
                              f"on the roster {roster.path}")
@@ -188,6 +193,9 @@ def class_copies(exams: list[Exam], chosen: BuildSettings, roster: Roster | None
                  seats: list[Seat] | None) -> list[Copy]:
     """The copies of a build for a class: one per seat, or per student of the roster."""
     if seats is not None:
+        if chosen.copies:
+            raise InputError("--seating makes a copy per seat (per student with --roster): "
+                             "drop --copies")
         return seat_copies(seats, len(exams[0].variants), chosen.neighbours == 4, roster)
     assert roster is not None
     count = chosen.copies or len(roster.students)
