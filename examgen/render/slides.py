@@ -76,10 +76,10 @@ def render_slides(questions: list[Question], layout: Layout, header: ExamHeader,
         finish()
     for q in questions:
         order = (orders or {}).get(q.id)
-        _question_slide(canvas, base, q, matrix, False, order)
+        _question_slide(canvas, base, q, matrix, False, order, fit_answer=reveal)
         finish()
         if reveal:
-            _question_slide(canvas, base, q, matrix, True, order)
+            _question_slide(canvas, base, q, matrix, True, order, fit_answer=True)
             finish()
     if summary:
         _summary_slide(canvas, base, questions)
@@ -97,7 +97,9 @@ def _page(base: Page, size: float) -> Page:
 
 
 def _question_slide(canvas: Any, base: Page, q: Question, matrix: str, answer: bool,
-                    order: Permutation | None) -> None:
+                    order: Permutation | None, fit_answer: bool = False) -> None:
+    """One slide; its type size is the one at which the answer slide fits too
+    (``fit_answer``), so that the question does not change size when it is revealed."""
     labels = base.layout.labels
     accent = colors.HexColor(base.layout.colour("accent"))
     canvas.setFillColor(accent)
@@ -115,13 +117,17 @@ def _question_slide(canvas: Any, base: Page, q: Question, matrix: str, answer: b
     if q.image is not None:
         picture = printable(q.image, WIDTH * 0.32, HEIGHT * 0.5)
         width = min(width, WIDTH - 2 * MARGIN - picture.drawWidth - 24)
+    def heights_of(blocks: list[tuple[str, Any, Any]]) -> list[float]:
+        return [b.wrap(width - (44 if kind == "option" else 0), HEIGHT)[1]
+                for kind, b, _ in blocks]
+
     for size in _SIZES:  # the largest type that fits
         page = _page(base, size)
-        blocks = _blocks(page, q, answer, order)
-        heights = [b.wrap(width - (44 if kind == "option" else 0), HEIGHT)[1]
-                   for kind, b, _ in blocks]
-        if sum(heights) + 10 * len(blocks) <= top - 40 or size == _SIZES[-1]:
+        measured = _blocks(page, q, answer or fit_answer, order)
+        if sum(heights_of(measured)) + 10 * len(measured) <= top - 40 or size == _SIZES[-1]:
             break
+    blocks = measured if answer or not fit_answer else _blocks(page, q, answer, order)
+    heights = heights_of(blocks)
     y = top
     for (kind, block, state), height in zip(blocks, heights, strict=True):
         if kind == "option":
