@@ -18,6 +18,7 @@ from examgen.core.model import format_number
 from examgen.core.roster import Roster, Student
 from examgen.grade.grading import Grading, Review
 from examgen.grade.scale import Scale
+from examgen.grade.scans import PageRef
 from examgen.grade.score import SheetResult
 
 GRADES = "grades.csv"
@@ -40,7 +41,7 @@ def join_roster(grading: Grading, roster: Roster) -> None:
                                           f"{student.number} ({student.name})", "", None))
 
 
-def _first_page(grading: Grading, sheet: SheetResult):  # type: ignore[no-untyped-def]
+def _first_page(grading: Grading, sheet: SheetResult) -> PageRef | None:
     read = grading.pages.get((sheet.copy.number, 1))
     return read.ref if read else None
 
