@@ -332,3 +332,10 @@ def test_analysis_names_an_option_printed_under_many_letters_by_its_role():
                         BuildSettings(seed=2, variants=8), pdf=False)
     assert printed_letters(result.exams)["yolo-conv-output"] == [
         "'{{out}}'", "'{{no_one}}'", "'{{no_padding}}'", "'{{only_stride}}'"]
+
+
+def test_an_unquoted_placeholder_value_says_to_quote_it(tmp_path):
+    bank = _bank(tmp_path, NUMERIC.format(let="a + b", where="a != b", text="").replace(
+        'value: "{{c}}"', "value: {{c}}"))
+    code, output = _run("check", "--bank", bank)
+    assert code == 2 and "q.yaml:14:" in output and 'quote it, e.g. value: "{{2 * a}}"' in output

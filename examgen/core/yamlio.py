@@ -146,6 +146,12 @@ class _Builder:
         return result
 
 
+def _unquoted_placeholder(raw: bytes, line: int) -> bool:
+    """Whether the line holds a value starting with an unquoted {{ (a placeholder)."""
+    lines = raw.decode("utf-8", errors="replace").splitlines()
+    return 0 < line <= len(lines) and bool(re.search(r"(:|-)\s+\{\{", lines[line - 1]))
+
+
 def read_yaml(raw: bytes, report: Callable[[int, str], None]) -> Value | None:
     """Parse one YAML file; syntax errors and bad bytes are reported with their line."""
     try:
@@ -163,6 +169,9 @@ def read_yaml(raw: bytes, report: Callable[[int, str], None]) -> Value | None:
                 "mapping values are not allowed" in what:
             what += ("; most often a line indented more or less than the lines around "
                      "it: check the indentation")
+        elif _unquoted_placeholder(raw, line):
+            what += ('; a value that starts with {{ reads as a YAML mapping: quote it, '
+                     'e.g. value: "{{2 * a}}"')
         report(line, f"YAML syntax error at column {col}: {what}")
     except yaml.YAMLError as exc:
         report(1, f"YAML error: {exc}")
