@@ -35,7 +35,7 @@ from examgen.select.seating import class_and_room, class_copies
 from examgen.select.variants import DEFAULT_ORDER
 
 __all__ = ["BuildResult", "BuildSettings", "CoverageReport", "ExamHeader", "ExportSource",
-           "build_exam", "coverage", "export_source", "import_moodle_file", "quiz_slides",
+           "build_exam", "coverage", "export_source", "import_moodle_file",
            "rebuild_exam", "resolve_mix", "write_build"]
 
 DEFAULT_BANK = Path("bank")
@@ -68,7 +68,7 @@ def resolve_mix(bank: Bank, given: dict[str, Any], blueprint: Blueprint | None =
     return resolve(mix, bank, _origins(plan, given))
 
 
-def _selection(bank: str | Path | Bank | None, mix: dict[str, Any],
+def selection(bank: str | Path | Bank | None, mix: dict[str, Any],
                settings: BuildSettings | None, blueprint: Blueprint | None
                ) -> tuple[Blueprint, BuildSettings, Bank, ResolvedMix, int]:
     """What every selection starts from: the blueprint, the settings over its, the bank,
@@ -92,7 +92,7 @@ def build_exam(bank: str | Path | Bank | None, mix: dict[str, Any],
     defaults. ``bank`` None: the blueprint's bank, else ``bank/``. Without ``pdf`` only
     exam.json (and sheets.pdf with answer sheets) is rendered.
     """
-    plan, chosen, loaded, resolved, seed = _selection(bank, mix, settings, blueprint)
+    plan, chosen, loaded, resolved, seed = selection(bank, mix, settings, blueprint)
     from examgen.select.selection import build_exams  # HiGHS and NumPy: only to solve
 
     chosen = _per_copy(chosen)
@@ -105,7 +105,7 @@ def build_exam(bank: str | Path | Bank | None, mix: dict[str, Any],
     exams, notes = draw_values(build_exams(loaded, resolved, seed, chosen.variants or 1,
                                            chosen.forms or 1, chosen.overlap or 0,
                                            chosen.order or DEFAULT_ORDER))
-    texts = plan.header.with_texts(_texts(header))
+    texts = plan.header.with_texts(given_texts(header))
     full = replace(texts, layout=chosen.layout or "default", paper=chosen.paper or "a4")
     sheets = _sheets(chosen, {})
     if sheets and (roster or seats):
@@ -129,7 +129,7 @@ def rebuild_exam(manifest: str | Path, bank: str | Path | None = None,
         raise InputError(f"a rebuild keeps the exam as it was; it cannot change "
                          f"{', '.join(changing)}")
     earlier, loaded, exams, notes = _exams_of(manifest, bank)
-    drawn = earlier.header.with_texts(_texts(header))
+    drawn = earlier.header.with_texts(given_texts(header))
     full = replace(drawn, layout=chosen.layout or drawn.layout,
                    paper=chosen.paper or drawn.paper)
     sheets = _sheets(chosen, earlier.sheets or {})
@@ -169,7 +169,7 @@ def _per_copy(chosen: BuildSettings) -> BuildSettings:
     return replace(chosen, variants=chosen.copies)
 
 
-def _texts(header: ExamHeader | None) -> dict[str, str | None]:
+def given_texts(header: ExamHeader | None) -> dict[str, str | None]:
     """The texts of ``header`` that were given (None where empty)."""
     return {} if header is None else {k: getattr(header, k) or None for k in TEXT_KEYS}
 
@@ -279,41 +279,6 @@ def coverage(bank: str | Path | Bank | None, mix: dict[str, Any] | None = None, 
         lines += stress_lines
     return replace(report, capacity=capacity_json(found), stress=stress_json,
                    lines=tuple(lines))
-
-
-@dataclass(frozen=True)
-class SlidesResult:
-    """The quiz slides of a selection: the questions in slide order and the PDF."""
-
-    questions: list[Question]
-    pdf: bytes
-    slides: int
-    seed: int
-
-
-def quiz_slides(bank: str | Path | Bank | None, mix: dict[str, Any],
-                settings: BuildSettings | None = None, header: ExamHeader | None = None, *,
-                blueprint: Blueprint | None = None, matrix: str = "table",
-                reveal: bool = True, title_slide: bool = False,
-                summary: bool = False) -> SlidesResult:
-    """Select questions for ``mix`` as ``build_exam`` does (the same seed gives the same
-    questions) and draw them as 16:9 quiz slides, grouped by topic in the bank's order."""
-    plan, chosen, loaded, resolved, seed = _selection(bank, mix, settings, blueprint)
-    from examgen.render.layout import load_layout
-    from examgen.render.slides import render_slides
-    from examgen.select.selection import build_exams
-
-    exams, _ = draw_values(build_exams(loaded, resolved, seed, 1, 1, 0, "topic"))
-    layout = load_layout(chosen.layout or "default", "a4")
-    [exam] = with_drawn(exams, NumberStyle(layout.labels.get("decimal", ".")))
-    variant = exam.variants[0]
-    by_id = {q.id: q for q in exam.questions}
-    questions = [variant.question(by_id[qid]) for qid in variant.order]
-    texts = plan.header.with_texts(_texts(header))
-    pdf = render_slides(questions, layout, texts, matrix, reveal, title_slide, summary,
-                        variant.options)
-    count = len(questions) * (2 if reveal else 1) + title_slide + summary
-    return SlidesResult(questions, pdf, count, seed)
 
 
 @dataclass(frozen=True)

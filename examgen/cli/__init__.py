@@ -8,6 +8,7 @@ from examgen.cli import (  # noqa: F401  # each adds its commands to the group
     export_command,
     grade_command,
     import_command,
+    practice_command,
     slides_command,
 )
 from examgen.cli.group import main

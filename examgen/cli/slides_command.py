@@ -43,7 +43,8 @@ def slides(ctx: click.Context, /, bank_dir: Path, blueprint: Path | None, out: P
 
     Example: examgen slides --topic YOLO=3 --seed 4 --layout de -o out/yolo-quiz.pdf
     """
-    from examgen.api import BuildSettings, ExamHeader, quiz_slides
+    from examgen.api import BuildSettings, ExamHeader
+    from examgen.lecture import quiz_slides
     from examgen.select.blueprint import load_blueprint
 
     plan = load_blueprint(blueprint) if blueprint else None

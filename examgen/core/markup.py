@@ -95,10 +95,10 @@ _HTML = {"text": ("", ""), "bold": ("<strong>", "</strong>"), "italic": ("<em>",
          "code": ("<code>", "</code>")}
 
 
-def to_html(text: str) -> str:
-    """HTML for Moodle: markup translated, formulas for MathJax, every other character
-    escaped."""
-    return _render(text, {**_HTML, "br": ("<br>", "")}, _escape, _mathjax)
+def to_html(text: str, formula: Formula | None = None) -> str:
+    """HTML for Moodle: markup translated, formulas for MathJax (or as ``formula`` makes
+    them), every other character escaped."""
+    return _render(text, {**_HTML, "br": ("<br>", "")}, _escape, formula or _mathjax)
 
 
 def _mathml(latex: str, display: bool) -> str:
