@@ -14,8 +14,10 @@ from .conftest import ROOT
 
 PACKAGE = ROOT / "examgen"
 # Lower parts first; a module may import its own part and the parts before it. analyze
-# may draw its report with render (lazily), and api and cli stand over all the rest.
-LAYERS = ["core", "bank", "select", "formats", "render", "grade", "analyze", "api", "cli"]
+# may draw its report with render (lazily), and api (with lecture, the library's slides and
+# practice page over it) and cli stand over all the rest.
+LAYERS = ["core", "bank", "select", "formats", "render", "grade", "analyze", "api", "lecture",
+          "cli"]
 HEAVY = ("reportlab", "highspy", "numpy", "cv2", "pypdfium2", "jinja2")
 
 
