@@ -110,3 +110,31 @@ def test_a_student_answers_in_a_real_browser(page):
             assert errors == []
         finally:
             browser.close()
+
+
+def test_a_topic_with_markup_stays_text(tmp_path):
+    bank = tmp_path / "bank"
+    bank.mkdir()
+    (bank / "q.yaml").write_text(
+        'topic: "<img src=x onerror=alert(1)>"\nquestions:\n'
+        "  - {id: a, difficulty: easy, knowledge: recall, type: truefalse, text: 'Yes <b>?',"
+        " answer: true}\n", encoding="utf-8")
+    out = tmp_path / "p.html"
+    result = CliRunner().invoke(main, ["practice", "--bank", str(bank), "--total", "1",
+                                       "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    data = _data(out)
+    assert data["questions"][0]["stem"] == "Yes &lt;b&gt;?"  # escaped, as every bank text
+    if CHROMIUM is None:
+        return
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            tab = browser.new_page()
+            tab.goto(out.as_uri())
+            assert tab.locator("img").count() == 0  # the topic was not made an element
+            assert tab.locator("#filter-topic option").nth(1).text_content() == \
+                "<img src=x onerror=alert(1)>"
+        finally:
+            browser.close()
