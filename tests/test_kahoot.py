@@ -68,9 +68,14 @@ def test_a_questions_own_minutes_set_its_time_limit(tmp_path):
         "  - {id: a, difficulty: easy, knowledge: recall, type: truefalse, text: Yes?,"
         " answer: true, minutes: 0.75}\n"
         "  - {id: b, difficulty: easy, knowledge: recall, type: single, text: Which?,"
-        " options: [{text: x, correct: true}, y, z, w, v]}\n", encoding="utf-8")
+        " options: [{text: x, correct: true}, y, z, w, v]}\n"
+        "  - {id: c, difficulty: easy, knowledge: recall, type: single, text: '=1+1',"
+        " options: [{text: '=SUM(A1)', correct: true}, two]}\n", encoding="utf-8")
     result, out = _export(tmp_path, "--bank", str(bank))
     assert result.exit_code == 0, result.output
-    [row] = _rows(out)
+    row, formula = _rows(out)
     assert row[1] == "Yes?" and row[6] == 60  # 45 s, as the next time Kahoot offers
+    assert formula[1:3] == ("=1+1", "=SUM(A1)")  # texts, not formulas
+    cells = load_workbook(out).active
+    assert cells.cell(10, 2).data_type == "s" and cells.cell(10, 3).data_type == "s"
     assert "Left out: b: 5 options; Kahoot allows 4" in result.output

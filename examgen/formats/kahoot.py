@@ -120,11 +120,12 @@ def to_kahoot_xlsx(export: KahootExport, title: str) -> bytes:
     for n, row in enumerate(export.rows, start=1):
         at = HEADER_ROW + n
         sheet.cell(at, 1, n)
-        sheet.cell(at, 2, row.question)
-        for k, answer in enumerate(row.answers):
-            sheet.cell(at, 3 + k, answer)
+        for column, text in ((2, row.question), *((3 + k, a) for k, a in
+                                                   enumerate(row.answers)),
+                             (8, ",".join(str(c) for c in row.correct))):
+            cell = sheet.cell(at, column, text)
+            cell.data_type = "s"  # a text, even when it starts with "=": never a formula
         sheet.cell(at, 7, row.seconds)
-        sheet.cell(at, 8, ",".join(str(c) for c in row.correct))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
