@@ -148,3 +148,21 @@ def header_options(func: F) -> F:
     for key in reversed(HEADER_FLAGS):
         func = click.option(f"--{key}", metavar="TEXT", help=helps[key])(func)
     return func
+
+
+def lecture_options(func: F) -> F:
+    """What the lecture's commands (slides, practice) select by, as ``build`` does: the
+    bank, a blueprint, the mix, the seed, and the layout whose labels they use."""
+    options = [
+        bank_option,
+        click.option("--blueprint", type=click.Path(exists=True, dir_okay=False,
+                                                    path_type=Path),
+                     help="YAML file with the mix (and seed, layout, title)."),
+        mix_options,
+        seed_option,
+        click.option("--layout", metavar="NAME|PATH", shell_complete=complete_layout,
+                     help="Labels and colours: default, de, or a layout folder."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func

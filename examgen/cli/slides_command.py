@@ -8,17 +8,11 @@ from typing import Any
 import click
 
 from examgen.cli.group import explicit_bank, main
-from examgen.cli.options import bank_option, complete_layout, flag_mix, mix_options, seed_option
+from examgen.cli.options import flag_mix, lecture_options
 
 
 @main.command()
-@bank_option
-@click.option("--blueprint", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="YAML file with the mix (and seed, layout, title).")
-@mix_options
-@seed_option
-@click.option("--layout", metavar="NAME|PATH", shell_complete=complete_layout,
-              help="Labels and colours: default, de, or a layout folder.")
+@lecture_options
 @click.option("--matrix", type=click.Choice(["table", "badge", "none"]), default="table",
               show_default=True, help="The question's place on the lecture's matrix: the "
                                       "whole table, its colour alone, or none.")
