@@ -56,8 +56,8 @@ def practice_page(bank: str | Path | Bank | None, mix: dict[str, Any],
                                                            blueprint)
     shown = frozen_draws(questions, draws)
     title = texts.title or layout.labels["practice_title"]
-    language = "de" if layout.labels.get("decimal") == "," else "en"
-    page = practice_html(shown, layout.labels, title, language, values, orders)
+    page = practice_html(shown, layout.labels, title, layout.labels["language"], values,
+                         orders)
     return page, shown, seed
 
 
