@@ -227,5 +227,17 @@ def test_the_own_svg_reader_builds_what_svglib_builds(latex):
         theirs = svg2rlg(io.BytesIO(svg.encode("utf-8")))
         assert _shapes(mine, []) == _shapes(theirs, []), latex
         assert (mine.width, mine.height) == (theirs.width, theirs.height)
-    assert svg_drawing(svg.replace("<rect", "<circle r=\"1\" ", 1)) is None or \
-        "<rect" not in svg  # an element it does not know goes to svglib
+
+
+def test_an_svg_the_own_reader_does_not_know_is_left_to_svglib():
+    from ziamath.config import config
+    from ziamath.zmath import Latex
+
+    from examgen.render.svg_shapes import svg_drawing
+
+    config.svg2 = False
+    svg = Latex(r"\frac{a}{b}", size=10.5, inline=True, margin=0).svg()
+    assert "<rect" in svg and svg_drawing(svg) is not None
+    assert svg_drawing(svg.replace("<rect ", '<circle r="1" ', 1)) is None  # an element
+    assert svg_drawing(svg.replace(' fill="black"', ' fill="red"', 1)) is None  # a colour
+    assert svg_drawing(svg.replace(" L ", " C ", 1)) is None  # a path command
