@@ -20,6 +20,7 @@ from click.testing import CliRunner
 
 from examgen.cli import main
 from examgen.core.sheet_geometry import BOX as BOX_SIDE
+from examgen.grade.scans import scanned_picture
 from tests.oracle import read_bank
 from tests.scansim import PHONE, SCANNER, Truth, encode, load_plan, simulate
 
@@ -632,3 +633,78 @@ def test_markers_near_the_scans_edge_are_found_on_the_whole_scan(exam, scans):
     located = locate(cut, page)
     assert not isinstance(located, str), located
     assert located.qr is not None
+
+
+def _scanner_pdf(picture: np.ndarray, colour_space: str = "/DeviceGray",
+                 decode: str = "", rotate: int = 0, margin: float = 0.0) -> bytes:
+    """A one-page PDF as a scanner writes it, by hand: one JPEG picture, in the colour
+    space, /Decode array, page rotation and margin given."""
+    import io
+
+    from PIL import Image
+
+    mode = {1: "L", 3: "RGB", 4: "CMYK"}[1 if picture.ndim == 2 else picture.shape[2]]
+    buffer = io.BytesIO()
+    Image.fromarray(picture, mode).save(buffer, "JPEG", quality=90)
+    jpeg = buffer.getvalue()
+    h, w = picture.shape[:2]
+    width, height = w * 72 / 200 + 2 * margin, h * 72 / 200 + 2 * margin
+    content = (f"q {width - 2 * margin:.2f} 0 0 {height - 2 * margin:.2f} {margin:.2f} "
+               f"{margin:.2f} cm /Im0 Do Q").encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        (f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {width:.2f} {height:.2f}] /Rotate "
+         f"{rotate} /Resources << /XObject << /Im0 4 0 R >> >> /Contents 5 0 R >>").encode(),
+        (f"<< /Type /XObject /Subtype /Image /Width {w} /Height {h} /ColorSpace "
+         f"{colour_space} /BitsPerComponent 8 {decode} /Filter /DCTDecode /Length "
+         f"{len(jpeg)} >>\nstream\n").encode() + jpeg + b"\nendstream",
+        f"<< /Length {len(content)} >>\nstream\n".encode() + content + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    out += (f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n"
+            "%%EOF\n").encode()
+    return bytes(out)
+
+
+def test_a_scanners_pdf_reads_like_its_picture_whatever_the_picture_holds(exam, scans,
+                                                                          tmp_path):
+    """A scanned PDF page's own picture is read directly when it is the page; a picture
+    the page shows otherwise (inverted by /Decode, CMYK, turned by /Rotate, with a
+    margin) is read as the page is drawn. Each gives the image's own results."""
+    folder, truths = scans
+    image = next(folder.glob("copy-0001-p1.*"))
+    grey = cv2.imread(str(image), cv2.IMREAD_GRAYSCALE)
+    code, output = _run("grade", image, "--manifest", exam / "exam.json", "-o",
+                        tmp_path / "image")
+    assert code == 0, output
+    expected = _rows(tmp_path / "image" / "responses.csv")
+    cmyk = np.dstack([np.zeros_like(grey)] * 3 + [255 - grey])  # black ink only
+    pdfs = {
+        "grey": _scanner_pdf(grey),
+        "colour": _scanner_pdf(cv2.cvtColor(grey, cv2.COLOR_GRAY2RGB), "/DeviceRGB"),
+        "inverted": _scanner_pdf(255 - grey, decode="/Decode [1 0]"),
+        # Pillow writes Adobe's inverted CMYK, which a PDF states by /Decode
+        "cmyk": _scanner_pdf(cmyk, "/DeviceCMYK", "/Decode [1 0 1 0 1 0 1 0]"),
+        "turned": _scanner_pdf(np.ascontiguousarray(np.rot90(grey)), rotate=90),
+        "margin": _scanner_pdf(grey, margin=20),
+    }
+    for name, data in pdfs.items():
+        scan = tmp_path / f"{name}.pdf"
+        scan.write_bytes(data)
+        code, output = _run("grade", scan, "--manifest", exam / "exam.json", "-o",
+                            tmp_path / name)
+        assert code == 0, (name, output)
+        assert _rows(tmp_path / name / "responses.csv") == expected, name
+        assert _rows(tmp_path / name / "results.csv")[0]["student"] == truths[1].student
+        import pypdfium2
+
+        taken = scanned_picture(pypdfium2.PdfDocument(scan)[0]) is not None
+        assert taken == (name in ("grey", "colour", "inverted")), name

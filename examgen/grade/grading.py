@@ -125,6 +125,11 @@ def _read_page(ref: PageRef) -> PageRead:
         return PageRead(ref, problem=image)
     template = next(iter(plan.layouts.values())).pages[0]
     located = locate(image, template)
+    if isinstance(located, str) and ref.kind == "pdf":  # its picture as the page shows it
+        drawn = load_page(ref, rasterize=True)
+        if isinstance(drawn, str):
+            return PageRead(ref, problem=drawn)
+        image, located = drawn, locate(drawn, template)
     if isinstance(located, str):
         if is_blank(image):
             return PageRead(ref, blank=True)

@@ -88,11 +88,19 @@ def _pdf(path: str):  # type: ignore[no-untyped-def]  # pypdfium2 has no stubs
     return doc
 
 
-def load_page(ref: PageRef) -> np.ndarray | str:
-    """The page as an 8-bit grey image, or what went wrong."""
+def load_page(ref: PageRef, rasterize: bool = False) -> np.ndarray | str:
+    """The page as an 8-bit grey image, or what went wrong.
+
+    A scanner's PDF page is one picture covering the page: its own pixels are taken as
+    they are (a fifth of the time of rasterizing the page), unless ``rasterize`` asks to
+    draw the page as any PDF viewer would.
+    """
     if ref.kind == "pdf":
         try:
             page = _pdf(ref.file)[ref.page - 1]
+            scan = None if rasterize else scanned_picture(page)
+            if scan is not None:
+                return scan
             width, height = page.get_size()
             scale = PDF_DPI / 72
             if width * height * scale * scale > MAX_IMAGE_PIXELS:
@@ -121,6 +129,50 @@ def load_page(ref: PageRef) -> np.ndarray | str:
         return (f"{image.size:,} pixels, more than the {MAX_IMAGE_PIXELS:,} a scanned page "
                 "may have; scan at 300 dpi or less")
     return np.asarray(image)
+
+
+_FITS = 2.0  # points: how closely the picture must cover the page
+
+
+def scanned_picture(page) -> np.ndarray | None:  # type: ignore[no-untyped-def]
+    """The page's only object when it is an upright grey or colour picture covering the
+    whole page, as grey pixels; else None, and the page is rasterized.
+
+    A picture that is not what the page shows (an inverted /Decode, a mask) loses its
+    corner markers, and ``grading`` then reads the rasterized page instead.
+    """
+    import pypdfium2.raw as pdfium_c
+
+    if page.get_rotation() != 0:
+        return None
+    objects = list(page.get_objects(max_depth=1))
+    if len(objects) != 1 or not hasattr(objects[0], "get_metadata"):
+        return None
+    picture = objects[0]
+    a, b, c, d, _, _ = picture.get_matrix().get()
+    bounds = (picture.get_bounds() if hasattr(picture, "get_bounds")  # pypdfium2 5
+              else picture.get_pos())
+    box = page.get_cropbox()
+    if a <= 0 or d <= 0 or abs(b) > 1e-6 or abs(c) > 1e-6 or \
+            max(abs(x - y) for x, y in zip(bounds, box, strict=True)) > _FITS:
+        return None
+    meta = picture.get_metadata()
+    grey_or_colour = (pdfium_c.FPDF_COLORSPACE_DEVICEGRAY, pdfium_c.FPDF_COLORSPACE_DEVICERGB,
+                      pdfium_c.FPDF_COLORSPACE_CALGRAY, pdfium_c.FPDF_COLORSPACE_CALRGB,
+                      pdfium_c.FPDF_COLORSPACE_ICCBASED)
+    if meta.colorspace not in grey_or_colour or meta.width * meta.height > MAX_IMAGE_PIXELS:
+        return None
+    bitmap = picture.get_bitmap(render=False)
+    pixels = bitmap.to_numpy()
+    if bitmap.format == pdfium_c.FPDFBitmap_Gray:
+        grey = pixels if pixels.ndim == 2 else pixels[:, :, 0]
+    elif bitmap.format == pdfium_c.FPDFBitmap_BGR:
+        grey = cv2.cvtColor(pixels, cv2.COLOR_BGR2GRAY)
+    elif bitmap.format in (pdfium_c.FPDFBitmap_BGRx, pdfium_c.FPDFBitmap_BGRA):
+        grey = cv2.cvtColor(pixels, cv2.COLOR_BGRA2GRAY)
+    else:
+        return None
+    return np.ascontiguousarray(grey)
 
 
 _TOO_LARGE = Image.DecompressionBombError
