@@ -503,3 +503,36 @@ def test_a_worker_that_cannot_start_ends_the_build_with_one_line_and_exit_70(
         "'reportlab.pdfbase.ttfonts') while rendering the PDFs; nothing was written"]
     assert multiprocessing.active_children() == []
 
+
+
+@pytest.mark.parametrize("layout, explained", [
+    ("default", "a number with an arrow, (2) ↓, is a gap to fill by ticking"),
+    ("de", "Eine Nummer mit Pfeil im Text, (2) ↓, ist eine Lücke")])
+def test_a_cloze_choice_gap_is_a_marker_to_tick_below_not_a_line_to_write_on(
+        tmp_path, layout, explained):
+    bank = tmp_path / "bank"
+    bank.mkdir()
+    (bank / "q.yaml").write_text(
+        "topic: T\nquestions:\n"
+        "  - id: gaps\n    difficulty: easy\n    knowledge: recall\n    type: cloze\n"
+        "    text: Alpha is the {{1}} and gamma the {{2}} here.\n"
+        "    gaps:\n      - answers: [learning rate]\n"
+        "      - options:\n          - text: discount factor\n            correct: true\n"
+        "          - reward\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "--bank", str(bank), "--total", "1", "--seed",
+                                       "1", "--layout", layout, "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    exam = text_of(tmp_path / "out" / "exam.pdf")
+    assert "Alpha is the (1) ______________ and gamma the (2) ↓ here." in exam
+    assert "(2) ↓ " + EMPTY_BOX + " discount factor " + EMPTY_BOX + " reward" in exam
+    assert exam.count(explained) == 1
+    without = tmp_path / "plain"
+    without.mkdir()
+    (without / "q.yaml").write_text(
+        "topic: T\nquestions:\n  - id: one\n    difficulty: easy\n    knowledge: recall\n"
+        "    type: cloze\n    text: A {{1}} only.\n    gaps:\n      - answers: [word]\n",
+        encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "--bank", str(without), "--total", "1",
+                                       "--layout", layout, "-o", str(tmp_path / "o2")])
+    assert result.exit_code == 0, result.output
+    assert "↓" not in text_of(tmp_path / "o2" / "exam.pdf")

@@ -13,7 +13,15 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
 
 from examgen.core.header import ExamHeader
 from examgen.core.markup import to_plain
-from examgen.core.model import Exam, MultipleChoice, SingleChoice, Variant, format_number
+from examgen.core.model import (
+    ChoiceGap,
+    Cloze,
+    Exam,
+    MultipleChoice,
+    SingleChoice,
+    Variant,
+    format_number,
+)
 from examgen.render.flowables import QuestionBlock, numbered_canvas
 from examgen.render.page import Page
 from examgen.render.questions import question_parts
@@ -48,6 +56,9 @@ def template_context(exam: Exam, variant: Variant, header: ExamHeader,
         "minutes": exam.minutes,  # the questions' working time, rounded up
         "has_single": any(isinstance(q, SingleChoice) for q in exam.questions),
         "has_multiple": any(isinstance(q, MultipleChoice) for q in exam.questions),
+        "has_choice_gaps": any(isinstance(q, Cloze) and any(isinstance(g, ChoiceGap)
+                                                            for g in q.gaps)
+                               for q in exam.questions),
         # with answer sheets: the scoring scheme of multiple-response questions (its label
         # is scoring_<scheme>), else empty
         "answer_sheet": header.answer_sheet.replace("-", "_"),

@@ -40,6 +40,15 @@ from examgen.render.page import GUTTER, OPTION_INDENT, Page
 from examgen.render.pictures import printable
 
 BLANK = "\u00a0" * 2 + "_" * 14
+CHOOSE_BELOW = "\u00a0\u2193"  # a choice gap: its boxes are below the text
+
+
+def gap_marker(number: int, gap: TextGap | ChoiceGap, blank: str = BLANK) -> str:
+    """Where gap ``number`` stands in the text: a line to write on, or, for a choice gap,
+    its number and an arrow to the boxes below (a line there read as 'write here')."""
+    if isinstance(gap, ChoiceGap):
+        return f"<b>({number})</b>{CHOOSE_BELOW}"
+    return f"<b>({number})</b>{blank}"
 
 
 def question_parts(page: Page, number: int, q: Question, permutation: Permutation | None,
@@ -71,7 +80,8 @@ def question_parts(page: Page, number: int, q: Question, permutation: Permutatio
 
 
 def _cloze_text(page: Page, q: Cloze) -> str:
-    return GAP_MARK.sub(lambda m: f"<b>({int(m.group(1))})</b>{BLANK}", page.text(q.text))
+    return GAP_MARK.sub(lambda m: gap_marker(int(m.group(1)), q.gaps[int(m.group(1)) - 1]),
+                        page.text(q.text))
 
 
 def _image(q: Question, max_width: float) -> Image:
@@ -129,7 +139,7 @@ def _choice_gaps(page: Page, q: Cloze) -> list[Flowable]:
         if isinstance(gap, ChoiceGap):
             box = inline_box(page.sans, float(page.body.fontSize))
             choices = "\u2003".join(f"{box}\u00a0{page.text(o.text)}" for o in gap.options)
-            markup = f"<b>({n})</b>\u2003{choices}"
+            markup = f"<b>({n})</b>{CHOOSE_BELOW}\u2003{choices}"
             out.append(Indented(page.paragraph(markup, "body"), GUTTER))
     return out
 

@@ -40,6 +40,7 @@ from examgen.render.layout import Layout
 from examgen.render.math_drawing import FormulaCanvas
 from examgen.render.page import Page, level_colours, page_for
 from examgen.render.pictures import printable
+from examgen.render.questions import CHOOSE_BELOW, gap_marker
 
 WIDTH, HEIGHT = 960.0, 540.0  # 16:9, in points (33.9 x 19.1 cm)
 MARGIN = 40.0
@@ -157,7 +158,7 @@ def _blocks(page: Page, q: Question, answer: bool,
                 shown = (page.text(solutions[n - 1]) if isinstance(q.gaps[n - 1], ChoiceGap)
                          else page.literal(solutions[n - 1]))
                 return f'<font color="{green}"><b>{shown}</b></font>'
-            return f"<b>({n})</b>\u00a0________"
+            return gap_marker(n, q.gaps[n - 1], "\u00a0________")
         stem = GAP_MARK.sub(gap, stem)
     blocks: list[tuple[str, Any, Any]] = [("stem", _paragraph(page, stem, "body"), None)]
     options: list[tuple[str, bool]] = []
@@ -169,7 +170,8 @@ def _blocks(page: Page, q: Question, answer: bool,
         for n, g in enumerate(q.gaps, 1):
             if isinstance(g, ChoiceGap):
                 choices = " · ".join(page.text(o.text) for o in g.options)
-                blocks.append(("note", _paragraph(page, f"<b>({n})</b> {choices}", "small"),
+                blocks.append(("note", _paragraph(page, f"<b>({n})</b>{CHOOSE_BELOW} {choices}",
+                                                  "small"),
                                None))
     for n, (text, right) in enumerate(options):
         style = page.style("body", text)
