@@ -536,3 +536,18 @@ def test_a_cloze_choice_gap_is_a_marker_to_tick_below_not_a_line_to_write_on(
                                        "--layout", layout, "-o", str(tmp_path / "o2")])
     assert result.exit_code == 0, result.output
     assert "↓" not in text_of(tmp_path / "o2" / "exam.pdf")
+
+
+def test_short_inline_code_is_never_broken_across_lines(tmp_path):
+    code = "Q(s,a) <- Q(s,a) + alpha * (r + gamma * max Q(s',a') - Q(s,a))"[:60]
+    long_code = " ".join(f"step{n} = f(step{n - 1})" for n in range(1, 9))  # 150 characters
+    bank = _one_question_bank(tmp_path, "Some words before it, so that the code starts late "
+                                        f"on its line: `{code}` and `{long_code}` end it.")
+    result = CliRunner().invoke(main, ["build", "--bank", str(bank), "--total", "1",
+                                       "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    lines = [" ".join(line.replace("\u00a0", " ").split()) for line in
+             PdfReader(tmp_path / "out" / "exam.pdf").pages[0].extract_text().splitlines()]
+    assert any(code in line for line in lines), lines
+    assert not any(long_code in line for line in lines)  # too long for a line: it wraps
+    assert long_code in " ".join(lines)

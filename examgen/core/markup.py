@@ -60,9 +60,11 @@ _PUNCTUATION = re.compile(r"[.,;:!?)]+(?=\s|$)")
 
 
 def _render(text: str, tags: dict[str, tuple[str, str]], esc: Callable[[str], str],
-            formula: Formula, glue: bool = False) -> str:
+            formula: Formula, glue: bool = False,
+            code: Callable[[str], str] | None = None) -> str:
     """With ``glue``, punctuation right after an inline formula is typeset with it, so a
-    line never breaks between a formula and its full stop."""
+    line never breaks between a formula and its full stop. ``code`` escapes inline code
+    where it differs from ``esc``."""
     parts = []
     pieces = segments(text)
     for i, (kind, chunk) in enumerate(pieces):
@@ -78,7 +80,8 @@ def _render(text: str, tags: dict[str, tuple[str, str]], esc: Callable[[str], st
             parts.append(formula(chunk, kind == "display"))
         elif chunk or kind != "text":
             start, end = tags[kind]
-            parts.append(f"{start}{esc(chunk)}{end}")
+            parts.append(f"{start}{(code or esc)(chunk) if kind == 'code' else esc(chunk)}"
+                         f"{end}")
     return "".join(parts)
 
 
@@ -119,6 +122,18 @@ def _source(latex: str, display: bool) -> str:
     return f"$${latex}$$" if display else f"${latex}$"
 
 
+# Inline code up to this long is kept on one line (about two thirds of a text line):
+# "Q(s,a) <- Q(s,a) + ..." broken after its first term reads as two statements. Longer
+# code wraps at its spaces like text.
+KEEP_CODE = 60
+
+
+def _code_escape(chunk: str) -> str:
+    """Code as printed: a short piece in one unbreakable run."""
+    escaped = _escape(chunk)
+    return escaped.replace(" ", "\u00a0") if len(chunk) <= KEEP_CODE else escaped
+
+
 def to_reportlab(text: str, mono_font: str, formula: Formula | None = None) -> str:
     """Markup for reportlab's Paragraph, with everything from the bank escaped; formulas
     by ``formula`` (the PDF's typesetter), else as their escaped source."""
@@ -130,8 +145,9 @@ def to_reportlab(text: str, mono_font: str, formula: Formula | None = None) -> s
         "br": ("<br/>", ""),
     }
     if formula is None:
-        return _render(text, tags, _escape, lambda t, d: _escape(_source(t, d)))
-    return _render(text, tags, _escape, formula, glue=True)
+        return _render(text, tags, _escape, lambda t, d: _escape(_source(t, d)),
+                       code=_code_escape)
+    return _render(text, tags, _escape, formula, glue=True, code=_code_escape)
 
 
 def to_plain(text: str, readable: bool = False) -> str:
