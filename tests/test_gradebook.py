@@ -206,3 +206,38 @@ def test_a_named_copy_whose_grid_disagrees_goes_to_review(seated, tmp_path):
     assert code == 0, output
     review = [r["problem"] for r in _csv(tmp_path / "graded" / "review.csv")]
     assert sum("the copy was printed for 1000000" in p for p in review) == 2
+
+
+def test_each_student_gets_an_exam_with_name_number_and_seat_on_its_cover(seated):
+    """exam-copies.pdf: one copy per seat in seat order, each its variant's exam (the
+    same text as exam-<variant>.pdf) starting on a front page, its cover written on."""
+    from pypdf import PdfReader
+
+    out, _ = seated
+    copies = _csv(out / "seats.csv")
+    booklet = PdfReader(out / "exam-copies.pdf")
+    pages = [" ".join(p.extract_text().split()) for p in booklet.pages]
+    at = 0
+    for row in copies:
+        variant = [" ".join(p.extract_text().split())
+                   for p in PdfReader(out / f"exam-{row['variant']}.pdf").pages]
+        assert at % 2 == 0, "every copy starts on a front page"
+        cover = pages[at]
+        written = f"{row['name']} {row['student']} Seat {row['seat']}" if row["student"] \
+            else f"Seat {row['seat']}"
+        assert written in cover, (written, cover[:200])
+        assert cover.replace(written + " ", "") == variant[0]  # the exam's own cover
+        assert pages[at + 1:at + len(variant)] == variant[1:]
+        at += len(variant) + len(variant) % 2
+    assert at == len(pages)
+    everything = " ".join(pages)
+    for n in range(1, 8):
+        assert everything.count(f"Student{n} Nachname{n}") == 1, n
+    assert stat.S_IMODE((out / "exam-copies.pdf").stat().st_mode) == 0o600
+
+
+def test_anonymous_copies_have_no_booklet_of_named_copies(tmp_path):
+    code, output = _run("build", "--bank", ROOT / "bank", "--total", "3", "--sheet",
+                        "--copies", "3", "-o", tmp_path / "o")
+    assert code == 0, output
+    assert not (tmp_path / "o" / "exam-copies.pdf").exists()

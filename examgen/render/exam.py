@@ -3,8 +3,12 @@ table and the questions; no answers, no explanations, no level colours."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from reportlab.lib import colors
 from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from examgen.core.header import ExamHeader
@@ -17,25 +21,59 @@ from examgen.render.page import Page, page_for
 def render_exam(exam: Exam, variant: Variant, layout: Layout, header: ExamHeader,
                 paper: str = "a4") -> bytes:
     """The exam as handed out: no answers, no explanations, no level colours."""
+    return render_exam_placed(exam, variant, layout, header, paper)[0]
+
+
+def render_exam_placed(exam: Exam, variant: Variant, layout: Layout, header: ExamHeader,
+                       paper: str = "a4") -> tuple[bytes, CoverPlace | None]:
+    """The exam, and where its cover's name and student-ID lines were drawn (None when a
+    long header pushed them off the first page): a named copy is this exam with its
+    student written on them."""
     page, pagesize = page_for(layout, paper)
     context = template_context(exam, variant, header, layout.labels["decimal"])
+    fields = NameFields(page)
     story = text_blocks(page, layout.render("header", context), first_is_title=True)
-    story += [Spacer(1, 3 * mm), _name_fields(page), Spacer(1, 4 * mm)]
+    story += [Spacer(1, 3 * mm), fields, Spacer(1, 4 * mm)]
     story += text_blocks(page, layout.render("instructions", context))
     story += [Spacer(1, 3 * mm), *_points_table(page, exam, variant), Spacer(1, 6 * mm)]
     story += questions_story(page, exam, variant, key=False)
-    return build_document(story, page, pagesize, header, variant, exam)
+    return build_document(story, page, pagesize, header, variant, exam), fields.place
 
 
-def _name_fields(page: Page) -> Table:
-    rows = [[Paragraph(page.label("name"), page.body), ""],
-            [Paragraph(page.label("student_id"), page.body), ""]]
-    table = Table(rows, colWidths=[35 * mm, page.width - 35 * mm], rowHeights=9 * mm)
-    table.setStyle(TableStyle([
-        ("LINEBELOW", (1, 0), (1, -1), 0.6, colors.black),
-        ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
-    ]))
-    return table
+@dataclass(frozen=True)
+class CoverPlace:
+    """The cover's two lines to write on (name, then student ID), in points from the
+    page's lower left corner: where they start and end, and each line's height."""
+
+    left: float
+    right: float
+    name_line: float
+    number_line: float
+
+
+_FIELD_ROW = 9 * mm
+_LABELS = 35 * mm
+
+
+class NameFields(Table):
+    """The name and student-ID lines; drawn, it notes where (``place``)."""
+
+    def __init__(self, page: Page) -> None:
+        rows = [[Paragraph(page.label("name"), page.body), ""],
+                [Paragraph(page.label("student_id"), page.body), ""]]
+        super().__init__(rows, colWidths=[_LABELS, page.width - _LABELS],
+                         rowHeights=_FIELD_ROW)
+        self.setStyle(TableStyle([
+            ("LINEBELOW", (1, 0), (1, -1), 0.6, colors.black),
+            ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+        ]))
+        self.width = page.width
+        self.place: CoverPlace | None = None
+
+    def drawOn(self, canvas: Canvas, x: float, y: float, *args: Any, **kwargs: Any) -> None:
+        super().drawOn(canvas, x, y, *args, **kwargs)
+        if self.place is None and canvas.getPageNumber() == 1:
+            self.place = CoverPlace(x + _LABELS, x + self.width, y + _FIELD_ROW, y)
 
 
 def _points_table(page: Page, exam: Exam, variant: Variant) -> list[Flowable]:

@@ -35,6 +35,11 @@ def _merged(documents: list[bytes], odd_starts: bool) -> bytes:
             width, height = source[len(source) - 1].get_size()
             merged.new_page(width, height)
         source.close()
+    return finished(merged)
+
+
+def finished(merged: pdfium.PdfDocument) -> bytes:
+    """A document PDFium put together, saved with the same bytes for the same inputs."""
     out = io.BytesIO()
     merged.save(out)
     merged.close()

@@ -19,6 +19,7 @@ from examgen.select.seating import SEATS_CSV, SEATS_PDF, has_seat_list, seats_cs
 
 if TYPE_CHECKING:  # reportlab and PDFium are imported only by builds that draw
     from examgen.core.sheet_geometry import SheetPlan
+    from examgen.render.exam import CoverPlace
     from examgen.render.layout import Layout
 
 _KINDS = ("exam", "key")
@@ -50,12 +51,14 @@ def _ready(given: _Job) -> None:
 
 # Every PDF name pdf_name can give: what a later build into the same folder may replace.
 PDF_NAME = re.compile(r"(exam|key)(-f[0-9]+)?(-[A-Z]+)?\.pdf|sheets\.pdf|exam-all\.pdf"
-                      r"|key-overview\.pdf|seats\.pdf")
+                      r"|key-overview\.pdf|seats\.pdf|exam-copies\.pdf")
 MANIFEST = "exam.json"
 SHEETS = "sheets.pdf"
 # With several variants or forms: every exam in one file for the print shop, and the
 # answers of every variant side by side for the graders.
 ALL_EXAMS, KEY_OVERVIEW = "exam-all.pdf", "key-overview.pdf"
+# With a class list or a seating plan: every copy's exam, its student on the cover.
+NAMED_COPIES = "exam-copies.pdf"
 
 
 def pdf_name(kind: str, exam: Exam, variant: str) -> str:
@@ -89,6 +92,10 @@ def render_outputs(exams: list[Exam], manifest: ManifestJSON, layout: Layout | N
     seated = sheets is not None and has_seat_list(sheets.copies)
     if seated and layout is not None:
         names.append(SEATS_PDF)
+    named = sheets is not None and layout is not None and \
+        any(c.student or c.seat for c in sheets.copies)
+    if named:
+        names.append(NAMED_COPIES)
     if sheets is not None:
         manifest = {**manifest, "sheets": sheets.to_json()}
     files: dict[str, bytes | str] = {MANIFEST: dumps({**manifest, "files": [MANIFEST, *names]})}
@@ -106,7 +113,18 @@ def render_outputs(exams: list[Exam], manifest: ManifestJSON, layout: Layout | N
     given = _Job(exams, layout, ExamHeader.from_json(manifest["header"]), paper, sheets)
     pdfs = run_all(_render, tasks, "rendering the PDFs", start=_ready, given=given,
                    workers=workers, parallel_from=_PARALLEL_FROM)
-    rendered = dict(zip(tasks, pdfs, strict=True))
+    rendered = {task: pdf for task, (pdf, _) in zip(tasks, pdfs, strict=True)}
+    if named:
+        from examgen.render.named_copies import named_copies
+
+        assert sheets is not None
+        keys = {task: _key(exams[task[1]], exams[task[1]].variants[task[2]].name)
+                for task in documents if task[0] == "exam"}
+        places = {keys[task]: place for task, (_, place) in zip(tasks, pdfs, strict=True)
+                  if task in keys and place is not None}
+        files[NAMED_COPIES] = named_copies(list(sheets.copies),
+                                           {keys[task]: rendered[task] for task in keys},
+                                           places, layout, paper, workers)
     if sheets is not None:
         parts_pdf = [rendered[part] for part in parts]
         if len(parts_pdf) == 1:  # PDFium only to join parts
@@ -126,12 +144,30 @@ def render_outputs(exams: list[Exam], manifest: ManifestJSON, layout: Layout | N
     return files
 
 
-def _render(task: tuple[str, int, int]) -> bytes:
+def _key(exam: Exam, variant: str) -> str:
+    """A variant's key as copies name it: B, or 2-B with forms."""
+    return f"{exam.name}-{variant}" if exam.name else variant
+
+
+def _render(task: tuple[str, int, int]) -> tuple[bytes, CoverPlace | None]:
+    """The task's PDF and, for an exam, where its cover's lines are."""
+    kind, e, v = task
+    if kind == "exam":
+        from examgen.render.exam import render_exam_placed
+
+        given: _Job = job()
+        exam = given.exams[e]
+        return render_exam_placed(exam, exam.variants[v], given.layout, given.header,
+                                  given.paper)
+    return _render_pdf(task), None
+
+
+def _render_pdf(task: tuple[str, int, int]) -> bytes:
     kind, e, v = task
     given: _Job = job()
     exams, layout, header, paper, sheets = (given.exams, given.layout, given.header,
                                             given.paper, given.sheets)
-    from examgen.render.pdf import render_exam, render_key, render_key_overview
+    from examgen.render.pdf import render_key, render_key_overview
 
     if kind == KEY_OVERVIEW:
         return render_key_overview(exams, layout, header, paper)
@@ -147,5 +183,4 @@ def _render(task: tuple[str, int, int]) -> bytes:
         return render_sheets(list(sheets.copies[e:v]), sheets.layouts, exams, layout, header,
                              paper, sheets.exam, sheets.scoring)
     exam = exams[e]
-    render = render_exam if kind == "exam" else render_key
-    return render(exam, exam.variants[v], layout, header, paper)
+    return render_key(exam, exam.variants[v], layout, header, paper)
