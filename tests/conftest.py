@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,11 @@ from examgen.bank.loader import load_bank
 # CI sets HYPOTHESIS_PROFILE=ci: the same examples every run, so a failure reproduces.
 settings.register_profile("ci", derandomize=True, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+# Typeset formulas are kept between runs (render/formula_cache): the tests keep theirs in a
+# folder of their own, never in the user's cache, and share it across the session.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="examgen-tests-cache-")
+os.environ.pop("EXAMGEN_NO_CACHE", None)
 
 ROOT = Path(__file__).resolve().parent.parent
 BANKS = Path(__file__).resolve().parent / "banks"

@@ -241,3 +241,83 @@ def test_an_svg_the_own_reader_does_not_know_is_left_to_svglib():
     assert svg_drawing(svg.replace("<rect ", '<circle r="1" ', 1)) is None  # an element
     assert svg_drawing(svg.replace(' fill="black"', ' fill="red"', 1)) is None  # a colour
     assert svg_drawing(svg.replace(" L ", " C ", 1)) is None  # a path command
+
+
+@pytest.fixture()
+def formula_cache(tmp_path, monkeypatch):
+    """A cache folder of the test's own, and a typesetter that counts its work."""
+    from examgen.core import formula_svg as formula_cache
+    from examgen.render import math_drawing
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    formula_cache.cache_folder.cache_clear()
+    math_drawing.typeset.cache_clear()
+    calls: list[str] = []
+    original = formula_cache._typeset
+
+    def counted(latex: str, size: float, display: bool) -> str:
+        calls.append(latex)
+        return original(latex, size, display)
+
+    monkeypatch.setattr(formula_cache, "_typeset", counted)
+    yield calls
+    formula_cache.cache_folder.cache_clear()
+    math_drawing.typeset.cache_clear()
+
+
+def test_a_formula_typeset_in_one_run_is_read_back_in_the_next(formula_cache):
+    from examgen.core import formula_svg as cache
+    from examgen.render.math_drawing import typeset
+
+    first = typeset(r"\frac{a}{b} + \sqrt{x}", 10.5, False)
+    typeset.cache_clear()  # the next run: a new process
+    again = typeset(r"\frac{a}{b} + \sqrt{x}", 10.5, False)
+    assert formula_cache == [r"\frac{a}{b} + \sqrt{x}"]  # typeset once, then read
+    assert (again.width, again.height, again.depth) == (first.width, first.height,
+                                                        first.depth)
+    folder = cache.cache_folder()
+    assert folder is not None and oct(folder.stat().st_mode & 0o777) == "0o700"
+
+
+def test_a_picture_that_does_not_read_is_typeset_again(formula_cache):
+    from examgen.core import formula_svg as cache
+    from examgen.render.math_drawing import typeset
+
+    typeset("x^2", 10.5, False)
+    folder = cache.cache_folder()
+    assert folder is not None
+    [picture] = folder.glob("*.svg")
+    picture.write_text("<svg>cut off", encoding="utf-8")
+    typeset.cache_clear()
+    typeset("x^2", 10.5, False)
+    assert formula_cache == ["x^2", "x^2"]
+    assert picture.read_text(encoding="utf-8").startswith("<svg")
+    assert "viewBox" in picture.read_text(encoding="utf-8")
+
+
+def test_a_cache_others_can_write_to_or_turned_off_is_not_used(formula_cache, tmp_path,
+                                                                monkeypatch):
+    from examgen.core import formula_svg as cache
+    from examgen.render.math_drawing import typeset
+
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o777)
+    shared.chmod(0o777)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(shared))
+    (shared / "examgen").mkdir(mode=0o777)
+    (shared / "examgen").chmod(0o777)
+    cache.cache_folder.cache_clear()
+    folder = cache.cache_folder()
+    assert folder is not None  # created by us with 0700 inside
+    folder.chmod(0o777)  # then opened to everyone: a planted picture could print
+    cache.cache_folder.cache_clear()
+    assert cache.cache_folder() is None
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "mine"))
+    monkeypatch.setenv("EXAMGEN_NO_CACHE", "1")
+    cache.cache_folder.cache_clear()
+    assert cache.cache_folder() is None
+    typeset("y_1", 10.5, False)
+    typeset.cache_clear()
+    typeset("y_1", 10.5, False)
+    assert formula_cache == ["y_1", "y_1"]
+    assert not (tmp_path / "mine").exists()

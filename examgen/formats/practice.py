@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from examgen.core.formula_svg import VIEWBOX, formula_svg
 from examgen.core.markup import to_html
 from examgen.core.model import (
     CELLS,
@@ -34,7 +35,6 @@ from examgen.core.model import (
     TrueFalse,
 )
 
-_VIEWBOX = re.compile(r'viewBox="([-0-9.e]+) ([-0-9.e]+) ([-0-9.e]+) ([-0-9.e]+)"')
 LABEL_KEYS = ("practice_check", "practice_right", "practice_wrong", "practice_show",
               "practice_all", "practice_topic", "practice_answer", "cell", "true", "false",
               "explanation", "model_answer")
@@ -43,12 +43,8 @@ LABEL_KEYS = ("practice_check", "practice_right", "practice_wrong", "practice_sh
 @lru_cache(maxsize=4096)
 def _svg(latex: str, display: bool) -> str:
     """A formula as inline SVG on the text's baseline, at the browser's 16 px text."""
-    from ziamath.config import config
-    from ziamath.zmath import Latex
-
-    config.svg2 = False
-    svg = Latex(latex, size=16, inline=not display, margin=0).svg()
-    box = _VIEWBOX.search(svg)
+    svg = formula_svg(latex, 16, display)
+    box = VIEWBOX.search(svg)
     depth = float(box.group(2)) + float(box.group(4)) if box else 0.0
     name = html.escape(latex)
     svg = svg.replace("<svg ", f'<svg role="img" aria-label="{name}" focusable="false" '

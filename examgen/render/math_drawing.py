@@ -28,13 +28,13 @@ from reportlab.graphics import renderPDF
 from reportlab.graphics.shapes import Drawing
 from reportlab.pdfgen.canvas import Canvas
 
+from examgen.core.formula_svg import VIEWBOX, formula_svg
 from examgen.core.glyphs import FONT_DIR
 from examgen.core.latex import formula_problem
 from examgen.render.svg_shapes import SVG_PX, svg_drawing
 
 CALLBACK = "examgen-formula"  # the canvas callback's name; marks markup with formulas
 BLANK = str(FONT_DIR / "blank.png")  # the empty image that makes the formula's room
-_VIEWBOX = re.compile(r'viewBox="([-0-9.e]+) ([-0-9.e]+) ([-0-9.e]+) ([-0-9.e]+)"')
 
 
 @dataclass(frozen=True)
@@ -57,16 +57,15 @@ def typeset(latex: str, size: float, display: bool) -> Typeset:
     problem = formula_problem(latex)
     if problem:
         raise ValueError(problem)
-    from ziamath.config import config
-    from ziamath.zmath import Latex
-
-    config.svg2 = False  # svglib places SVG 2 glyphs wrongly
-    math = Latex(latex, size=size, inline=not display, margin=0)
-    svg = math.svg()
-    box = _VIEWBOX.search(svg)
+    svg = formula_svg(latex, size, display)
+    box = VIEWBOX.search(svg)
     drawing = svg_drawing(svg) or _svglib(svg)
-    if box is None or drawing is None:
-        raise ValueError("the typesetter returned no picture")
+    if box is None or drawing is None:  # a kept picture that does not read: anew
+        svg = formula_svg(latex, size, display, fresh=True)
+        box = VIEWBOX.search(svg)
+        drawing = svg_drawing(svg) or _svglib(svg)
+        if box is None or drawing is None:
+            raise ValueError("the typesetter returned no picture")
     _, top, width, height = (float(v) for v in box.groups())
     scale = 1 / SVG_PX
     drawing.scale(scale, scale)

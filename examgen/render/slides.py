@@ -56,7 +56,7 @@ def render_slides(questions: list[Question], layout: Layout, header: ExamHeader,
     """One PDF: (title), question and reveal slide per question, (summary); options in
     ``orders`` (a shuffled order per question, so that A is not always right)."""
     buffer = io.BytesIO()
-    canvas = FormulaCanvas(buffer, pagesize=(WIDTH, HEIGHT))
+    canvas = FormulaCanvas(buffer, pagesize=(WIDTH, HEIGHT), invariant=1)  # same input, same bytes
     canvas.setTitle(header.title or layout.labels["exam"])
     base, _ = page_for(layout, "a4")
     number = 0
