@@ -26,6 +26,7 @@ from examgen.core.model import Bank, Exam, Question
 from examgen.core.number_format import NumberStyle
 from examgen.core.scoring import DEFAULT_SCHEME
 from examgen.core.sheet_geometry import Copy
+from examgen.formats.moodle_calculated import Calculated
 from examgen.formats.moodle_import import Imported
 from examgen.select.blueprint import Blueprint, BuildSettings
 from examgen.select.draws import draw_values, with_drawn
@@ -291,27 +292,64 @@ class ExportSource:
     exams: list[Exam] = field(default_factory=list)
     header: ExamHeader = field(default_factory=ExamHeader)
     notes: list[str] = field(default_factory=list)
+    # parametrised questions that go out as Moodle calculated questions, by id
+    calculated: dict[str, Calculated] = field(default_factory=dict)
+
+
+CALCULATED_ITEMS = 20  # draws in a calculated question's dataset, unless --draws says
 
 
 def export_source(bank: str | Path | None, manifest: str | Path | None = None,
-                  category_root: str | None = None, draws: int = 1) -> ExportSource:
+                  category_root: str | None = None, draws: int = 1,
+                  calculated: bool = False) -> ExportSource:
     """The questions to export: the whole bank, or with ``manifest`` those of one exam
     (``bank`` None: the bank the manifest names), a parametrised one as ``draws`` frozen
-    draws (an exam's: its first variant's draw, unless ``draws`` asks for more)."""
+    draws (an exam's: its first variant's draw, unless ``draws`` asks for more); with
+    ``calculated``, one that fits Moodle's calculated question as that, with ``draws``
+    (at least 2, else 20) draws in its dataset."""
     from examgen.formats.frozen_draws import frozen_draws, parametrised_note
 
     if manifest is None:
         loaded = load_bank(Path(bank) if bank is not None else DEFAULT_BANK)
-        note = parametrised_note(list(loaded.questions), draws)
-        return ExportSource(frozen_draws(list(loaded.questions), draws),
-                            category_root or loaded.path.resolve().name,
-                            notes=[note] if note else [])
-    earlier, loaded, exams, notes = _exams_of(manifest, bank)
-    questions = list({q.id: e.variants[0].question(q) for e in exams
-                      for q in e.questions}.values())
-    return ExportSource(frozen_draws(questions, draws),
-                        category_root or loaded.path.resolve().name, exams, earlier.header,
-                        notes)
+        questions, header = list(loaded.questions), ExamHeader()
+        exams: list[Exam] = []
+        notes: list[str] = []
+    else:
+        earlier, loaded, exams, notes = _exams_of(manifest, bank)
+        questions = list({q.id: e.variants[0].question(q) for e in exams
+                          for q in e.questions}.values())
+        header = earlier.header
+    root = category_root or loaded.path.resolve().name
+    chosen = _calculated(questions, draws, notes) if calculated else {}
+    rest = [q for q in questions if q.id not in chosen]
+    note = "" if manifest is not None else parametrised_note(rest, draws)
+    out: list[Question] = []
+    for q in questions:
+        out += [q] if q.id in chosen else frozen_draws([q], draws)
+    return ExportSource(out, root, exams, header, notes + ([note] if note else []), chosen)
+
+
+def _calculated(questions: list[Question], draws: int, notes: list[str]
+                ) -> dict[str, Calculated]:
+    """The parametrised questions that Moodle can calculate; a note for each that it
+    cannot, saying why."""
+    from examgen.formats.moodle_calculated import MAX_ITEMS, NotCalculated, calculated
+
+    items = draws if draws > 1 else CALCULATED_ITEMS
+    if items > MAX_ITEMS:
+        notes.append(f"Note: a Moodle dataset holds at most {MAX_ITEMS} draws; "
+                     f"--draws {draws} gives {MAX_ITEMS}.")
+        items = MAX_ITEMS
+    chosen = {}
+    for q in questions:
+        if q.template is None:
+            continue
+        try:
+            chosen[q.id] = calculated(q, items)
+        except NotCalculated as exc:
+            notes.append(f"Note: {q.id} goes out as frozen draws, not as a calculated "
+                         f"question: {exc}.")
+    return chosen
 
 
 def import_moodle_file(xml_file: str | Path, out_dir: str | Path, topic_from: int = -1,

@@ -16,7 +16,7 @@ from examgen.cli import main
 from examgen.formats.moodle_xml import GRADES, check_moodle_xml, to_moodle_xml
 
 from .conftest import ROOT, first_draws
-from .oracle import fold, plain, read_bank
+from .oracle import evaluate, fold, plain, read_bank
 
 BANK = str(ROOT / "bank")
 
@@ -440,3 +440,99 @@ questions:
     assert len("This question text is exactly sixty characters long, see....") == 60
     assert names[1:] == ["sixty: This question text is exactly sixty characters long, see....",
                          "longer: This question text is a little more than sixty characters…"]
+
+
+# --- calculated questions: Moodle's formulas, evaluated here as Moodle's PHP does -------------
+
+def _php_round(x: float, digits: float = 0) -> float:
+    from decimal import ROUND_HALF_UP, Decimal
+
+    return float(Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-int(digits)),
+                                                  ROUND_HALF_UP))
+
+
+def _moodle_value(formula: str, dataset: dict[str, str]) -> float:
+    """A Moodle answer formula for one dataset item: wildcards replaced as Moodle does
+    (a negative value in parentheses), then its functions (PHP's) computed."""
+    import math
+
+    for name, value in dataset.items():
+        shown = f"({value})" if float(value) <= 0 else value
+        formula = formula.replace("{" + name + "}", shown)
+    assert "{" not in formula, formula
+    allowed = {"pow": math.pow, "fmod": math.fmod, "round": _php_round, "sqrt": math.sqrt,
+               "exp": math.exp, "log": math.log, "log10": math.log10, "abs": abs,
+               "floor": math.floor, "ceil": math.ceil, "min": min, "max": max,
+               "sin": math.sin, "cos": math.cos, "tan": math.tan, "atan2": math.atan2,
+               "pi": lambda: math.pi}
+    assert re.fullmatch(r"[-+*/()., 0-9a-z_]+", formula), formula
+    return float(eval(formula, {"__builtins__": {}}, allowed))  # noqa: S307
+
+
+def test_calculated_questions_give_moodle_every_draw_with_the_banks_own_answer(tmp_path):
+    """Each calculated question's datasets are aligned draws of the bank's parameters
+    meeting its 'where'; Moodle's answer for each item, computed here from the formula as
+    Moodle's PHP would, is the answer the YAML gives for that draw (read by the oracle)."""
+    import yaml
+
+    out = tmp_path / "calc.xml"
+    result = CliRunner().invoke(main, ["export", "moodle", "--bank", BANK, "--calculated",
+                                       "--draws", "30", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Note: yolo-conv-output goes out as frozen draws" in result.output
+    root = ElementTree.parse(out).getroot()
+    raw = {q["id"]: q for f in sorted((ROOT / "bank").glob("*.yaml"))
+           for q in yaml.safe_load(f.read_text(encoding="utf-8"))["questions"]}
+    calculated = root.findall("question[@type='calculated']")
+    assert len(calculated) >= 2
+    for question in calculated:
+        qid = question.findtext("idnumber")
+        assert qid is not None and "params" in raw[qid]
+        formula = question.findtext("answer/text")
+        tolerance = float(question.findtext("answer/tolerance") or "nan")
+        sets = {d.findtext("name/text"): [i.findtext("value") for i in
+                                          d.findall("dataset_items/dataset_item")]
+                for d in question.findall("dataset_definitions/dataset_definition")}
+        assert set(sets) == set(raw[qid]["params"]), qid
+        counts = {len(v) for v in sets.values()}
+        assert len(counts) == 1 and 2 <= counts.pop() <= 30
+        items = list(zip(*sets.values(), strict=True))
+        assert len(set(items)) == len(items), "every item a draw of its own"
+        for item in items:
+            dataset = dict(zip(sets, item, strict=True))
+            params = {k: (int(v) if re.fullmatch(r"-?[0-9]+", v) else float(v))
+                      for k, v in dataset.items()}
+            expected = read_bank(ROOT / "bank", {qid: params})[qid]
+            assert float(expected.tolerance) == pytest.approx(tolerance)
+            assert _moodle_value(formula or "", dataset) == pytest.approx(
+                float(expected.value), abs=1e-9), (qid, dataset)
+            values: dict[str, object] = dict(params)
+            for name, expression in (raw[qid].get("let") or {}).items():
+                values[name] = evaluate(expression, values)
+            for condition in _listed(raw[qid].get("where")):
+                assert evaluate(condition, values), (qid, condition, dataset)
+        text = question.findtext("questiontext/text") or ""
+        assert "{{" not in text and any(f"{{{p}}}" in text for p in sets), text
+    assert check_moodle_xml(out.read_text(encoding="utf-8")) == []
+
+
+def _listed(where: object) -> list[str]:
+    if where is None:
+        return []
+    return [str(w) for w in where] if isinstance(where, list) else [str(where)]
+
+
+def test_a_brace_moodle_would_take_for_a_wildcard_keeps_the_question_frozen(tmp_path):
+    bank = tmp_path / "bank"
+    bank.mkdir()
+    (bank / "q.yaml").write_text(
+        "topic: T\nquestions:\n  - id: hat\n    difficulty: easy\n    knowledge: recall\n"
+        "    type: numeric\n    params:\n      x: {int: [1, 9]}\n"
+        "    text: 'What is twice $\\hat{x}$ when x = {{x}}?'\n    value: '{{2 * x}}'\n",
+        encoding="utf-8")
+    out = tmp_path / "m.xml"
+    result = CliRunner().invoke(main, ["export", "moodle", "--bank", str(bank),
+                                       "--calculated", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "its text has {x}, which Moodle would fill with the wildcard x" in result.output
+    assert 'type="calculated"' not in out.read_text(encoding="utf-8")

@@ -91,7 +91,7 @@ def read_template(node: Node, file_topic: str | None, ctx: FileContext) -> Templ
         for match in PLACEHOLDER.finditer(scalar):
             line = scalar.line + scalar.count("\n", 0, match.start()) + (
                 1 if getattr(scalar, "block", False) else 0)
-            expr, spec = _split(match.group(1))
+            expr, spec = split_placeholder(match.group(1))
             where = f"{{{{{match.group(1).strip()}}}}}"
             try:
                 check_spec(spec)
@@ -262,7 +262,7 @@ def _expression(text: Value, line: int, known: set[str], where: str, report: Any
     return expression
 
 
-def _split(inner: str) -> tuple[str, str]:
+def split_placeholder(inner: str) -> tuple[str, str]:
     """'expr | .2f' -> ('expr', '.2f'); 'expr' -> ('expr', '')."""
     expr, bar, spec = inner.rpartition("|")
     return (expr.strip(), spec.strip()) if bar else (inner.strip(), "")
@@ -292,7 +292,7 @@ def _substitute(value: Value, key: str, values: Values, style: NumberStyle) -> V
     whole = PLACEHOLDER.fullmatch(value.strip())
     plain = value.plain
     if whole and key in EXACT_FIELDS:
-        expr, _ = _split(whole.group(1))
+        expr, _ = split_placeholder(whole.group(1))
         text, plain = exact_value(_evaluate(expr, values, value.line)), True
     else:
         text = _fill(value, values, style)
@@ -304,7 +304,7 @@ def _substitute(value: Value, key: str, values: Values, style: NumberStyle) -> V
 def _fill(text: Scalar, values: Values, style: NumberStyle) -> str:
     parts, last = [], 0
     for match in PLACEHOLDER.finditer(text):
-        expr, spec = _split(match.group(1))
+        expr, spec = split_placeholder(match.group(1))
         line = text.line + text.count("\n", 0, match.start())
         in_math = _dollars_before(text, match.start()) % 2 == 1
         try:

@@ -48,11 +48,11 @@ def _export_options(default: str, what: str) -> Callable[[F], F]:
 
 
 def _source(ctx: click.Context, bank_dir: Path, manifest: Path | None,
-            category_root: str | None, draws: int) -> Any:
+            category_root: str | None, draws: int, calculated: bool = False) -> Any:
     from examgen.api import export_source
 
     source = export_source(explicit_bank(ctx, bank_dir) if manifest else bank_dir, manifest,
-                           category_root, draws)
+                           category_root, draws, calculated)
     for note in source.notes:
         click.echo(note, err=True)
     return source
@@ -60,8 +60,12 @@ def _source(ctx: click.Context, bank_dir: Path, manifest: Path | None,
 
 @export.command("moodle")
 @_export_options("out/moodle.xml", "The XML file to write.")
+@click.option("--calculated", is_flag=True,
+              help="Write a parametrised numeric question whose formulas Moodle can compute "
+                   "as a Moodle calculated question, with --draws N draws (default 20) as "
+                   "its dataset; the others go out as frozen draws, each with a note why.")
 def export_moodle(ctx: click.Context, bank_dir: Path, manifest: Path | None, output: Path,
-                  category_root: str | None, draws: int) -> None:
+                  category_root: str | None, draws: int, calculated: bool) -> None:
     """Write Moodle XML: one category per topic, questions tagged by cell and level.
 
     Example: examgen export moodle --bank bank/ -o out/moodle.xml
@@ -69,16 +73,17 @@ def export_moodle(ctx: click.Context, bank_dir: Path, manifest: Path | None, out
     from examgen.formats.moodle_xml import to_moodle_xml
     from examgen.formats.portable import dropped
 
-    source = _source(ctx, bank_dir, manifest, category_root, draws)
-    write_atomic(output, to_moodle_xml(source.questions, source.root))
+    source = _source(ctx, bank_dir, manifest, category_root, draws, calculated)
+    write_atomic(output, to_moodle_xml(source.questions, source.root, source.calculated))
     summary = dropped(source.questions, "moodle")
     if summary:
         click.echo(summary, err=True)
     from examgen.formats.frozen_draws import category_parts
 
     categories = len({category_parts(q) for q in source.questions})
-    click.echo(f"wrote {output}: {len(source.questions)} questions in {categories} categories "
-               f"under $course$/top/{source.root}")
+    computed = f" ({len(source.calculated)} calculated)" if source.calculated else ""
+    click.echo(f"wrote {output}: {len(source.questions)} questions{computed} in {categories} "
+               f"categories under $course$/top/{source.root}")
 
 
 @export.command("gift")

@@ -34,6 +34,7 @@ from examgen.core.model import (
 )
 from examgen.core.scoring import GRADES, moodle_grades
 from examgen.formats.frozen_draws import category_parts
+from examgen.formats.moodle_calculated import Calculated
 from examgen.formats.portable import display_name, tag_words
 
 # In a cloze gap every character Moodle's parser gives meaning to is written as an entity;
@@ -43,15 +44,18 @@ _GAP_ENTITIES = {"&": "&#38;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "{": "&#
                  "}": "&#125;", "#": "&#35;", "~": "&#126;", "\\": "&#92;"}
 
 
-def to_moodle_xml(questions: list[Question], root: str) -> str:
-    """The questions as a Moodle XML quiz file, one category per topic below ``root``."""
+def to_moodle_xml(questions: list[Question], root: str,
+                  calculated: dict[str, Calculated] | None = None) -> str:
+    """The questions as a Moodle XML quiz file, one category per topic below ``root``;
+    those in ``calculated`` (by id) as Moodle calculated questions."""
     parts = ['<?xml version="1.0" encoding="UTF-8"?>\n<quiz>\n']
     category: tuple[str, ...] = ()
     for q in questions:
         if category_parts(q) != category:
             category = category_parts(q)
             parts.append(_category(root, *category))
-        parts.append(_question(q))
+        how = (calculated or {}).get(q.id)
+        parts.append(_question(q) if how is None else _calculated(q, how))
     parts.append("</quiz>\n")
     xml = "".join(parts)
     problems = check_moodle_xml(xml)
@@ -130,6 +134,47 @@ def _question(q: Question) -> str:
         f"    <idnumber>{escape(q.id)}</idnumber>\n"
         f"{body}{_tags(q)}  </question>\n"
     )
+
+
+def _calculated(q: Question, how: Calculated) -> str:
+    """A calculated question: the texts with wildcards, the answer as a formula, and a
+    dataset per wildcard whose item k is draw k."""
+    assert isinstance(q, Numeric)
+    image_html, image_file = _image(q)
+    text = f"<p>{how.text}</p>" + image_html
+    answer = (f'    <answer fraction="100">{_plain(how.formula)}'
+              f"<tolerance>{format_number(how.tolerance)}</tolerance>"
+              "<tolerancetype>2</tolerancetype><correctanswerformat>1</correctanswerformat>"
+              f"<correctanswerlength>{how.answer_decimals}</correctanswerlength>"
+              f'<feedback format="html">{_text("")}</feedback></answer>\n')
+    units = (f"    <units><unit><multiplier>1</multiplier><unit_name>{escape(q.unit)}"
+             "</unit_name></unit></units>\n") if q.unit else ""
+    sets = "".join(
+        "      <dataset_definition><status><text>private</text></status>"
+        f"<name>{_plain(d.name)}</name><type>calculated</type>"
+        "<distribution><text>uniform</text></distribution>"
+        f"<minimum>{_plain(d.low)}</minimum><maximum>{_plain(d.high)}</maximum>"
+        f"<decimals>{_plain(str(d.decimals))}</decimals><itemcount>{len(d.values)}</itemcount>"
+        "<dataset_items>"
+        + "".join(f"<dataset_item><number>{k}</number><value>{v}</value></dataset_item>"
+                  for k, v in enumerate(d.values, 1))
+        + f"</dataset_items><number_of_items>{len(d.values)}</number_of_items>"
+        "</dataset_definition>\n" for d in how.datasets)
+    return (
+        '  <question type="calculated">\n'
+        f"    <name>{_plain(_name(q))}</name>\n"
+        f'    <questiontext format="html">{_text(text)}{image_file}</questiontext>\n'
+        f'    <generalfeedback format="html">{_text(how.explanation)}</generalfeedback>\n'
+        f"    <defaultgrade>{format_number(q.points)}</defaultgrade>\n"
+        "    <penalty>0.3333333</penalty>\n    <hidden>0</hidden>\n"
+        f"    <idnumber>{escape(q.id)}</idnumber>\n"
+        "    <synchronize>0</synchronize>\n    <single>0</single>\n"
+        "    <answernumbering>abc</answernumbering>\n    <shuffleanswers>0</shuffleanswers>\n"
+        f"{_feedbacks()}{answer}{units}"
+        "    <unitgradingtype>0</unitgradingtype>\n    <unitpenalty>0.1</unitpenalty>\n"
+        f"    <showunits>{0 if q.unit else 3}</showunits>\n    <unitsleft>0</unitsleft>\n"
+        f"    <dataset_definitions>\n{sets}    </dataset_definitions>\n"
+        f"{_tags(q)}  </question>\n")
 
 
 def _html_paragraph(q: BaseQuestion) -> str:
