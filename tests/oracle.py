@@ -189,7 +189,9 @@ def shown(value, spec: str = "", decimal: str = ".", in_math: bool = False) -> s
     text = whole + (mark + rest if rest else "")
     if in_math and text.endswith("%"):
         text = text[:-1] + "\\%"
-    return (("-" if in_math else "\u2212") if negative else "") + text
+    if not negative:
+        return text
+    return "{-" + text + "}" if in_math else "\u2212" + text
 
 
 def _options(items: list) -> list[tuple[str, bool]]:

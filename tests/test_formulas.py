@@ -255,9 +255,9 @@ def formula_cache(tmp_path, monkeypatch):
     calls: list[str] = []
     original = formula_cache._typeset
 
-    def counted(latex: str, size: float, display: bool) -> str:
+    def counted(latex: str, size: float, display: bool, font: str) -> str:
         calls.append(latex)
-        return original(latex, size, display)
+        return original(latex, size, display, font)
 
     monkeypatch.setattr(formula_cache, "_typeset", counted)
     yield calls
@@ -321,3 +321,36 @@ def test_a_cache_others_can_write_to_or_turned_off_is_not_used(formula_cache, tm
     typeset("y_1", 10.5, False)
     assert formula_cache == ["y_1", "y_1"]
     assert not (tmp_path / "mine").exists()
+
+
+def test_the_layout_chooses_the_math_font(tmp_path):
+    """fonts.math: the default DejaVu Math TeX Gyre (the text's family: its digits as wide
+    as the text's), or STIX Two Math; anything else is refused at its line."""
+    import pypdfium2
+
+    bank = _bank(tmp_path / "bank", "Count $|V| = 30\\,000$ tokens.")
+    widths = {}
+    for font in ("dejavu", "stix"):
+        layout = tmp_path / font
+        layout.mkdir()
+        (layout / "layout.yaml").write_text(f"fonts:\n  math: {font}\n", encoding="utf-8")
+        out = tmp_path / f"out-{font}"
+        result = CliRunner().invoke(main, ["build", "--bank", str(bank), "--total", "1",
+                                           "--layout", str(layout), "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        page = pypdfium2.PdfDocument(out / "exam.pdf")[0]
+        paths = [o.get_bounds() if hasattr(o, "get_bounds") else o.get_pos()
+                 for o in page.get_objects(max_depth=4) if o.type == 2]  # path objects
+        glyphs = [b for b in paths if b[3] - b[1] < 12 and b[2] - b[0] < 12]
+        widths[font] = max(b[2] for b in glyphs) - min(b[0] for b in glyphs)
+    text_digits = 5 * 6.68  # "30000" in DejaVu Sans at 10.5 pt: 0.636 em a digit
+    assert abs(widths["dejavu"] - widths["stix"]) > 3
+    assert widths["dejavu"] > widths["stix"]  # DejaVu's digits are the text's, wider
+    assert widths["dejavu"] > text_digits
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "layout.yaml").write_text("fonts:\n  size: 10\n  math: comic\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "--bank", str(bank), "--total", "1",
+                                       "--layout", str(bad), "-o", str(tmp_path / "o")])
+    assert result.exit_code == 2
+    assert "layout.yaml:3: fonts.math must be one of dejavu, stix" in result.output

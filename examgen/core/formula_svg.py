@@ -18,28 +18,45 @@ import tempfile
 from functools import lru_cache
 from pathlib import Path
 
-FORMAT = 1  # raise when what is stored, or how it is typeset, changes
+FORMAT = 2  # raise when what is stored, or how it is typeset, changes
+# The math fonts a layout may choose (fonts.math): DejaVu Math TeX Gyre, the math font of
+# the DejaVu family the text prints in (its x-height and digits), shipped with examgen;
+# or ziamath's own STIX Two Math (a Times-like serif).
+MATH_FONTS = ("dejavu", "stix")
+DEFAULT_MATH_FONT = "dejavu"
 VIEWBOX = re.compile(r'viewBox="([-0-9.e]+) ([-0-9.e]+) ([-0-9.e]+) ([-0-9.e]+)"')
 
 
-def formula_svg(latex: str, size: float, display: bool, fresh: bool = False) -> str:
-    """The formula as SVG at ``size`` (inline or ``display``), from the cache unless
-    ``fresh``: a picture the caller could not read is typeset again."""
+def formula_svg(latex: str, size: float, display: bool, font: str = DEFAULT_MATH_FONT,
+                fresh: bool = False) -> str:
+    """The formula as SVG at ``size`` (inline or ``display``) in the math ``font``, from
+    the cache unless ``fresh``: a picture the caller could not read is typeset again."""
     if not fresh:
-        kept = cached_svg(latex, size, display)
+        kept = cached_svg(latex, size, display, font)
         if kept is not None and VIEWBOX.search(kept):
             return kept
-    svg = _typeset(latex, size, display)
-    keep_svg(latex, size, display, svg)
+    svg = _typeset(latex, size, display, font)
+    keep_svg(latex, size, display, font, svg)
     return svg
 
 
-def _typeset(latex: str, size: float, display: bool) -> str:
+def math_font_file(font: str) -> Path | None:
+    """The font file ziamath is given (None: its own STIX Two Math)."""
+    if font not in MATH_FONTS:
+        raise ValueError(f"unknown math font {font!r}; examgen has {', '.join(MATH_FONTS)}")
+    if font == "stix":
+        return None
+    return Path(__file__).resolve().parent.parent / "fonts" / "DejaVuMathTeXGyre.ttf"
+
+
+def _typeset(latex: str, size: float, display: bool, font: str) -> str:
     from ziamath.config import config
     from ziamath.zmath import Latex
 
     config.svg2 = False  # svglib places SVG 2 glyphs wrongly
-    return str(Latex(latex, size=size, inline=not display, margin=0).svg())
+    path = math_font_file(font)
+    return str(Latex(latex, size=size, inline=not display, margin=0,
+                     font=None if path is None else str(path)).svg())
 
 
 @lru_cache(maxsize=1)
@@ -61,23 +78,23 @@ def cache_folder() -> Path | None:
     return folder
 
 
-def _path(folder: Path, latex: str, size: float, display: bool) -> Path:
-    key = f"{latex}\0{size!r}\0{display}".encode()
+def _path(folder: Path, latex: str, size: float, display: bool, font: str) -> Path:
+    key = f"{latex}\0{size!r}\0{display}\0{font}".encode()
     return folder / f"{hashlib.sha256(key).hexdigest()}.svg"
 
 
-def cached_svg(latex: str, size: float, display: bool) -> str | None:
+def cached_svg(latex: str, size: float, display: bool, font: str) -> str | None:
     """The picture typeset earlier, if any."""
     folder = cache_folder()
     if folder is None:
         return None
     try:
-        return _path(folder, latex, size, display).read_text(encoding="utf-8")
+        return _path(folder, latex, size, display, font).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return None
 
 
-def keep_svg(latex: str, size: float, display: bool, svg: str) -> None:
+def keep_svg(latex: str, size: float, display: bool, font: str, svg: str) -> None:
     """Keep a picture for the next run; written whole or not at all (parallel workers
     may keep the same one)."""
     folder = cache_folder()
@@ -87,7 +104,7 @@ def keep_svg(latex: str, size: float, display: bool, svg: str) -> None:
         with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=folder, suffix=".tmp",
                                          delete=False) as f:
             f.write(svg)
-        os.replace(f.name, _path(folder, latex, size, display))
+        os.replace(f.name, _path(folder, latex, size, display, font))
     except OSError:
         try:
             os.unlink(f.name)

@@ -1,6 +1,7 @@
 """Which characters the PDF can print: DejaVu Sans for text, DejaVu Sans Mono for code,
-the math font (STIX Two Math, shipped in ziamath) for formulas. A character none of them
-has would print as an empty box, so ``examgen check`` names it (a warning at its line).
+the default layouts' math font (DejaVu Math TeX Gyre) for formulas. A character none of
+them has would print as an empty box, so ``examgen check`` names it (a warning at its
+line).
 
 Only the fonts' character maps are read (the sfnt ``cmap`` table, a few milliseconds), and
 only when a text holds a character beyond ASCII: checking a bank stays fast.
@@ -15,22 +16,14 @@ from pathlib import Path
 from examgen.core.markup import segments
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"  # examgen/fonts, in the wheel too
-_FONTS = {"text": "DejaVuSans.ttf", "code": "DejaVuSansMono.ttf"}
-
-
-def _math_font() -> Path:
-    """Found without importing ziamath (which loads its whole typesetter)."""
-    from importlib.util import find_spec
-
-    spec = find_spec("ziamath")
-    assert spec is not None and spec.origin, "ziamath is a dependency of examgen"
-    return Path(spec.origin).resolve().parent / "fonts" / "STIXTwoMath-Regular.ttf"
+_FONTS = {"text": "DejaVuSans.ttf", "code": "DejaVuSansMono.ttf",
+          "math": "DejaVuMathTeXGyre.ttf"}
 
 
 @lru_cache(maxsize=4)
 def characters(kind: str) -> frozenset[int]:
     """The code points a font maps to glyphs (kind: text, code or math)."""
-    path = _math_font() if kind == "math" else FONT_DIR / _FONTS[kind]
+    path = FONT_DIR / _FONTS[kind]
     return read_cmap(path.read_bytes())
 
 

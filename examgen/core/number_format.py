@@ -111,7 +111,7 @@ def _plain(number: Decimal, keep_zeros: bool = False) -> str:
 
 
 def _styled(digits: str, style: NumberStyle, in_math: bool) -> str:
-    """'-12345.5' as '−12 345,5' (in a formula: '-12\\,345{,}5')."""
+    """'-12345.5' as '−12 345,5' (in a formula: '{-12\\,345{,}5}')."""
     if "e" in digits:  # 1e-07: beyond plain writing, kept as Python writes it
         return digits
     sign = "-" if digits.startswith("-") else ""
@@ -126,6 +126,9 @@ def _styled(digits: str, style: NumberStyle, in_math: bool) -> str:
                                              for i in range(head, len(whole), 3)])
     decimal = ("{,}" if style.decimal == "," else style.decimal) if in_math else style.decimal
     number = whole + (decimal + fraction if fraction else "")
-    minus = "-" if in_math else "\u2212"
-    return (minus if sign else "") + number + (("\\%" if in_math else percent) if percent
-                                               else "")
+    shown = number + (("\\%" if in_math else percent) if percent else "")
+    if not sign:
+        return shown
+    # in a formula a group: '= {-1}' is a negative number, not a binary minus with room
+    # on both sides ('= − 1')
+    return "{-" + shown + "}" if in_math else "\u2212" + shown

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from examgen.core.errors import LayoutError, Problem, suggest
+from examgen.core.formula_svg import MATH_FONTS
 from examgen.core.model import PAPERS
 from examgen.core.values import ValueProblem, as_number
 from examgen.core.yamlio import Node, Scalar, read_yaml
@@ -101,7 +102,7 @@ class _Checker:
 
     def section(self, name: str, data: Node) -> dict[str, Any]:
         allowed: tuple[str, ...] = {
-            "margins": tuple(RANGES["margins"]), "fonts": tuple(RANGES["fonts"]),
+            "margins": tuple(RANGES["margins"]), "fonts": (*RANGES["fonts"], "math"),
             "sheet": tuple(RANGES["sheet"]),
             "colours": COLOURS, "templates": BLOCKS, "labels": self.labels}[name]
         out: dict[str, Any] = {}
@@ -110,6 +111,11 @@ class _Checker:
             if allowed and key not in allowed:
                 self.report(line, f"unknown {name[:-1] if name != 'labels' else 'label'} "
                                   f"'{key}'{suggest(key, allowed)}; valid: {', '.join(allowed)}")
+            elif where == "fonts.math":
+                if str(value).strip() not in MATH_FONTS:
+                    self.report(line, f"fonts.math must be one of {', '.join(MATH_FONTS)} "
+                                      f"(the formulas' typeface), not {_shown(value)}")
+                out[key] = str(value).strip()
             elif name == "sheet":
                 digits = self.number(value, where, RANGES[name][key], line)
                 if not float(digits).is_integer():

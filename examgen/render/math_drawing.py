@@ -28,7 +28,7 @@ from reportlab.graphics import renderPDF
 from reportlab.graphics.shapes import Drawing
 from reportlab.pdfgen.canvas import Canvas
 
-from examgen.core.formula_svg import VIEWBOX, formula_svg
+from examgen.core.formula_svg import DEFAULT_MATH_FONT, VIEWBOX, formula_svg
 from examgen.core.glyphs import FONT_DIR
 from examgen.core.latex import formula_problem
 from examgen.render.svg_shapes import SVG_PX, svg_drawing
@@ -46,22 +46,24 @@ class Typeset:
     left: float = 0.0  # empty room the typesetter left before the ink, cut off
 
 
-_keys: dict[str, tuple[str, float, bool]] = {}  # label -> (latex, size, display)
-_labels: dict[tuple[str, float, bool], str] = {}  # and back
+# label -> (latex, size, display, math font)
+_keys: dict[str, tuple[str, float, bool, str]] = {}
+_labels: dict[tuple[str, float, bool, str], str] = {}  # and back
 
 
 @lru_cache(maxsize=4096)
-def typeset(latex: str, size: float, display: bool) -> Typeset:
+def typeset(latex: str, size: float, display: bool, font: str = DEFAULT_MATH_FONT
+            ) -> Typeset:
     """The formula as a drawing in points, with its baseline; raises ValueError when the
     formula is malformed (``examgen check`` reports those before any build)."""
     problem = formula_problem(latex)
     if problem:
         raise ValueError(problem)
-    svg = formula_svg(latex, size, display)
+    svg = formula_svg(latex, size, display, font)
     box = VIEWBOX.search(svg)
     drawing = svg_drawing(svg) or _svglib(svg)
     if box is None or drawing is None:  # a kept picture that does not read: anew
-        svg = formula_svg(latex, size, display, fresh=True)
+        svg = formula_svg(latex, size, display, font, fresh=True)
         box = VIEWBOX.search(svg)
         drawing = svg_drawing(svg) or _svglib(svg)
         if box is None or drawing is None:
@@ -84,10 +86,12 @@ def _svglib(svg: str) -> Drawing | None:
     return svg2rlg(io.BytesIO(svg.encode("utf-8")))
 
 
-def formula_markup(latex: str, display: bool, size: float) -> str:
-    """Paragraph markup that leaves room for the formula and draws it there."""
-    shape = typeset(latex, size, display)
-    key = (latex, size, display)
+def formula_markup(latex: str, display: bool, size: float,
+                   font: str = DEFAULT_MATH_FONT) -> str:
+    """Paragraph markup that leaves room for the formula (in the math ``font``) and draws
+    it there."""
+    shape = typeset(latex, size, display, font)
+    key = (latex, size, display, font)
     label = _labels.get(key)
     if label is None:
         label = _labels[key] = f"f{len(_keys)}"
@@ -121,20 +125,20 @@ def draw_formula(canvas: Any, label: str, x: float, y: float, width: float) -> N
     key = _keys.get(name)
     if key is None:
         raise ValueError(f"no formula is typeset as {label}")
-    latex, size, display = key
-    shape = typeset(latex, size, display)
+    latex, size, display, font = key
+    shape = typeset(latex, size, display, font)
     if display:  # the room spans the line: the formula goes in its middle
         x, y = x + (width - shape.width) / 2, y + ROOM
-    renderPDF.draw(_coloured(latex, size, display, colour) if colour else shape.drawing,
-                   canvas, x - shape.left, y)
+    renderPDF.draw(_coloured(latex, size, display, font, colour) if colour
+                   else shape.drawing, canvas, x - shape.left, y)
 
 
 @lru_cache(maxsize=1024)
-def _coloured(latex: str, size: float, display: bool, colour: str) -> Drawing:
+def _coloured(latex: str, size: float, display: bool, font: str, colour: str) -> Drawing:
     """A copy of the formula's drawing with every filled or stroked shape in ``colour``."""
     from reportlab.lib.colors import HexColor
 
-    drawing = copy.deepcopy(typeset(latex, size, display).drawing)
+    drawing = copy.deepcopy(typeset(latex, size, display, font).drawing)
     paint = HexColor(colour)
     stack: list[Any] = [drawing]
     while stack:

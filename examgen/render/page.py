@@ -16,6 +16,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph
 
+from examgen.core.formula_svg import DEFAULT_MATH_FONT
 from examgen.core.markup import to_reportlab
 from examgen.core.model import PAPERS, format_number
 from examgen.render.fonts import register_fonts
@@ -66,6 +67,11 @@ class Page:
     tall: dict[str, ParagraphStyle] = field(default_factory=dict, compare=False)
     markup: dict[str, str] = field(default_factory=dict, compare=False)
 
+    @property
+    def math_font(self) -> str:
+        """The layout's math font (fonts.math)."""
+        return str(self.layout.settings["fonts"].get("math", DEFAULT_MATH_FONT))
+
     def text(self, text: str, style: str = "body") -> str:
         """Bank text in the light markup (**bold**, *italic*, `code`, $formulas$), converted
         once per process and style: every variant prints the same texts. Formulas take the
@@ -77,7 +83,8 @@ class Page:
                 self.markup.clear()
             size = float(getattr(self, style).fontSize)
             markup = self.markup[key] = to_reportlab(
-                text, self.mono, lambda latex, display: formula_markup(latex, display, size))
+                text, self.mono,
+                lambda latex, display: formula_markup(latex, display, size, self.math_font))
         return markup
 
     def literal(self, text: str) -> str:
