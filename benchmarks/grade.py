@@ -9,8 +9,11 @@ and distorts them with tests/scansim.py (scanner: up to 3 degrees, 150-300 dpi; 
 to 5 degrees, perspective, uneven light, grey paper, JPEG 60, dog-eared corners; felt-tip:
 marks of 0.9-1.6 mm; black-and-white: a 1-bit scanner thresholding at 140-180, a tenth of
 the marks in light pencil), grades them with examgen's reader and compares every box with
-the truth. A pencil mark lost to the threshold cannot be read by anyone; the reader warns
-about such pages, and the row counts those marks as wrong all the same.
+the truth. Where auto-multiple-choice is installed, its ``analyse`` reads as many sheets of
+its own, marked and scanned by the same simulator (benchmarks/amc_sheets.py), side by side
+with ``examgen grade``, both as whole processes. A pencil mark lost to the threshold cannot
+be read by anyone; the reader warns about such pages, and the row counts those marks as
+wrong all the same.
 """
 
 from __future__ import annotations
@@ -25,6 +28,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import amc_sheets  # noqa: E402
 
 from examgen.bank.loader import load_bank  # noqa: E402
 from examgen.grade.grading import grade  # noqa: E402
@@ -89,6 +95,38 @@ def main() -> None:
                   f"{len(truths) / seconds:>8.1f}")
             for line in tally.wrong_marks[:10]:
                 print("   wrong:", line)
+            if profile is SCANNER:
+                scanner_folder = folder
+        _side_by_side(Path(tmp), manifest, scanner_folder, min(args.sheets, SIDE_BY_SIDE))
+
+
+SIDE_BY_SIDE = 100  # sheets each tool reads in the comparison
+
+
+def _side_by_side(tmp: Path, manifest: Path, scans: Path, sheets: int) -> None:
+    """examgen grade and auto-multiple-choice's analyse, each as a whole process on two
+    cores, on ``sheets`` scanner-like answer sheets of their own (the same simulator marks
+    and distorts both)."""
+    if not amc_sheets.available():
+        print("\nauto-multiple-choice is not installed: no side-by-side comparison")
+        return
+    mine = tmp / "side-by-side"
+    mine.mkdir()
+    for path in sorted(scans.iterdir())[:sheets]:
+        (mine / path.name).write_bytes(path.read_bytes())
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "examgen", "grade", str(mine), "--manifest",
+                    str(manifest), "-o", str(tmp / "side-by-side-out")],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    ours = time.perf_counter() - start
+    project = amc_sheets.prepare(tmp / "amc", sheets)
+    theirs, recognised = amc_sheets.analyse(project, amc_sheets.scan(project, 7))
+    print(f"\nside by side, {sheets} scanner-like sheets each, whole processes on 2 cores "
+          "(target: examgen at least 3x as fast)")
+    print(f"  examgen grade                 {ours:>6.2f} s  {sheets / ours:>5.1f} sheets/s")
+    print(f"  auto-multiple-choice analyse  {theirs:>6.2f} s  {sheets / theirs:>5.1f} sheets/s"
+          f"  ({recognised} of {sheets} pages recognised)")
+    print(f"  ratio {theirs / ours:.1f}x: {'met' if theirs / ours >= 3 else 'NOT met'}")
 
 
 if __name__ == "__main__":

@@ -354,3 +354,27 @@ def test_the_layout_chooses_the_math_font(tmp_path):
                                        "--layout", str(bad), "-o", str(tmp_path / "o")])
     assert result.exit_code == 2
     assert "layout.yaml:3: fonts.math must be one of dejavu, stix" in result.output
+
+
+@pytest.mark.parametrize("latex, spaced", [
+    (r"\gamma \max_{a'} Q(s', a')", r"\gamma \,\max_{a'}\, Q(s', a')"),
+    (r"\max(x, y)", r"\max(x, y)"),  # an opening bracket after it: no space
+    (r"a \log b", r"a \,\log\, b"),
+    (r"2\sin^2 x", r"2\,\sin^2\, x"),
+    (r"\frac{1}{n}\log n", r"\frac{1}{n}\,\log\, n"),
+    (r"x \,\max y", r"x \,\max\, y"),  # a space written already is not doubled
+    (r"= \log_{2} n", r"= \log_{2}\, n"),  # after a relation: none
+])
+def test_operator_names_get_the_thin_spaces_tex_gives_them(latex, spaced):
+    from examgen.core.tex_spacing import with_operator_spaces
+
+    assert with_operator_spaces(latex) == spaced
+
+
+def test_a_typeset_operator_name_has_its_spaces(formula_cache):
+    """In the picture, "γ max Q" is as wide as with the spaces written by hand."""
+    from examgen.render.math_drawing import typeset
+
+    glued = typeset(r"\gamma \max_{a'} Q", 10.5, False)
+    spaced = typeset(r"\gamma\,\max_{a'}\,Q", 10.5, False)
+    assert glued.width == pytest.approx(spaced.width, abs=0.01)
