@@ -121,10 +121,12 @@ def rebuild_exam(manifest: str | Path, bank: str | Path | None = None,
     """The very exam of an earlier exam.json again: the same questions and orders, with
     the bank's current texts. Only how it is drawn may change: header texts, layout,
     paper and the answer sheets (``settings``); anything that would select or order
-    otherwise is refused."""
+    otherwise is refused. The copies keep their numbers, variants, students and seats;
+    with a roster (``settings.roster``) their students' names are printed again (exam.json
+    holds no names)."""
     chosen = settings or BuildSettings()
     changing = [name for name in ("variants", "forms", "overlap", "seed", "order", "bank",
-                                  "draw")
+                                  "draw", "seating")
                 if getattr(chosen, name) is not None]
     if changing:
         raise InputError(f"a rebuild keeps the exam as it was; it cannot change "
@@ -134,7 +136,42 @@ def rebuild_exam(manifest: str | Path, bank: str | Path | None = None,
     full = replace(drawn, layout=chosen.layout or drawn.layout,
                    paper=chosen.paper or drawn.paper)
     sheets = _sheets(chosen, earlier.sheets or {})
-    return _render(loaded, exams, earlier.mix, full, sheets, pdf, workers, notes)
+    if sheets and chosen.copies is None and earlier.sheets:
+        sheets = (_earlier_copies(earlier.sheets, chosen, notes), sheets[1])
+    elif chosen.roster:
+        raise InputError("--roster with --from names the copies of the earlier build; it "
+                         "had no named copies with answer sheets to name")
+    result = _render(loaded, exams, earlier.mix, full, sheets, pdf, workers, notes)
+    return replace(result, private=chosen.roster is not None)
+
+
+def _earlier_copies(sheets: dict[str, Any], chosen: BuildSettings, notes: list[str]
+                    ) -> list[Copy]:
+    """The earlier build's copies as they were (number, form, variant, student, seat),
+    with their students' names from the roster when one is given."""
+    from examgen.core.roster import read_roster
+
+    copies = [Copy(int(c[0]), str(c[1]), str(c[2]), *(str(x) for x in c[3:5]))
+              for c in sheets.get("copies", [])]
+    students = [c for c in copies if c.student]
+    if not chosen.roster:
+        if students:
+            notes.append(f"Note: {len(students)} copies were printed for students; exam.json "
+                         "keeps their numbers, not their names: add --roster to print the "
+                         "names again.")
+        return copies
+    roster = read_roster(Path(chosen.roster), chosen.roster_number, chosen.roster_name)
+    if not students:
+        raise InputError(f"the earlier build has no copies printed for students, so "
+                         f"{roster.path} names none; build anew with --roster")
+    unknown = [c.student for c in students if c.student not in roster.by_number]
+    if unknown:
+        raise InputError(f"{roster.path} has no student {unknown[0]}, for whom copy "
+                         f"{next(c.number for c in students if c.student == unknown[0])} "
+                         f"was printed ({len(unknown)} such students); is it the class "
+                         "list of that build?")
+    return [replace(c, name=roster.by_number[c.student].name) if c.student else c
+            for c in copies]
 
 
 def _exams_of(manifest: str | Path, bank: str | Path | None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import stat
 from pathlib import Path
@@ -241,3 +242,34 @@ def test_anonymous_copies_have_no_booklet_of_named_copies(tmp_path):
                         "--copies", "3", "-o", tmp_path / "o")
     assert code == 0, output
     assert not (tmp_path / "o" / "exam-copies.pdf").exists()
+
+
+def test_a_rebuild_keeps_the_class_and_prints_the_names_again_from_the_roster(seated,
+                                                                             tmp_path):
+    """--from keeps every copy's number, variant, student and seat (and so the exam id
+    the scans carry); exam.json holds no names, so --roster prints them again, and
+    without it a note says so."""
+    from pypdf import PdfReader
+
+    out, roster = seated
+    again = tmp_path / "again"
+    code, output = _run("build", "--from", out / "exam.json", "--roster", roster, "-o", again)
+    assert code == 0, output
+    before = json.loads((out / "exam.json").read_text(encoding="utf-8"))["sheets"]
+    after = json.loads((again / "exam.json").read_text(encoding="utf-8"))["sheets"]
+    assert after["copies"] == before["copies"] and after["exam"] == before["exam"]
+    assert (again / "seats.csv").read_bytes() == (out / "seats.csv").read_bytes()
+    text = " ".join(p.extract_text() for p in PdfReader(again / "exam-copies.pdf").pages)
+    assert all(text.count(f"Student{n} Nachname{n}") == 1 for n in range(1, 8))
+    unnamed = tmp_path / "unnamed"
+    code, output = _run("build", "--from", out / "exam.json", "-o", unnamed)
+    assert code == 0 and "add --roster to print the names again" in output
+    assert "Nachname" not in " ".join(
+        p.extract_text() for p in PdfReader(unnamed / "sheets.pdf").pages)
+    other = _write(tmp_path / "other.csv", "number,name\n99999999,Someone Else\n")
+    code, output = _run("build", "--from", out / "exam.json", "--roster", other, "-o",
+                        tmp_path / "o")
+    assert code == 2 and "has no student 1000000" in output and "Traceback" not in output
+    code, output = _run("build", "--from", out / "exam.json", "--seating", "3x3", "-o",
+                        tmp_path / "o")
+    assert code == 2 and "drop --seating" in output

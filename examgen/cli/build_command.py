@@ -125,7 +125,7 @@ def _refuse_with_from(blueprint: Path | None, settings: Any, flags: dict[str, An
     changed = [f"--{name}" for name, value in (
         ("blueprint", blueprint), ("seed", settings.seed), ("variants", settings.variants),
         ("forms", settings.forms), ("overlap", settings.overlap), ("order", settings.order),
-        ("draw", settings.draw), ("roster", settings.roster), ("seating", settings.seating))
+        ("draw", settings.draw), ("seating", settings.seating))
         if value is not None]
     changed += [FLAGS[key] for key in flag_mix(flags)]
     if changed:
@@ -156,7 +156,7 @@ def wrote_line(out_dir: Path, names: list[str]) -> str:
     if len(names) <= _LISTED:
         return f"wrote {', '.join(str(out_dir / n) for n in names)}"
     own = [n for n in names if n.startswith(("exam-", "key-"))
-           and n not in ("exam-all.pdf", "key-overview.pdf")]
+           and n not in ("exam-all.pdf", "key-overview.pdf", "exam-copies.pdf")]
     shared = [n for n in names if n not in own]
     exams = sum(n.startswith("exam-") for n in own)
     return (f"wrote {len(names)} files into {out_dir}: {', '.join(shared)}, and {exams} "
