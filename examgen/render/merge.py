@@ -32,8 +32,9 @@ def _merged(documents: list[bytes], odd_starts: bool) -> bytes:
         source = pdfium.PdfDocument(data)
         merged.import_pages(source)
         if odd_starts and len(source) % 2:
-            width, height = source[len(source) - 1].get_size()
-            merged.new_page(width, height)
+            last = source[len(source) - 1]
+            merged.new_page(*last.get_size()).close()  # PDFium's pages go before their
+            last.close()  #                                documents do
         source.close()
     return finished(merged)
 

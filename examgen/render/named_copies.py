@@ -59,14 +59,16 @@ def named_copies(copies: list[Copy], exams: dict[str, bytes], places: dict[str, 
     for batch in batches:
         merged.import_pages(pdfium.PdfDocument(batch))
     order: list[int] = []
-    size = sources[copies[0].key][0].get_size()
+    first = sources[copies[0].key][0]
+    size = first.get_size()
+    first.close()
     for n, copy in enumerate(copies):
         order.append(covers + n)
         later = len(sources[copy.key]) - 1
         order += range(at[copy.key], at[copy.key] + later)
         at[copy.key] += later
         if len(sources[copy.key]) % 2:  # the next copy starts on a front page
-            merged.new_page(*size)
+            merged.new_page(*size).close()
             order.append(len(merged) - 1)
     _arrange(merged, order)
     return finished(merged)
@@ -103,6 +105,8 @@ def _covers(span: tuple[int, int]) -> bytes:
         cover.insert_obj(forms[copy.key].as_pageobject())
         cover.gen_content()
         cover.close()
+    for form in forms.values():  # PDFium's objects go before their document does
+        form.close()
     return finished(batch)
 
 
