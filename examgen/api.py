@@ -26,13 +26,13 @@ from examgen.core.model import Bank, Exam, Question
 from examgen.core.number_format import NumberStyle
 from examgen.core.scoring import DEFAULT_SCHEME
 from examgen.core.sheet_geometry import Copy
-from examgen.formats.moodle_calculated import Calculated
+from examgen.formats.moodle_calculated import Calculated, calculated_questions
 from examgen.formats.moodle_import import Imported
 from examgen.select.blueprint import Blueprint, BuildSettings
 from examgen.select.draws import draw_values, with_drawn
 from examgen.select.manifest import Manifest, read_manifest, to_manifest
 from examgen.select.mix import FLAGS, Mix, ResolvedMix, merge, resolve, used_ids
-from examgen.select.seating import class_and_room, class_copies
+from examgen.select.seating import class_and_room, class_copies, earlier_copies
 from examgen.select.variants import DEFAULT_ORDER
 
 __all__ = ["BuildResult", "BuildSettings", "CoverageReport", "ExamHeader", "ExportSource",
@@ -137,41 +137,12 @@ def rebuild_exam(manifest: str | Path, bank: str | Path | None = None,
                    paper=chosen.paper or drawn.paper)
     sheets = _sheets(chosen, earlier.sheets or {})
     if sheets and chosen.copies is None and earlier.sheets:
-        sheets = (_earlier_copies(earlier.sheets, chosen, notes), sheets[1])
+        sheets = (earlier_copies(earlier.sheets, chosen, notes), sheets[1])
     elif chosen.roster:
         raise InputError("--roster with --from names the copies of the earlier build; it "
                          "had no named copies with answer sheets to name")
     result = _render(loaded, exams, earlier.mix, full, sheets, pdf, workers, notes)
     return replace(result, private=chosen.roster is not None)
-
-
-def _earlier_copies(sheets: dict[str, Any], chosen: BuildSettings, notes: list[str]
-                    ) -> list[Copy]:
-    """The earlier build's copies as they were (number, form, variant, student, seat),
-    with their students' names from the roster when one is given."""
-    from examgen.core.roster import read_roster
-
-    copies = [Copy(int(c[0]), str(c[1]), str(c[2]), *(str(x) for x in c[3:5]))
-              for c in sheets.get("copies", [])]
-    students = [c for c in copies if c.student]
-    if not chosen.roster:
-        if students:
-            notes.append(f"Note: {len(students)} copies were printed for students; exam.json "
-                         "keeps their numbers, not their names: add --roster to print the "
-                         "names again.")
-        return copies
-    roster = read_roster(Path(chosen.roster), chosen.roster_number, chosen.roster_name)
-    if not students:
-        raise InputError(f"the earlier build has no copies printed for students, so "
-                         f"{roster.path} names none; build anew with --roster")
-    unknown = [c.student for c in students if c.student not in roster.by_number]
-    if unknown:
-        raise InputError(f"{roster.path} has no student {unknown[0]}, for whom copy "
-                         f"{next(c.number for c in students if c.student == unknown[0])} "
-                         f"was printed ({len(unknown)} such students); is it the class "
-                         "list of that build?")
-    return [replace(c, name=roster.by_number[c.student].name) if c.student else c
-            for c in copies]
 
 
 def _exams_of(manifest: str | Path, bank: str | Path | None
@@ -333,9 +304,6 @@ class ExportSource:
     calculated: dict[str, Calculated] = field(default_factory=dict)
 
 
-CALCULATED_ITEMS = 20  # draws in a calculated question's dataset, unless --draws says
-
-
 def export_source(bank: str | Path | None, manifest: str | Path | None = None,
                   category_root: str | None = None, draws: int = 1,
                   calculated: bool = False) -> ExportSource:
@@ -357,36 +325,13 @@ def export_source(bank: str | Path | None, manifest: str | Path | None = None,
                           for q in e.questions}.values())
         header = earlier.header
     root = category_root or loaded.path.resolve().name
-    chosen = _calculated(questions, draws, notes) if calculated else {}
+    chosen = calculated_questions(questions, draws, notes) if calculated else {}
     rest = [q for q in questions if q.id not in chosen]
     note = "" if manifest is not None else parametrised_note(rest, draws)
     out: list[Question] = []
     for q in questions:
         out += [q] if q.id in chosen else frozen_draws([q], draws)
     return ExportSource(out, root, exams, header, notes + ([note] if note else []), chosen)
-
-
-def _calculated(questions: list[Question], draws: int, notes: list[str]
-                ) -> dict[str, Calculated]:
-    """The parametrised questions that Moodle can calculate; a note for each that it
-    cannot, saying why."""
-    from examgen.formats.moodle_calculated import MAX_ITEMS, NotCalculated, calculated
-
-    items = draws if draws > 1 else CALCULATED_ITEMS
-    if items > MAX_ITEMS:
-        notes.append(f"Note: a Moodle dataset holds at most {MAX_ITEMS} draws; "
-                     f"--draws {draws} gives {MAX_ITEMS}.")
-        items = MAX_ITEMS
-    chosen = {}
-    for q in questions:
-        if q.template is None:
-            continue
-        try:
-            chosen[q.id] = calculated(q, items)
-        except NotCalculated as exc:
-            notes.append(f"Note: {q.id} goes out as frozen draws, not as a calculated "
-                         f"question: {exc}.")
-    return chosen
 
 
 def import_moodle_file(xml_file: str | Path, out_dir: str | Path, topic_from: int = -1,

@@ -239,3 +239,27 @@ def _decimals(tolerance: float) -> int:
         return 4
     digits = len(_number(tolerance).partition(".")[2])
     return min(digits + 1, 10)
+
+
+CALCULATED_ITEMS = 20  # draws in a calculated question's dataset, unless --draws says
+
+
+def calculated_questions(questions: list[Question], draws: int, notes: list[str]
+                ) -> dict[str, Calculated]:
+    """The parametrised questions that Moodle can calculate; a note for each that it
+    cannot, saying why."""
+    items = draws if draws > 1 else CALCULATED_ITEMS
+    if items > MAX_ITEMS:
+        notes.append(f"Note: a Moodle dataset holds at most {MAX_ITEMS} draws; "
+                     f"--draws {draws} gives {MAX_ITEMS}.")
+        items = MAX_ITEMS
+    chosen = {}
+    for q in questions:
+        if q.template is None:
+            continue
+        try:
+            chosen[q.id] = calculated(q, items)
+        except NotCalculated as exc:
+            notes.append(f"Note: {q.id} goes out as frozen draws, not as a calculated "
+                         f"question: {exc}.")
+    return chosen

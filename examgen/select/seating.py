@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -200,3 +200,30 @@ def class_copies(exams: list[Exam], chosen: BuildSettings, roster: Roster | None
     assert roster is not None
     count = chosen.copies or len(roster.students)
     return roster_copies(roster, assign_copies(exams, count))
+
+
+def earlier_copies(sheets: dict[str, Any], chosen: BuildSettings, notes: list[str]
+                    ) -> list[Copy]:
+    """The earlier build's copies as they were (number, form, variant, student, seat),
+    with their students' names from the roster when one is given."""
+    copies = [Copy(int(c[0]), str(c[1]), str(c[2]), *(str(x) for x in c[3:5]))
+              for c in sheets.get("copies", [])]
+    students = [c for c in copies if c.student]
+    if not chosen.roster:
+        if students:
+            notes.append(f"Note: {len(students)} copies were printed for students; exam.json "
+                         "keeps their numbers, not their names: add --roster to print the "
+                         "names again.")
+        return copies
+    roster = read_roster(Path(chosen.roster), chosen.roster_number, chosen.roster_name)
+    if not students:
+        raise InputError(f"the earlier build has no copies printed for students, so "
+                         f"{roster.path} names none; build anew with --roster")
+    unknown = [c.student for c in students if c.student not in roster.by_number]
+    if unknown:
+        raise InputError(f"{roster.path} has no student {unknown[0]}, for whom copy "
+                         f"{next(c.number for c in students if c.student == unknown[0])} "
+                         f"was printed ({len(unknown)} such students); is it the class "
+                         "list of that build?")
+    return [replace(c, name=roster.by_number[c.student].name) if c.student else c
+            for c in copies]
