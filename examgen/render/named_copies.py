@@ -99,7 +99,7 @@ def _covers(span: tuple[int, int]) -> bytes:
     batch = pdfium.PdfDocument.new()
     batch.import_pages(pdfium.PdfDocument(given.writing), pages=list(range(first, end)))
     forms = {key: pdfium.PdfDocument(given.exams[key]).page_as_xobject(0, batch)
-             for key in {c.key for c in copies}}
+             for key in sorted({c.key for c in copies})}  # in one order: the same bytes
     for n, copy in enumerate(copies):
         cover = batch[n]
         cover.insert_obj(forms[copy.key].as_pageobject())
