@@ -133,6 +133,11 @@ def test_graded_points_equal_what_the_students_meant(exam, scans, tmp_path):
     assert (tmp_path / "review.html").read_text().startswith("<!doctype html>")
     annotated = sorted(p.name for p in (tmp_path / "annotated").iterdir())
     assert len(annotated) == 6 and f"{truths[1].student}.pdf" in annotated
+    again = tmp_path / "again"  # the same scans give the same files, byte for byte
+    code, output = _run("grade", folder, "--manifest", exam / "exam.json", "-o", again)
+    assert code == 0, output
+    for name in ["results.csv", "responses.csv", *(f"annotated/{a}" for a in annotated)]:
+        assert (again / name).read_bytes() == (tmp_path / name).read_bytes(), name
 
 
 def test_responses_name_bank_options_not_printed_letters(exam, scans, tmp_path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import io
+import time
 from html import escape
 
 import cv2
@@ -144,13 +145,18 @@ def annotated_pdfs(grading: Grading, plan: SheetPlan, exams: list[Exam],
         buffer = io.BytesIO()
         pil = [Image.fromarray(cv2.cvtColor(i, cv2.COLOR_BGR2RGB)) for i in images]
         pil[0].save(buffer, "PDF", save_all=True, append_images=pil[1:],
-                    resolution=PICTURE_DPI)
+                    resolution=PICTURE_DPI, creationDate=_FIXED_DATE, modDate=_FIXED_DATE)
         name = sheet.student or f"copy-{sheet.copy.number}"
         name = (names or {}).get(name, name)  # with a roster: 12345678-Erika-Mustermann
         if f"annotated/{name}.pdf" in files:
             name = f"{name}-copy-{sheet.copy.number}"
         files[f"annotated/{name}.pdf"] = buffer.getvalue()
     return files
+
+
+# the same scans give the same files: no time of grading in them (as reportlab's invariant
+# documents have it)
+_FIXED_DATE = time.gmtime(946684800)  # 2000-01-01
 
 
 def _correct_values(exams: list[Exam]) -> dict[str, set[str]]:
