@@ -139,8 +139,10 @@ def rebuild_exam(manifest: str | Path, bank: str | Path | None = None,
     if sheets and chosen.copies is None and earlier.sheets:
         sheets = (earlier_copies(earlier.sheets, chosen, notes), sheets[1])
     elif chosen.roster:
-        raise InputError("--roster with --from names the copies of the earlier build; it "
-                         "had no named copies with answer sheets to name")
+        raise InputError("--roster with --from names the earlier build's own copies: drop "
+                         "--copies" if chosen.copies is not None else
+                         "--roster with --from names the copies of the earlier build; it "
+                         "had no copies with answer sheets to name")
     result = _render(loaded, exams, earlier.mix, full, sheets, pdf, workers, notes)
     return replace(result, private=chosen.roster is not None)
 

@@ -265,6 +265,11 @@ class Copy:
         plain: list[object] = [self.number, self.form, self.variant]
         return plain + [self.student, self.seat] if self.student or self.seat else plain
 
+    @classmethod
+    def from_json(cls, data: list[Any]) -> Copy:
+        """A copy as ``to_json`` wrote it (no name: exam.json keeps none)."""
+        return cls(int(data[0]), str(data[1]), str(data[2]), *(str(x) for x in data[3:5]))
+
     @property
     def key(self) -> str:
         return f"{self.form}-{self.variant}" if self.form else self.variant
@@ -302,8 +307,7 @@ class SheetPlan:
         """Raises KeyError, TypeError or ValueError on a block examgen did not write."""
         if data.get("format") != FORMAT:
             raise ValueError(f"sheets format {data.get('format')!r}")
-        copies = tuple(Copy(int(c[0]), str(c[1]), str(c[2]), *(str(x) for x in c[3:5]))
-                       for c in data["copies"])
+        copies = tuple(Copy.from_json(c) for c in data["copies"])
         layouts = {str(k): from_json(v) for k, v in data["layouts"].items()}
         if any(c.key not in layouts for c in copies):
             raise ValueError("a copy names a variant without a sheet layout")

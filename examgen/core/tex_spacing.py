@@ -55,9 +55,7 @@ def _ends_ordinary(text: str) -> bool:
     stripped = text.rstrip()
     if not stripped:
         return False
-    if stripped.endswith(_THIN):
-        return False
-    last = stripped[-1]
+    last = stripped[-1]  # a thin space written already ends in ',': none is added
     if last.isalnum():
         command = re.search(r"\\([A-Za-z]+)$", stripped)
         return command is None or command.group(1) in _ORDINARY

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Iterator
 from dataclasses import replace
 
 from examgen.bank.parametrised import first_draw, instantiate
 from examgen.core.model import Question
-from examgen.core.params import draw_key
+from examgen.core.params import Template, Values, draw_key
 
 _FROZEN_ID = re.compile(r"(?P<base>.+)\.d[0-9]+")
 
@@ -28,17 +29,25 @@ def frozen_draws(questions: list[Question], draws: int) -> list[Question]:
         if q.template is None or draws <= 1:
             out.append(q)
             continue
-        seen: set[str] = set()
-        for k in range(1, draws + 1):
-            if k == 1:
-                values = first_draw(q.template, q.id)
-            else:
-                values = q.template.draw(random.Random(f"examgen-export/{q.id}/{k}"), seen)
-            seen.add(draw_key(values))
+        for k, values in enumerate(export_draws(q.template, q.id, draws), 1):
             drawn = instantiate(q.template, values)
             # one group: a quiz or exam takes at most one draw of a question
             out.append(replace(drawn, id=f"{q.id}.d{k}", group=q.group or q.id))
     return out
+
+
+def export_draws(template: Template, qid: str, count: int) -> Iterator[Values]:
+    """``count`` draws for an export: draw 1 is the bank's own (the one ``check`` shows),
+    the others fresh ones while the parameters allow them (else a repeat), the same on
+    every export."""
+    seen: set[str] = set()
+    for k in range(1, count + 1):
+        if k == 1:
+            values = first_draw(template, qid)
+        else:
+            values = template.draw(random.Random(f"examgen-export/{qid}/{k}"), seen)
+        seen.add(draw_key(values))
+        yield values
 
 
 def category_parts(q: Question) -> tuple[str, ...]:

@@ -13,17 +13,17 @@ wildcard) is said so, and goes out as frozen draws instead.
 from __future__ import annotations
 
 import ast
-import random
 import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from examgen.bank.parametrised import PLACEHOLDER, first_draw, split_placeholder
+from examgen.bank.parametrised import PLACEHOLDER, split_placeholder
 from examgen.core.expressions import Expression, ExpressionError, parse_expression
 from examgen.core.markup import to_html
 from examgen.core.model import Numeric, Question
 from examgen.core.params import DrawError, Template, draw_key
+from examgen.formats.frozen_draws import export_draws
 
 MAX_ITEMS = 100  # Moodle's largest dataset
 # What Moodle reads as a wildcard in any text of the question (its PLACEHOLDER_REGEX)
@@ -203,20 +203,19 @@ def _call(name: str, args: list[str]) -> str:
 
 
 def _draws(template: Template, qid: str, items: int) -> list[dict[str, Any]]:
-    """Draw 1 is the bank's own; then fresh ones while the parameters allow them."""
+    """The export's draws (``frozen_draws.export_draws``) up to the first repeat: a
+    dataset's items are distinct draws."""
     seen: set[str] = set()
     out = []
-    for k in range(1, items + 1):
-        try:
-            drawn = first_draw(template, qid) if k == 1 else template.draw(
-                random.Random(f"examgen-export/{qid}/{k}"), seen)
-        except DrawError:
-            break  # every distinct draw is taken
-        key = draw_key(drawn)
-        if key in seen:
-            break
-        seen.add(key)
-        out.append(dict(drawn))
+    try:
+        for drawn in export_draws(template, qid, items):
+            key = draw_key(drawn)
+            if key in seen:
+                break  # every distinct draw is taken
+            seen.add(key)
+            out.append(dict(drawn))
+    except DrawError:
+        pass  # no further draw meets 'where' within the tries
     return out
 
 

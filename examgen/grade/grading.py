@@ -20,7 +20,7 @@ from examgen.core.sheet_geometry import Copy, SheetPage, SheetPlan
 from examgen.core.workers import job, run_all
 from examgen.grade.overrides import Decision
 from examgen.grade.read import SCALE, State, is_blank, is_thresholded, locate, measure
-from examgen.grade.scans import PageRef, ScanProblem, all_pages, load_page
+from examgen.grade.scans import PageRef, ScanProblem, all_pages, load_page, load_scan
 from examgen.grade.score import ItemResult, Marks, SheetResult, read_student, score_item
 
 PICTURE_DPI = 120  # the mapped page kept for crops and annotated copies
@@ -120,12 +120,12 @@ def _read_all(refs: list[PageRef], plan: SheetPlan, workers: int | None) -> list
 
 def _read_page(ref: PageRef) -> PageRead:
     plan: SheetPlan = job()
-    image = load_page(ref)
+    image, stored = load_scan(ref)
     if isinstance(image, str):
         return PageRead(ref, problem=image)
     template = next(iter(plan.layouts.values())).pages[0]
     located = locate(image, template)
-    if isinstance(located, str) and ref.kind == "pdf":  # its picture as the page shows it
+    if isinstance(located, str) and stored:  # the stored picture as the page shows it
         drawn = load_page(ref, rasterize=True)
         if isinstance(drawn, str):
             return PageRead(ref, problem=drawn)

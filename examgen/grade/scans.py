@@ -95,23 +95,33 @@ def load_page(ref: PageRef, rasterize: bool = False) -> np.ndarray | str:
     they are (a fifth of the time of rasterizing the page), unless ``rasterize`` asks to
     draw the page as any PDF viewer would.
     """
+    return load_scan(ref, rasterize)[0]
+
+
+def load_scan(ref: PageRef, rasterize: bool = False) -> tuple[np.ndarray | str, bool]:
+    """The page as ``load_page`` gives it, and whether it is a PDF's stored picture rather
+    than the page drawn (if its markers are not found, the page is drawn and read again)."""
     if ref.kind == "pdf":
         try:
             page = _pdf(ref.file)[ref.page - 1]
             scan = None if rasterize else scanned_picture(page)
             if scan is not None:
-                return scan
+                return scan, True
             width, height = page.get_size()
             scale = PDF_DPI / 72
             if width * height * scale * scale > MAX_IMAGE_PIXELS:
                 scale = (MAX_IMAGE_PIXELS / (width * height)) ** 0.5
             image = page.render(scale=scale, grayscale=True).to_numpy()
         except Exception as exc:  # pdfium's errors are plain Exceptions
-            return f"cannot rasterize the page ({exc})"
-        return np.ascontiguousarray(image if image.ndim == 2 else image[:, :, 0])
+            return f"cannot rasterize the page ({exc})", False
+        return np.ascontiguousarray(image if image.ndim == 2 else image[:, :, 0]), False
     refused = _refused_by_size(ref)
     if refused:
-        return refused
+        return refused, False
+    return _image_file(ref), False
+
+
+def _image_file(ref: PageRef) -> np.ndarray | str:
     try:
         if ref.kind == "tiff":  # one page, not the whole file, for each page
             ok, pages = cv2.imreadmulti(ref.file, start=ref.page - 1, count=1,

@@ -19,16 +19,10 @@ from examgen.render.page import Page, page_for
 
 
 def render_exam(exam: Exam, variant: Variant, layout: Layout, header: ExamHeader,
-                paper: str = "a4") -> bytes:
-    """The exam as handed out: no answers, no explanations, no level colours."""
-    return render_exam_placed(exam, variant, layout, header, paper)[0]
-
-
-def render_exam_placed(exam: Exam, variant: Variant, layout: Layout, header: ExamHeader,
-                       paper: str = "a4") -> tuple[bytes, CoverPlace | None]:
-    """The exam, and where its cover's name and student-ID lines were drawn (None when a
-    long header pushed them off the first page): a named copy is this exam with its
-    student written on them."""
+                paper: str = "a4") -> tuple[bytes, CoverPlace | None]:
+    """The exam as handed out (no answers, no explanations, no level colours), and where
+    its cover's name and student-ID lines were drawn (None when a long header pushed them
+    off the first page): a named copy is this exam with its student written on them."""
     page, pagesize = page_for(layout, paper)
     context = template_context(exam, variant, header, layout.labels["decimal"])
     fields = NameFields(page)

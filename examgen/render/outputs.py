@@ -153,12 +153,11 @@ def _render(task: tuple[str, int, int]) -> tuple[bytes, CoverPlace | None]:
     """The task's PDF and, for an exam, where its cover's lines are."""
     kind, e, v = task
     if kind == "exam":
-        from examgen.render.exam import render_exam_placed
+        from examgen.render.pdf import render_exam
 
         given: _Job = job()
         exam = given.exams[e]
-        return render_exam_placed(exam, exam.variants[v], given.layout, given.header,
-                                  given.paper)
+        return render_exam(exam, exam.variants[v], given.layout, given.header, given.paper)
     return _render_pdf(task), None
 
 

@@ -206,8 +206,7 @@ def earlier_copies(sheets: dict[str, Any], chosen: BuildSettings, notes: list[st
                     ) -> list[Copy]:
     """The earlier build's copies as they were (number, form, variant, student, seat),
     with their students' names from the roster when one is given."""
-    copies = [Copy(int(c[0]), str(c[1]), str(c[2]), *(str(x) for x in c[3:5]))
-              for c in sheets.get("copies", [])]
+    copies = [Copy.from_json(c) for c in sheets.get("copies", [])]
     students = [c for c in copies if c.student]
     if not chosen.roster:
         if students:
