@@ -259,7 +259,7 @@ def test_the_solver_meets_an_expected_facility_from_measured_stats(simulated, tm
     code, output = _run("calibrate", tmp_path / "analysis" / "analysis.json", "--bank", bank)
     assert code == 0, output
     from examgen.bank.loader import load_bank
-    from examgen.core.model import expected_facility
+    from examgen.core.facility import expected_facility
 
     loaded = load_bank(bank)
     code, output = _run("build", "--bank", bank, "--total", 8, "--forms", 2, "--facility",

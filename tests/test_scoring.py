@@ -124,7 +124,8 @@ def test_shares_moodle_cannot_split_are_refused_and_rounding_stays_within_the_po
 
 
 def test_facility_bands_and_what_a_question_is_expected_to_score():
-    from examgen.core.model import Observation, band_of, expected_facility, pooled_facility
+    from examgen.core.facility import band_of, expected_facility, pooled_facility
+    from examgen.core.model import Observation
 
     assert [band_of(f) for f in (1.0, 0.7, 0.69, 0.4, 0.39, 0.0)] == [
         "easy", "easy", "medium", "medium", "hard", "hard"]

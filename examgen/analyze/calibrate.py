@@ -29,15 +29,8 @@ from examgen.analyze.stats_lines import Edit, edit_file
 from examgen.bank.fields import FileContext
 from examgen.bank.loader import load_bank, load_file
 from examgen.core.errors import BusyError, InputError
-from examgen.core.model import (
-    FACILITY_BANDS,
-    MIN_ANSWERS,
-    Bank,
-    Observation,
-    Question,
-    band_of,
-    pooled_facility,
-)
+from examgen.core.facility import FACILITY_BANDS, MIN_ANSWERS, band_of, pooled_facility
+from examgen.core.model import Bank, Observation, Question
 from examgen.core.scoring import chance_fraction
 
 

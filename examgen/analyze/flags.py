@@ -13,7 +13,7 @@ import math
 
 from examgen.analyze.intervals import correlation_interval, fisher_z, wilson
 from examgen.analyze.results import Analysis, Flag, ItemStats, OptionStats
-from examgen.core.model import FACILITY_BANDS, MIN_ANSWERS, band_of
+from examgen.core.facility import FACILITY_BANDS, MIN_ANSWERS, band_of
 
 MIN_N_FOR_FLAGS = 20  # below this, nothing is flagged at all
 TENTATIVE_BELOW = 50  # below this, flags are marked tentative

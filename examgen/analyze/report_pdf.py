@@ -17,7 +17,8 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from examgen.analyze.flags import TENTATIVE_BELOW
 from examgen.analyze.results import Analysis
-from examgen.core.model import FACILITY_BANDS, LEVELS, Difficulty, Knowledge
+from examgen.core.facility import FACILITY_BANDS
+from examgen.core.model import LEVELS, Difficulty, Knowledge
 from examgen.render.layout import Layout
 from examgen.render.page import Page, level_colours, page_for
 

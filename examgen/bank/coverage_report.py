@@ -8,18 +8,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from examgen.core.model import (
-    CELLS,
-    LEVELS,
-    MIN_ANSWERS,
-    TYPES,
-    Bank,
-    Difficulty,
-    Knowledge,
-    Level,
-    band_of,
-    pooled_facility,
-)
+from examgen.core.facility import MIN_ANSWERS, band_of, pooled_facility
+from examgen.core.model import CELLS, LEVELS, TYPES, Bank, Difficulty, Knowledge, Level
 
 
 @dataclass(frozen=True)

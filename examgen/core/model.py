@@ -56,13 +56,6 @@ LEVELS = {
 
 CELLS = tuple(f"{d.value}/{k.value}" for d in Difficulty for k in Knowledge)
 
-# What share of the points students score on a question of each difficulty (facility):
-# easy at least 0.7, medium 0.4 to 0.7, hard below 0.4. Measured facility is compared with
-# these (examgen analyze, calibrate, coverage); calibrate takes other bands.
-FACILITY_BANDS: dict[str, tuple[float, float]] = {"easy": (0.7, 1.0), "medium": (0.4, 0.7),
-                                                  "hard": (0.0, 0.4)}
-
-
 # Working time a question takes per point, by type, when the bank gives no 'minutes:':
 # ticking is quick, writing takes longer (a 2-point open question: 10 minutes).
 MINUTES_PER_POINT: dict[str, float] = {"truefalse": 1.0, "single": 1.5, "multiple": 2.0,
@@ -74,36 +67,6 @@ def working_minutes(q: BaseQuestion) -> float:
     """The minutes a question takes: its own 'minutes:', else the default for its type."""
     return q.minutes if q.minutes is not None else MINUTES_PER_POINT[q.type] * q.points
 
-
-# Answers a question needs before its measured facility counts against its tag
-# (analyze's off-band flag, calibrate's moves, coverage's "behave otherwise").
-MIN_ANSWERS = 30
-
-
-def band_of(facility: float, bands: dict[str, tuple[float, float]] = FACILITY_BANDS) -> str:
-    """The difficulty whose facility band holds ``facility``."""
-    def distance(difficulty: str) -> float:
-        low, high = bands[difficulty]
-        return max(low - facility, 0.0, facility - high)
-
-    return min(("easy", "medium", "hard"), key=distance)  # in a gap: the nearest band
-
-
-# What a question is expected to score without measurements: the middle of its band.
-TAGGED_FACILITY = {"easy": 0.85, "medium": 0.55, "hard": 0.2}
-
-
-def expected_facility(q: BaseQuestion) -> float:
-    """The measured facility when there is one, else the middle of the tagged band."""
-    facility, _ = pooled_facility(q.stats)
-    return TAGGED_FACILITY[q.difficulty.value] if facility is None else facility
-
-
-def pooled_facility(stats: tuple[Observation, ...] | list[Observation]
-                    ) -> tuple[float | None, int]:
-    """The facility over every exam, weighted by answers, and the answers in all."""
-    n = sum(o.n for o in stats)
-    return (sum(o.facility * o.n for o in stats) / n if n else None), n
 
 # Paper sizes in points (1/72 inch), width x height, as reportlab's A4 and LETTER.
 _MM = 72.0 / 2.54 * 0.1

@@ -20,7 +20,8 @@ import highspy
 import numpy as np
 
 from examgen.core.errors import InfeasibleError
-from examgen.core.model import Bank, Question, expected_facility, working_minutes
+from examgen.core.facility import expected_facility
+from examgen.core.model import Bank, Question, working_minutes
 from examgen.select.mix import ResolvedMix
 from examgen.select.rules import Constraint, capacity_of, constraints, eligible
 from examgen.select.solver import SelectionModel, check_each_alone, quiet_highs

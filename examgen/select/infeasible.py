@@ -5,11 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from examgen.core.model import (
-    Question,
-    expected_facility,
-    working_minutes,
-)
+from examgen.core.facility import expected_facility
+from examgen.core.model import Question, working_minutes
 from examgen.select.rules import Constraint
 
 

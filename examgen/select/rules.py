@@ -8,12 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from examgen.core.errors import InfeasibleError
-from examgen.core.model import (
-    Bank,
-    Question,
-    expected_facility,
-    working_minutes,
-)
+from examgen.core.facility import expected_facility
+from examgen.core.model import Bank, Question, working_minutes
 from examgen.select.mix import AXES, ResolvedMix, flag_for
 
 _AXIS_WORDS = {"difficulty": "{} questions", "knowledge": "{} questions",

@@ -16,6 +16,7 @@ import highspy
 import numpy as np
 
 from examgen.core.errors import InfeasibleError
+from examgen.core.facility import expected_facility
 from examgen.core.model import (
     FORM_KEYS,
     LEVELS,
@@ -23,7 +24,6 @@ from examgen.core.model import (
     Difficulty,
     Knowledge,
     Question,
-    expected_facility,
     working_minutes,
 )
 from examgen.select.infeasible import explain
