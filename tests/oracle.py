@@ -52,6 +52,13 @@ class Expected:
     unit: str = ""
     model_answer: str = ""
     gaps: list[dict] = field(default_factory=list)  # {"answers"} | {"options"}, "points"
+    pairs: list[tuple[str, str]] = field(default_factory=list)  # matching: (left, right)
+    distractors: list[str] = field(default_factory=list)
+
+    @property
+    def rights(self) -> list[str]:
+        """A matching question's right-hand items: each pair's once, then distractors."""
+        return list(dict.fromkeys(r for _, r in self.pairs)) + self.distractors
 
 
 def read_bank(folder: Path, draws: dict[str, dict] | None = None,
@@ -90,8 +97,27 @@ def read_bank(folder: Path, draws: dict[str, dict] | None = None,
                     gap["points"] = raw.get("points")
                 if all(g["points"] for g in e.gaps):
                     e.points = str(sum(float(g["points"]) for g in e.gaps))
+            elif e.type == "matching":
+                e.pairs = [(p["left"].strip(), p["right"].strip()) for p in q["pairs"]]
+                e.distractors = [d.strip() for d in q.get("distractors", [])]
             out[e.id] = e
     return out
+
+
+def matching_score(e: Expected, ticked: set[str]) -> tuple[float, str]:
+    """Points and response of a matching question from the boxes ticked on its sheet
+    rows: a box says "left:right" (indexes in the YAML's order, right items each once,
+    then the distractors). A left item scores an equal share of the points when its row
+    holds exactly the box of its own right item; the response is the right item's letter
+    per left item, "-" for none or two."""
+    rows: dict[int, list[int]] = {}
+    for value in ticked:
+        left, right = value.split(":")
+        rows.setdefault(int(left), []).append(int(right))
+    chosen = [rows[k][0] if len(rows.get(k, [])) == 1 else None for k in range(len(e.pairs))]
+    right = sum(c is not None and e.rights[c] == e.pairs[k][1] for k, c in enumerate(chosen))
+    response = ";".join("-" if c is None else "abcdefghijkl"[c] for c in chosen)
+    return float(e.points) * right / len(e.pairs), response
 
 
 def _yaml_files(folder: Path) -> list[dict]:

@@ -91,7 +91,12 @@ def choose_truth(plan: SheetPlan, copy_number: int, exams: dict[str, object],
     for page in layout.pages:
         for row in page.rows:
             values = [b.value for b in page.boxes if b.item == row.item]
-            if row.kind == "score":
+            if row.kind == "match":  # a row per left item, its boxes "left:right"
+                mine = [v for v in values if v.split(":")[0] == str(row.sub - 1)]
+                chosen = truth.ticked.setdefault(row.item, set())
+                if rng.random() < 0.9:
+                    chosen.add(mine[int(rng.integers(len(mine)))])
+            elif row.kind == "score":
                 truth.ticked[row.item] = {values[int(rng.integers(len(values)))]}
             elif isinstance(exams.get(row.item), MultipleChoice):
                 k = int(rng.integers(1, min(3, len(values)) + 1))

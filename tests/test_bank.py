@@ -11,9 +11,10 @@ from hypothesis import strategies as st
 from examgen.bank.loader import check_bank, load_bank
 from examgen.cli import main
 from examgen.core.errors import BankError
-from examgen.core.model import CELLS, TYPES, Level
+from examgen.core.model import CELLS, Level
 
 from .conftest import BANKS, ROOT
+from .test_oracle import SAMPLE_TYPES
 
 BROKEN = [
     ("yaml-syntax", "broken.yaml", 11, "YAML syntax error at column 9: did not find expected ','"),
@@ -79,7 +80,7 @@ def test_sample_bank_is_clean_and_rich(sample_bank):
     assert len(qs) >= 60
     for cell in CELLS:
         assert sum(q.cell == cell for q in qs) >= 5, cell
-    for qtype in TYPES:
+    for qtype in SAMPLE_TYPES:
         assert sum(q.type == qtype for q in qs) >= 2, qtype
     assert any(q.image and q.image.is_file() for q in qs)
     assert any(set("äöüß") & set(q.text) for q in qs)

@@ -15,7 +15,7 @@ from examgen.bank.loader import load_bank
 from examgen.cli import main
 
 from .conftest import first_draws
-from .oracle import mathjax, read_bank
+from .oracle import fold, mathjax, plain, read_bank
 from .test_oracle import _html_text, _moodle_grades
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -102,6 +102,12 @@ def read_gift(gift: str) -> list[dict]:
                 q["answers"].append((fraction, _text(a.split("#")[0])))
         elif answers in ("T", "TRUE", "F", "FALSE"):
             q.update(type="truefalse", answer=answers in ("T", "TRUE"))
+        elif "=" in answers and "->" in answers:  # Moodle: only matching has both
+            q["type"] = "match"
+            q["pairs"] = []
+            for a in [a.strip() for a in answers.split("=") if a.strip()]:
+                left, right = a[:a.index("->")], a[a.index("->") + 2:]
+                q["pairs"].append((_text(left), _post(right).strip()))
         else:
             q["type"] = "shortanswer"
             q["answers"] = [_text(a) for a in answers.split("=") if a.strip()]
@@ -123,7 +129,7 @@ def test_every_gift_question_reads_back_as_the_bank_says(tmp_path):
             in result.output
     kinds = {"single": "multichoice", "multiple": "multichoice", "truefalse": "truefalse",
              "short": "shortanswer", "numeric": "numerical", "open": "essay",
-             "cloze": "multichoice"}
+             "cloze": "multichoice", "matching": "match"}
     for qid, q in read.items():
         e = bank[qid]
         assert q["category"] == f"$course$/top/Root/{e.topic}", qid
@@ -146,6 +152,10 @@ def test_every_gift_question_reads_back_as_the_bank_says(tmp_path):
             assert q["answers"] == [a.replace("*", "\\*") for a in e.answers], qid
         elif e.type == "numeric":
             assert (q["value"], q["tolerance"]) == (float(e.value), float(e.tolerance)), qid
+        elif e.type == "matching":  # a distractor is a pair without a left item
+            assert [(_html_text(left), fold(right)) for left, right in q["pairs"]] == [
+                (mathjax(left), plain(right)) for left, right in e.pairs] + [
+                ("", plain(d)) for d in e.distractors], qid
         feedback = _html_text(q.get("feedback", ""))
         if e.type == "open" and getattr(e, "model_answer", ""):  # GIFT's only place for it
             assert feedback.startswith(f"Model answer: {mathjax(e.model_answer)}"), qid

@@ -21,7 +21,7 @@ from click.testing import CliRunner
 from examgen.cli import main
 from examgen.core.sheet_geometry import BOX as BOX_SIDE
 from examgen.grade.scans import scanned_picture
-from tests.oracle import read_bank
+from tests.oracle import matching_score, read_bank
 from tests.scansim import PHONE, SCANNER, Truth, encode, load_plan, simulate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,6 +82,8 @@ def _expected_points(exam: Path, truth: Truth) -> dict[str, float]:
         elif source.type == "truefalse":
             answer = "true" if source.answer else "false"
             out[q["id"]] = float(source.points) if ticked == {answer} else 0.0
+        elif source.type == "matching":
+            out[q["id"]] = matching_score(source, ticked)[0]
         else:  # the grader ticked a score box
             out[q["id"]] = float(next(iter(ticked)))
     return out
@@ -387,8 +389,8 @@ def test_a_two_page_sheet_with_a_page_missing(long_exam, tmp_path):
     assert code == 0, output
     rows = {r["copy"]: r for r in _rows(tmp_path / "out" / "results.csv")}
     assert rows["1"]["status"] == "ok"
-    assert float(rows["1"]["total"]) == pytest.approx(
-        sum(_expected_long(long_exam, truths[1]).values()))
+    assert float(rows["1"]["total"]) == pytest.approx(  # results.csv: 4 decimals
+        sum(_expected_long(long_exam, truths[1]).values()), abs=5e-5)
     assert rows["2"]["status"].startswith("review") and rows["2"]["total"] == ""
     review = _rows(tmp_path / "out" / "review.csv")
     assert any(r["copy"] == "2" and r["problem"] == "page 2 of copy 2 was not scanned"

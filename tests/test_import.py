@@ -91,7 +91,7 @@ def test_types_the_bank_cannot_hold_are_named_and_existing_files_kept(tmp_path):
     xml = tmp_path / "m.xml"
     xml.write_text(
         '<quiz><question type="category"><category><text>$course$/top/A/B</text></category>'
-        '</question><question type="matching"><name><text>Pairs</text></name></question>'
+        '</question><question type="ordering"><name><text>Order</text></name></question>'
         '<question type="truefalse"><name><text>T1</text></name><questiontext format="html">'
         '<text><![CDATA[<p>Is <b>this</b> <span>true</span>? <table><tr><td>x</td></tr>'
         '</table></p>]]></text></questiontext><defaultgrade>2</defaultgrade>'
@@ -101,7 +101,7 @@ def test_types_the_bank_cannot_hold_are_named_and_existing_files_kept(tmp_path):
         "</tag><tag><text>week3</text></tag></tags></question></quiz>")
     result = _run("import", "moodle", xml, "-o", tmp_path / "bank")
     assert result.exit_code == 0, result.output
-    assert "'Pairs': type matching cannot be held by the bank; left out" in result.output
+    assert "'Order': type ordering cannot be held by the bank; left out" in result.output
     assert "kept only the text of <span>, <table>, <td>" in result.output
     (q,) = load_bank(tmp_path / "bank").questions
     assert (q.id, q.topic, q.difficulty.value, q.points, q.tags) == ("t1", "B", "hard", 2,

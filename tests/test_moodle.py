@@ -60,7 +60,8 @@ def test_types_grades_and_settings(sample_xml, sample_bank):
     questions, _ = questions_of(sample_xml)
     written = read_bank(ROOT / "bank", first_draws(sample_bank))
     kinds = {"single": "multichoice", "multiple": "multichoice", "truefalse": "truefalse",
-             "short": "shortanswer", "numeric": "numerical", "open": "essay", "cloze": "cloze"}
+             "short": "shortanswer", "numeric": "numerical", "open": "essay", "cloze": "cloze",
+             "matching": "matching"}
     for element, q in zip(questions, sample_bank.questions, strict=True):
         assert element.get("type") == kinds[q.type]
         fractions = [float(a.get("fraction")) for a in element.findall("answer")]
@@ -84,6 +85,12 @@ def test_types_grades_and_settings(sample_xml, sample_bank):
             assert float(answer.findtext("tolerance")) == q.tolerance
         if q.type == "open":
             assert q.model_answer[:30] in element.findtext("graderinfo/text")
+        if q.type == "matching":  # the YAML's pairs, then a subquestion without text each
+            e = written[q.id]
+            subs = [(html_words(s.findtext("text")), s.findtext("answer/text"))
+                    for s in element.findall("subquestion")]
+            assert subs == [(plain(left), plain(right)) for left, right in e.pairs] + [
+                ("", plain(d)) for d in e.distractors], q.id
         if q.type != "cloze":
             assert float(element.findtext("defaultgrade")) == q.points
         tags = [t.findtext("text") for t in element.findall("tags/tag")]

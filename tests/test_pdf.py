@@ -241,8 +241,10 @@ def test_questions_stay_on_one_page_unless_taller_than_a_page(tmp_path):
     for qid in variant["order"]:
         q = variant_question(bank, variant, qid)
         first = printed(re.split(r"\{\{\d+\}\}", q.text)[0])[:40]
-        last = printed(q.options[variant["options"][qid][-1]].text) \
-            if qid in variant["options"] else first
+        last = first
+        if qid in variant["options"]:  # the last option, or right item, as printed
+            at = variant["options"][qid][-1]
+            last = printed(q.choices[at] if q.type == "matching" else q.options[at].text)
         assert any(first in page and last in page for page in pages), qid
 
     bank_dir = tmp_path / "tall"

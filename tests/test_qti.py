@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import itertools
 import json
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 from xml.etree import ElementTree
@@ -23,7 +25,7 @@ from examgen.cli import main
 from .conftest import first_draws
 from .oracle import Expected, number, plain, read_bank
 from .qtiengine import correct_responses, outcomes, read_item
-from .test_oracle import TYPES, _moodle_grades, write_generated_bank
+from .test_oracle import SAMPLE_TYPES, TYPES, _moodle_grades, write_generated_bank
 
 ROOT = Path(__file__).resolve().parent.parent
 QTI = "{http://www.imsglobal.org/xsd/imsqti_v2p1}"
@@ -163,13 +165,38 @@ def _cloze(e: Expected, item, xml: ElementTree.Element, points: float) -> None: 
             assert _score(item, {response: gap["answers"][0] + "x"}) == 0
 
 
+def _matching(e: Expected, item, xml: ElementTree.Element, points: float) -> None:  # type: ignore[no-untyped-def]
+    """Left items in the YAML's order, right items each once, then the distractors; every
+    left item matched to its own right one scores an equal share, any other match 0."""
+    interaction = xml.find(f".//{QTI}matchInteraction")
+    assert interaction is not None
+    lefts, rights = (s.findall(f"{QTI}simpleAssociableChoice")
+                     for s in interaction.findall(f"{QTI}simpleMatchSet"))
+    for shown, (left, _) in zip(lefts, e.pairs, strict=True):
+        _same_text(shown, left)
+    for shown, right in zip(rights, e.rights, strict=True):
+        _same_text(shown, right)
+    assert len(rights) == len(e.rights)
+    ids = [r.get("identifier") for r in rights]
+    share = points / len(e.pairs)
+    for k, (_, right) in enumerate(e.pairs):
+        mine = (lefts[k].get("identifier"), ids[e.rights.index(right)])
+        assert _score(item, {"RESPONSE": {mine: 1}}) == pytest.approx(share), e.id
+        for other in ids:
+            if other != mine[1]:
+                assert _score(item, {"RESPONSE": {(mine[0], other): 1}}) == 0, e.id
+    first_two = {(lefts[k].get("identifier"), ids[e.rights.index(e.pairs[k][1])]): 1
+                 for k in range(2)}
+    assert _score(item, {"RESPONSE": first_two}) == pytest.approx(2 * share), e.id
+
+
 _CHECKS = {"single": _choice, "multiple": _choice, "truefalse": _truefalse, "short": _short,
-           "numeric": _numeric, "open": _open, "cloze": _cloze}
+           "numeric": _numeric, "open": _open, "cloze": _cloze, "matching": _matching}
 
 
 def test_the_sample_bank_scores_in_a_qti_engine_as_the_yaml_says(tmp_path):
     package = _export(tmp_path, "--bank", str(ROOT / "bank"), "--category-root", "ML III")
-    assert check_package(ROOT / "bank", package) == set(TYPES)
+    assert check_package(ROOT / "bank", package) == SAMPLE_TYPES
     manifest = ElementTree.fromstring(package.read("imsmanifest.xml"))
     expected = read_bank(ROOT / "bank")
     for resource in manifest.iter(f"{CP}resource"):
@@ -185,6 +212,45 @@ def test_the_sample_bank_scores_in_a_qti_engine_as_the_yaml_says(tmp_path):
     assert pictures, "the sample bank's pictures are packed"
     for name in pictures:
         assert package.read(name) == (ROOT / "bank" / name.removeprefix("items/")).read_bytes()
+
+
+def test_matching_questions_score_in_a_qti_engine_as_the_yaml_says(tmp_path):
+    bank = ROOT / "tests" / "banks" / "matching"
+    assert "matching" in check_package(bank, _export(tmp_path, "--bank", str(bank)))
+
+
+def _schema_problems(package: Path) -> str:
+    """What the official IMS schemas say of a package (tests/qti_schemas: offline)."""
+    validator = ROOT / "tests" / "qti_schemas" / "validate_qti.py"
+    done = subprocess.run([sys.executable, str(validator), str(package)],
+                          capture_output=True, text=True, timeout=300)
+    return "" if done.returncode == 0 else done.stdout + done.stderr
+
+
+def test_every_kind_of_package_validates_against_the_ims_schemas(tmp_path):
+    """The bank (every type, pictures, formulas as MathML), an exam of two variants, two
+    forms, and matching questions: each package against QTI 2.1 and its CP profile."""
+    out = tmp_path / "out"
+    packages = []
+    for name, args in [
+            ("bank", ["--bank", str(ROOT / "bank")]),
+            ("matching", ["--bank", str(ROOT / "tests" / "banks" / "matching")]),
+            ("generated", ["--bank", str(write_generated_bank(tmp_path / "gen", 11))])]:
+        packages.append(tmp_path / f"{name}.zip")
+        result = CliRunner().invoke(main, ["export", "qti", *args, "-o", str(packages[-1])])
+        assert result.exit_code == 0, result.output
+    for name, args in [("variants", ["--variants", "2"]), ("forms", ["--forms", "2"])]:
+        result = CliRunner().invoke(main, [
+            "build", "--bank", str(ROOT / "bank"), "--total", "8", "--seed", "5", *args,
+            "-o", str(out / name)])
+        assert result.exit_code == 0, result.output
+        packages.append(tmp_path / f"{name}.zip")
+        result = CliRunner().invoke(main, ["export", "qti", "--manifest",
+                                           str(out / name / "exam.json"), "--bank",
+                                           str(ROOT / "bank"), "-o", str(packages[-1])])
+        assert result.exit_code == 0, result.output
+    for package in packages:
+        assert _schema_problems(package) == "", package.name
 
 
 @pytest.mark.parametrize("seed", [11, 12, 13])

@@ -30,10 +30,10 @@ def test_options_are_shuffled_except_fixed_ones(sample_bank):
     assert {v.options[q.id] for v in variants for q in choice if len(q.options) > 3}
 
 
-def test_only_choice_questions_have_permutations(sample_bank):
+def test_only_choice_and_matching_questions_have_permutations(sample_bank):
     (variant,) = make_variants(sample_bank.questions, seed=2, count=1)
     assert set(variant.options) == {q.id for q in sample_bank.questions
-                                    if isinstance(q, ChoiceQuestion)}
+                                    if isinstance(q, ChoiceQuestion) or q.type == "matching"}
 
 
 def test_a_seed_gives_the_same_orders_in_every_version(sample_bank):

@@ -35,6 +35,7 @@ TYPE_FIELDS = {
     "numeric": {"value", "tolerance", "unit"},
     "open": {"model_answer", "answer_lines"},
     "cloze": {"gaps"},
+    "matching": {"pairs", "distractors"},
 }
 ALL_FIELDS = COMMON_FIELDS.union(*TYPE_FIELDS.values())
 REQUIRED = ("id", "difficulty", "knowledge", "type", "text")
@@ -96,6 +97,11 @@ MARKUP_FIELDS = ("text", "explanation", "model_answer")
 def _check_markup(f: Fields, node: Node) -> None:
     """Every formula must parse, and every character must have a glyph to print with."""
     texts: list[Value | None] = [node[k] for k in MARKUP_FIELDS if k in node]
+    for pair in node.get("pairs") or [] if node.get("type") == "matching" else []:
+        if isinstance(pair, Node):
+            texts += [pair.get("left"), pair.get("right")]
+    distractors = node.get("distractors") if node.get("type") == "matching" else None
+    texts += distractors if isinstance(distractors, list) else []
     for holder in [node, *[g for g in node.get("gaps") or [] if isinstance(g, Node)]]:
         options = holder.get("options") if isinstance(holder, Node) else None
         if isinstance(options, list):

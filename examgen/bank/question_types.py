@@ -6,17 +6,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from examgen.bank.fields import Fields, line_of
+from examgen.bank.fields import Fields, is_text, line_of
 from examgen.core.errors import suggest
 from examgen.core.model import (
     GAP_MARK,
     ChoiceGap,
     Cloze,
     Gap,
+    Matching,
     MultipleChoice,
     Numeric,
     OpenQuestion,
     Option,
+    Pair,
     Question,
     ShortAnswer,
     SingleChoice,
@@ -27,6 +29,8 @@ from examgen.core.values import ValueProblem, as_whole
 from examgen.core.yamlio import Node
 
 GAP_FIELDS = {"answers", "options", "points"}
+PAIR_FIELDS = {"left", "right"}
+MAX_MATCH = 12  # left items, and right items: one row of boxes on the answer sheet
 
 
 def _single(f: Fields, common: dict[str, Any]) -> Question:
@@ -158,6 +162,53 @@ def _check_gap_marks(f: Fields, text: str, count: int) -> None:
                          f"{{{{1}}}}, {{{{2}}}}, ...; it has {numbers or 'none'}")
 
 
+def _matching(f: Fields, common: dict[str, Any]) -> Question:
+    items = f.node.get("pairs")
+    if not isinstance(items, list) or len(items) < 2:
+        f.report("pairs" if "pairs" in f.node else None,
+                 "a 'matching' question needs 'pairs:', two or more entries of 'left:' and "
+                 "'right:'")
+        items = []
+    pairs: list[Pair] = []
+    for n, item in enumerate(items, 1):
+        where, line = f"pair {n}", line_of(item, f.node.key_lines["pairs"])
+        if not isinstance(item, Node) or not all(is_text(item.get(k)) for k in PAIR_FIELDS):
+            f.report(None, f"{where} is a mapping with a non-empty 'left:' and 'right:'", line)
+            continue
+        for k in item:
+            if k not in PAIR_FIELDS:
+                f.report(None, f"{where}: unknown field '{k}'{suggest(k, PAIR_FIELDS)}",
+                         item.key_lines[k])
+        pairs.append(Pair(*(f.bounded(str(item[k]).strip(), f"{where}: '{k}'",
+                                      item.key_lines[k]) for k in ("left", "right"))))
+    lefts = [_norm(p.left) for p in pairs]
+    for n, left in enumerate(lefts):
+        if left in lefts[:n]:
+            f.report("pairs", f"pair {n + 1}: the left item '{pairs[n].left}' is there twice")
+    distractors: tuple[str, ...] = ()
+    if "distractors" in f.node:
+        distractors = f.text_list(f.node["distractors"]) or ()
+        if not distractors:
+            f.report("distractors", "'distractors' is a list of right-hand items that match "
+                                    "no left item")
+    rights = {_norm(p.right) for p in pairs}
+    for n, extra in enumerate(distractors):
+        if _norm(extra) in rights or _norm(extra) in map(_norm, distractors[:n]):
+            f.report("distractors", f"the distractor '{extra}' is already a right-hand item")
+    question = Matching(pairs=tuple(pairs), distractors=distractors, **common)
+    if len(pairs) == 2 and not distractors:
+        f.report("pairs", "two pairs and nothing else give the second away: add a pair or "
+                          "'distractors:' (Moodle asks for 3 right-hand items too)")
+    if len(pairs) > MAX_MATCH or len(question.choices) > MAX_MATCH:
+        f.report("pairs", f"a matching question has at most {MAX_MATCH} left and {MAX_MATCH} "
+                          "right items (one row of boxes on the answer sheet): split it")
+    return question
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
 TYPE_PARSERS: dict[str, Callable[[Fields, dict[str, Any]], Question]] = {
     "single": _single,
     "multiple": _multiple,
@@ -166,4 +217,5 @@ TYPE_PARSERS: dict[str, Callable[[Fields, dict[str, Any]], Question]] = {
     "numeric": _numeric,
     "open": _open,
     "cloze": _cloze,
+    "matching": _matching,
 }

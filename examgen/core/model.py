@@ -60,7 +60,7 @@ CELLS = tuple(f"{d.value}/{k.value}" for d in Difficulty for k in Knowledge)
 # ticking is quick, writing takes longer (a 2-point open question: 10 minutes).
 MINUTES_PER_POINT: dict[str, float] = {"truefalse": 1.0, "single": 1.5, "multiple": 2.0,
                                        "short": 2.0, "numeric": 3.0, "cloze": 2.0,
-                                       "open": 5.0}
+                                       "open": 5.0, "matching": 2.0}
 
 
 def working_minutes(q: BaseQuestion) -> float:
@@ -234,10 +234,48 @@ class Cloze(BaseQuestion):
         return all(float(p).is_integer() for p in self.gap_points())
 
 
+@dataclass(frozen=True)
+class Pair:
+    """A left-hand item and the right-hand item it belongs to."""
+
+    left: str
+    right: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Matching(BaseQuestion):
+    """Left-hand items numbered, right-hand items lettered: each left item takes the letter
+    of its partner. A right item may serve two left items; distractors serve none."""
+
+    type: ClassVar[str] = "matching"
+    pairs: tuple[Pair, ...]
+    distractors: tuple[str, ...] = ()
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        """The right-hand items in bank order: the pairs' (each once), then distractors."""
+        return tuple(dict.fromkeys(p.right for p in self.pairs)) + self.distractors
+
+    def shown(self, permutation: Permutation | None = None) -> tuple[str, ...]:
+        """The right-hand items in a variant's printed order."""
+        order = permutation if permutation is not None else range(len(self.choices))
+        return tuple(self.choices[i] for i in order)
+
+    def partners(self) -> tuple[int, ...]:
+        """For each pair, its right item's index in ``choices``."""
+        return tuple(self.choices.index(p.right) for p in self.pairs)
+
+    def partner_letters(self, permutation: Permutation | None = None) -> list[str]:
+        """For each left item, the letter of its partner as printed in that order."""
+        shown = self.shown(permutation)
+        return [LETTERS[shown.index(p.right)] for p in self.pairs]
+
+
 Question: TypeAlias = (SingleChoice | MultipleChoice | TrueFalse | ShortAnswer | Numeric
-                       | OpenQuestion | Cloze)
+                       | OpenQuestion | Cloze | Matching)
 QUESTION_CLASSES: tuple[type[Question], ...] = (
-    SingleChoice, MultipleChoice, TrueFalse, ShortAnswer, Numeric, OpenQuestion, Cloze)
+    SingleChoice, MultipleChoice, TrueFalse, ShortAnswer, Numeric, OpenQuestion, Cloze,
+    Matching)
 TYPES = tuple(cls.type for cls in QUESTION_CLASSES)
 BY_TYPE: dict[str, type[Question]] = {cls.type: cls for cls in QUESTION_CLASSES}
 
@@ -255,6 +293,12 @@ def topic_of(q: BaseQuestion) -> str:
 
 
 FORM_KEYS = {"cell": cell_of, "type": type_of, "topic": topic_of}
+
+def shuffled_count(q: Question) -> int:
+    """How many items a variant's permutation orders: options, or right-hand items."""
+    return (len(q.options) if isinstance(q, ChoiceQuestion) else
+            len(q.choices) if isinstance(q, Matching) else 0)
+
 
 # The answer as the manifest records it: a letter, letters, or texts.
 Answer: TypeAlias = str | list[str]
@@ -274,7 +318,8 @@ def numeric_answer(q: Numeric, number: Callable[[float], str] = format_number) -
 
 
 def key_answer(q: Question, permutation: Permutation | None = None) -> Answer:
-    """The answer as the grader reads it: 'c', ['a', 'd'], 'true', or a text (a list for cloze).
+    """The answer as the grader reads it: 'c', ['a', 'd'], 'true', or a text (a list for cloze;
+    for matching, the partner's letter per left item).
 
     This is the one place that says what is correct; every writer asks it or the fields
     it reads.
@@ -294,6 +339,8 @@ def key_answer(q: Question, permutation: Permutation | None = None) -> Answer:
             return q.model_answer
         case Cloze():
             return [gap.solution for gap in q.gaps]
+        case Matching():
+            return q.partner_letters(permutation)
         case _:
             assert_never(q)
 

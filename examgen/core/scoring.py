@@ -6,9 +6,9 @@ question scored on paper with the ``moodle`` scheme gets exactly the grade Moodl
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
-from examgen.core.model import ChoiceQuestion, MultipleChoice, Question, TrueFalse
+from examgen.core.model import ChoiceQuestion, Matching, MultipleChoice, Question, TrueFalse
 
 # Moodle's grade options (question_bank::fraction_options_full), in percent.
 GRADES = (100, 90, 83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.33333, 30, 25, 20,
@@ -80,6 +80,12 @@ def truefalse_fraction(q: TrueFalse, ticked: Collection[bool]) -> float:
     return 1.0 if set(ticked) == {q.answer} else 0.0
 
 
+def matching_fraction(q: Matching, chosen: Sequence[int | None]) -> float:
+    """As Moodle scores a matching question: an equal share per left item given its
+    partner (``chosen``: each left item's right item in bank order, None for none)."""
+    return sum(c == p for c, p in zip(chosen, q.partners(), strict=True)) / len(q.pairs)
+
+
 def chance_fraction(q: Question, scheme: str = DEFAULT_SCHEME) -> float:
     """The share of the points a blind guess scores on average, as Moodle's "random guess
     score": a true/false question 1/2, a single-choice one 1/k. A multiple-response
@@ -97,5 +103,7 @@ def chance_fraction(q: Question, scheme: str = DEFAULT_SCHEME) -> float:
             return total / (1 << n)
         case ChoiceQuestion():
             return 1 / len(q.options)
+        case Matching():  # a right item at random in every row
+            return 1 / len(q.choices)
         case _:
             return 0.0

@@ -22,6 +22,7 @@ from examgen.core.model import (
     ChoiceQuestion,
     Cloze,
     Exam,
+    Matching,
     Numeric,
     OpenQuestion,
     Question,
@@ -30,6 +31,7 @@ from examgen.core.model import (
     Variant,
     assert_never,
     format_number,
+    shuffled_count,
 )
 
 MM = 72 / 25.4
@@ -71,6 +73,13 @@ class Box:
     x: float
     y: float
 
+    @property
+    def name(self) -> str:
+        """How a person names the box in a review: its label, or '2b' (left item 2, right
+        item b) in a matching question's rows, whose labels repeat row by row."""
+        left, sep, _ = self.value.partition(":")
+        return f"{int(left) + 1}{self.label}" if sep else self.label
+
 
 @dataclass(frozen=True)
 class Row:
@@ -78,9 +87,15 @@ class Row:
 
     item: str
     number: int
-    kind: str  # choice | truefalse | score
+    kind: str  # choice | truefalse | score | match
     x: float
     y: float
+    sub: int = 0  # a matching question's left item (1, 2, ...): its own row; 0 for others
+
+    @property
+    def label(self) -> str:
+        """The row's printed number: '3', or '3.2' for left item 2 of question 3."""
+        return f"{self.number}.{self.sub}" if self.sub else str(self.number)
 
 
 @dataclass(frozen=True)
@@ -121,19 +136,27 @@ def score_steps(points: float) -> list[float]:
     return steps + ([points] if steps[-1] < points else [])
 
 
-def _entries(q: Question, variant: Variant, labels: dict[str, str]) -> tuple[str, list[
-        tuple[str, str]]]:
-    """(kind, [(value, label), ...]) for one question's row."""
+Entries = list[tuple[str, str]]  # (value, label) of each box of a row
+
+
+def _rows(q: Question, variant: Variant, labels: dict[str, str]) -> list[tuple[str, int,
+                                                                                 Entries]]:
+    """(kind, sub, [(value, label), ...]) for each of one question's rows."""
+    perm = variant.options.get(q.id, tuple(range(shuffled_count(q))))
     match q:
         case ChoiceQuestion():
-            perm = variant.options.get(q.id, tuple(range(len(q.options))))
-            return "choice", [(str(bank_index), LETTERS[pos])
-                              for pos, bank_index in enumerate(perm)]
+            return [("choice", 0, [(str(bank_index), LETTERS[pos])
+                                   for pos, bank_index in enumerate(perm)])]
         case TrueFalse():
-            return "truefalse", [("true", labels.get("true", "True")),
-                                 ("false", labels.get("false", "False"))]
+            return [("truefalse", 0, [("true", labels.get("true", "True")),
+                                      ("false", labels.get("false", "False"))])]
         case ShortAnswer() | Numeric() | OpenQuestion() | Cloze():
-            return "score", [(format_number(s), format_number(s)) for s in score_steps(q.points)]
+            return [("score", 0, [(format_number(s), format_number(s))
+                                  for s in score_steps(q.points)])]
+        case Matching():  # a row per left item; a box's value: "left:right" in bank order
+            return [("match", left + 1, [(f"{left}:{right}", LETTERS[pos])
+                                         for pos, right in enumerate(perm)])
+                    for left in range(len(q.pairs))]
         case _:
             assert_never(q)
 
@@ -154,9 +177,10 @@ def layout_sheet(exam: Exam, variant: Variant, digits: int, paper: str,
     left, right = 20 * MM, width - 20 * MM
     bottom = MARKER_INSET + MARKER + 4 * MM
     by_id = {q.id: q for q in exam.questions}
-    rows = [(number, qid, *_entries(variant.question(by_id[qid]), variant, labels))
-            for number, qid in enumerate(variant.order, start=1)]
-    widest = max(LABEL + len(entries) * _pitch(kind) for _, _, kind, entries in rows)
+    rows = [(number, qid, kind, sub, entries)
+            for number, qid in enumerate(variant.order, start=1)
+            for kind, sub, entries in _rows(variant.question(by_id[qid]), variant, labels)]
+    widest = max(LABEL + len(entries) * _pitch(kind) for _, _, kind, _, entries in rows)
     columns = 2 if widest <= (right - left) / 2 - 4 * MM else 1
     column_width = (right - left) / columns
 
@@ -190,9 +214,9 @@ def layout_sheet(exam: Exam, variant: Variant, digits: int, paper: str,
             for slot in range(per_column):
                 if not pending:
                     break
-                qnumber, qid, kind, entries = pending.pop(0)
+                qnumber, qid, kind, sub, entries = pending.pop(0)
                 y = top - (slot + 1) * ROW
-                placed.append(Row(qid, qnumber, kind, x0, y))
+                placed.append(Row(qid, qnumber, kind, x0, y, sub))
                 for k, (value, label) in enumerate(entries):
                     boxes.append(Box(qid, value, label, x0 + LABEL + k * _pitch(kind), y))
         pages.append(SheetPage(number, width, height, markers, qr, tuple(boxes), tuple(placed),
@@ -230,7 +254,8 @@ def to_json(layout: SheetLayout) -> dict[str, Any]:
         "page": p.number, "size": [p.width, p.height], "digits": p.digits,
         "markers": [list(m) for m in p.markers], "qr": list(p.qr),
         "name_field": list(p.name_field) if p.name_field else None,
-        "rows": [[r.item, r.number, r.kind, r.x, r.y] for r in p.rows],
+        "rows": [[r.item, r.number, r.kind, r.x, r.y] + ([r.sub] if r.sub else [])
+                 for r in p.rows],
         "boxes": [[b.item, b.value, b.label, round(b.x, 3), round(b.y, 3)] for b in p.boxes],
     } for p in layout.pages]}
 
@@ -244,7 +269,8 @@ def from_json(data: dict[str, Any]) -> SheetLayout:
             (float(p["qr"][0]), float(p["qr"][1])),
             tuple(Box(str(i), str(v), str(lab), float(x), float(y))
                   for i, v, lab, x, y in p["boxes"]),
-            tuple(Row(str(i), int(n), str(k), float(x), float(y)) for i, n, k, x, y in p["rows"]),
+            tuple(Row(str(r[0]), int(r[1]), str(r[2]), float(r[3]), float(r[4]),
+                      int(r[5]) if len(r) > 5 else 0) for r in p["rows"]),
             tuple(p["name_field"]) if p.get("name_field") else None, int(p["digits"])))
     return SheetLayout(str(data["key"]), tuple(pages))
 

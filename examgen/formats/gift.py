@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from examgen.core.markup import to_html
+from examgen.core.markup import to_html, to_plain
 from examgen.core.model import (
     GAP_MARK,
     ChoiceGap,
     ChoiceQuestion,
     Cloze,
+    Matching,
     MultipleChoice,
     Numeric,
     OpenQuestion,
@@ -115,8 +116,22 @@ def _question(q: Question, out: GiftExport) -> str | None:
             return f"{_html(q.text)}{{{feedback}}}"
         case Cloze():
             return _missing_word(q, out, feedback)
+        case Matching():
+            return _matching(q, out, feedback)
         case _:
             assert_never(q)
+
+
+def _matching(q: Matching, out: GiftExport, feedback: str) -> str | None:
+    """'=left -> right' per pair, '= -> right' per distractor (as Moodle writes them)."""
+    if any("->" in p.left for p in q.pairs):
+        out.skipped.append(f"{q.id}: a left item holds '->', which GIFT reads as the arrow "
+                           "to its partner; use the Moodle XML export")
+        return None
+    # the right items are plain text in Moodle's menus: no markup, formulas as source
+    lines = [f"\t={_html(p.left)} -> {escape(to_plain(p.right))}\n" for p in q.pairs]
+    lines += [f"\t= -> {escape(to_plain(d))}\n" for d in q.distractors]
+    return f"{_html(q.text)}{{\n{''.join(lines)}{feedback}}}"
 
 
 def _missing_word(q: Cloze, out: GiftExport, feedback: str) -> str | None:

@@ -17,7 +17,7 @@ from typing import Any
 from examgen.bank.fields import FileContext
 from examgen.bank.loader import check_bank, load_file
 from examgen.core.errors import ExamgenError, InputError
-from examgen.core.model import Difficulty, Knowledge, format_number
+from examgen.core.model import TYPES, Difficulty, Knowledge, format_number
 from examgen.formats.moodle_import import Entry, Imported, slug
 
 
@@ -154,8 +154,7 @@ def _scalar(value: Any) -> str:
     if isinstance(value, (int, float)):
         return format_number(value)
     if isinstance(value, str) and value in {d.value for d in Difficulty} | \
-            {k.value for k in Knowledge} | {"single", "multiple", "truefalse", "short",
-                                            "numeric", "open", "cloze"}:
+            {k.value for k in Knowledge} | set(TYPES):
         return value
     return _quote(str(value))
 

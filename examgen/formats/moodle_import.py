@@ -1,8 +1,9 @@
 """Moodle XML in: a Moodle question bank export turned into bank YAML, one file a category.
 
 The reverse of ``moodle.py`` for everything the bank can hold: multichoice (single and
-multiple), truefalse, shortanswer, numerical (tolerance, unit), essay and multianswer
-(cloze gaps: short answer and multiple choice), with pictures written next to the YAML.
+multiple), truefalse, shortanswer, numerical (tolerance, unit), essay, matching and
+multianswer (cloze gaps: short answer and multiple choice), with pictures written next to
+the YAML.
 HTML is reduced to the bank's light markup: bold, italic, code, line breaks and MathJax
 formulas; any other tag keeps its text and is named in the report. What the bank cannot
 hold (other question types, per-answer feedback, hints, partial-credit answers) is named
@@ -24,7 +25,7 @@ from examgen.core.model import Difficulty, Knowledge
 from examgen.formats.moodle_html import said, to_markup
 from examgen.formats.portable import portable_name
 
-TYPES = {"multichoice", "truefalse", "shortanswer", "numerical", "essay", "cloze"}
+TYPES = {"multichoice", "truefalse", "shortanswer", "numerical", "essay", "cloze", "matching"}
 # Moodle's cloze parser (qtype_multianswer): an answer ends before ~, # or } unless a
 # backslash or an entity's & stands before it.
 _FRACTION = r"=|%(-?[0-9]+(?:[.,][0-9]*)?)%"
@@ -273,6 +274,8 @@ def _types(element: ElementTree.Element, kind: str, html: str, q: dict[str, Any]
         unit = element.findtext("units/unit/unit_name")
         if unit and unit.strip():
             out["unit"] = unit.strip()
+    elif kind == "matching":
+        out.update(_matching(element, notes))
     elif kind == "essay":
         out["type"] = "open"
         model = _markup(element.find("graderinfo"), "grader information", notes)
@@ -281,6 +284,42 @@ def _types(element: ElementTree.Element, kind: str, html: str, q: dict[str, Any]
         lines = element.findtext("responsefieldlines")
         if lines and lines.strip().isdigit():
             out["answer_lines"] = int(lines)
+    return out
+
+
+def _matching(element: ElementTree.Element, notes: list[str]) -> dict[str, Any]:
+    """Moodle's subquestions: one with a text is a pair (its answer is plain text), one
+    without is a distractor."""
+    pairs: list[dict[str, str]] = []
+    distractors: list[str] = []
+    for n, sub in enumerate(element.findall("subquestion"), start=1):
+        html = sub.findtext("text", "")
+        left, other = to_markup(html)
+        right = " ".join(unescape(sub.findtext("answer/text", "")).split())
+        if other:
+            notes.append(f"subquestion {n}: {said(other)}")
+        if not left.strip() and "<img" in html:
+            raise _Skip(f"its subquestion {n} is only a picture, and bank pairs are texts")
+        if not right:
+            if left.strip():
+                raise _Skip(f"its subquestion {n} has no answer")
+            continue  # Moodle ignores an entry with neither
+        if left.strip():
+            pairs.append({"left": left, "right": right})
+        else:
+            distractors.append(right)
+    rights = {" ".join(p["right"].split()).casefold() for p in pairs}
+    kept = list(dict.fromkeys(d for d in distractors if d.casefold() not in rights))
+    if len(kept) < len(distractors):
+        notes.append("a distractor that repeats a right-hand item is left out")
+    lefts = [" ".join(p["left"].split()).casefold() for p in pairs]
+    if len(set(lefts)) < len(lefts):
+        raise _Skip("two subquestions have the same text")
+    if len(pairs) < 2:
+        raise _Skip("fewer than 2 subquestions with a text")
+    out: dict[str, Any] = {"type": "matching", "pairs": pairs}
+    if kept:
+        out["distractors"] = kept
     return out
 
 

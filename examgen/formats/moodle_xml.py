@@ -15,12 +15,13 @@ from xml.etree import ElementTree
 
 from examgen.core.errors import ExportError
 from examgen.core.gcpause import gc_paused
-from examgen.core.markup import to_html
+from examgen.core.markup import to_html, to_plain
 from examgen.core.model import (
     BaseQuestion,
     ChoiceGap,
     ChoiceQuestion,
     Cloze,
+    Matching,
     MultipleChoice,
     Numeric,
     OpenQuestion,
@@ -115,6 +116,8 @@ def _parts(q: Question) -> tuple[str, str, str]:
             return _essay(q)
         case Cloze():
             return _cloze(q)
+        case Matching():
+            return _matching(q)
         case _:
             assert_never(q)
 
@@ -254,6 +257,18 @@ def _essay(q: OpenQuestion) -> tuple[str, str, str]:
     return "essay", body, _html_paragraph(q)
 
 
+def _matching(q: Matching) -> tuple[str, str, str]:
+    """Moodle's matching: a subquestion per pair (its text HTML, its answer plain text, as
+    Moodle's menus show it: no markup, formulas as their source), and a subquestion
+    without text per distractor."""
+    entries = [(to_html(p.left), to_plain(p.right)) for p in q.pairs] + [
+        ("", to_plain(d)) for d in q.distractors]
+    body = (f"    <shuffleanswers>true</shuffleanswers>\n{_feedbacks()}    <shownumcorrect/>\n"
+            + "".join(f'    <subquestion format="html">{_text(left)}<answer>{_plain(right)}'
+                      "</answer></subquestion>\n" for left, right in entries))
+    return "matching", body, _html_paragraph(q)
+
+
 def _gap_text(q: Cloze, text: str) -> str:
     """A gap answer that Moodle's cloze parser gives back as exactly these characters."""
     for escaped in ("\\}", "\\#"):
@@ -334,6 +349,14 @@ def check_moodle_xml(xml: str) -> list[str]:
         if kind == "truefalse" and sorted(a.findtext("text", "") for a in answers) != ["false",
                                                                                   "true"]:
             problems.append(f"{name}: true/false answers must be exactly 'true' and 'false'")
+        if kind == "matching":
+            subs = question.findall("subquestion")
+            asked = [x for x in subs if (x.findtext("text") or "").strip()]
+            if len(asked) < 2 or len(subs) < 3:
+                problems.append(f"{name}: a matching question needs 2 subquestions and 3 "
+                                "answers")
+            if any(not (x.findtext("answer/text") or "").strip() for x in subs):
+                problems.append(f"{name}: a matching subquestion without an answer")
         if kind in ("shortanswer", "numerical") and 100 not in fractions:
             problems.append(f"{name}: needs an answer with fraction 100")
     return problems

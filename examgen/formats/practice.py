@@ -26,6 +26,7 @@ from examgen.core.model import (
     ChoiceGap,
     ChoiceQuestion,
     Cloze,
+    Matching,
     MultipleChoice,
     Numeric,
     OpenQuestion,
@@ -94,6 +95,11 @@ def question_data(q: Question, order: Permutation | None = None) -> dict[str, An
                  "correct": next(n for n, o in enumerate(g.options) if o.correct)}
                 if isinstance(g, ChoiceGap) else {"accepted": list(g.answers)}
                 for g in q.gaps]
+        case Matching():
+            rights = q.shown(order)
+            data["lefts"] = [_markup(p.left) for p in q.pairs]
+            data["rights"] = [_markup(text) for text in rights]
+            data["partners"] = [rights.index(p.right) for p in q.pairs]
     return data
 
 

@@ -21,11 +21,11 @@ _KEY = re.compile(rb'<value>([^<]*)</value>|mapKey="([^"]*)"')
 
 
 _USE = re.compile(rb'<(choiceInteraction|textEntryInteraction|extendedTextInteraction'
-                  rb'|inlineChoiceInteraction) responseIdentifier="([^"]*)"'
+                  rb'|inlineChoiceInteraction|matchInteraction) responseIdentifier="([^"]*)"'
                   rb'|<(variable|mapResponse) identifier="([^"]*)"')
 
 
-_CHOICE = re.compile(rb'<(?:simpleChoice|inlineChoice) identifier="([^"]*)"')
+_CHOICE = re.compile(rb'<(?:simpleChoice|inlineChoice|simpleAssociableChoice) identifier="([^"]*)"')
 
 
 _PICTURE = re.compile(rb'<img src="([^"]*)"')
@@ -71,6 +71,10 @@ def _check_item(name: str, data: bytes, names: set[str]) -> list[str]:
         if base == b"identifier":
             problems += [f"{name}: {response.decode()} names {(v or k).decode()}, which is "
                          "no choice" for v, k in _KEY.findall(body) if (v or k) not in choices]
+        if base == b"directedPair":  # "L1 R2": both ends are choices
+            problems += [f"{name}: {response.decode()} pairs {(v or k).decode()}, which is "
+                         "no pair of choices" for v, k in _KEY.findall(body)
+                         if not set((v or k).split()) <= choices or len((v or k).split()) != 2]
     for tag, response, tag2, response2 in _USE.findall(data):
         used = response or response2
         if used not in declared and used not in _OUTCOMES:

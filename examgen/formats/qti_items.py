@@ -14,6 +14,7 @@ from examgen.core.model import (
     ChoiceGap,
     ChoiceQuestion,
     Cloze,
+    Matching,
     MultipleChoice,
     Numeric,
     OpenQuestion,
@@ -64,6 +65,8 @@ def item_xml(q: Question, ident: str, name: str, picture: str | None) -> str:
             _open(q, parts)
         case Cloze():
             _cloze(q, parts)
+        case Matching():
+            _matching(q, parts)
         case _:
             assert_never(q)
     image = (f'    <p><img src="{attr(picture)}" alt="{attr(picture.rsplit("/", 1)[-1])}"/>'
@@ -199,6 +202,28 @@ def _open(q: OpenQuestion, parts: _Parts) -> None:
     parts.body = (rubric + _text_block(q)
                   + '    <extendedTextInteraction responseIdentifier="RESPONSE" '
                   f'expectedLines="{q.answer_lines}"/>\n')
+
+
+def _matching(q: Matching, parts: _Parts) -> None:
+    """A matchInteraction: left items L1.., right items R1..; each right pair is worth an
+    equal share, as examgen and Moodle score it."""
+    pairs = [f"L{i + 1} R{r + 1}" for i, r in enumerate(q.partners())]
+    share = q.points / len(q.pairs)
+    parts.declarations.append(_declaration(
+        "RESPONSE", "multiple", "directedPair", pairs,
+        _mapping([(pair, share) for pair in pairs], q.points)))
+    lefts = "".join(f'        <simpleAssociableChoice identifier="L{i + 1}" matchMax="1">'
+                    f"{to_xhtml(p.left)}</simpleAssociableChoice>\n"
+                    for i, p in enumerate(q.pairs))
+    rights = "".join(f'        <simpleAssociableChoice identifier="R{i + 1}" '
+                     f'matchMax="{len(q.pairs)}">{to_xhtml(text)}</simpleAssociableChoice>\n'
+                     for i, text in enumerate(q.choices))
+    parts.body = (_text_block(q) + '    <matchInteraction responseIdentifier="RESPONSE" '
+                  f'shuffle="true" maxAssociations="{len(q.pairs)}">\n'
+                  f"      <simpleMatchSet>\n{lefts}      </simpleMatchSet>\n"
+                  f"      <simpleMatchSet>\n{rights}      </simpleMatchSet>\n"
+                  "    </matchInteraction>\n")
+    parts.scoring.append(_score_by_mapping("RESPONSE"))
 
 
 def _cloze(q: Cloze, parts: _Parts) -> None:

@@ -260,7 +260,7 @@ def decision_values(decision: str, marks: Marks) -> list[str]:
     text = decision.replace(",", " ").split()
     if text in (["-"], []):
         return []
-    by_label = {b.label.lower(): b.value for b in marks.boxes}
+    by_label = {b.name.lower(): b.value for b in marks.boxes}
     by_value = {b.value.lower(): b.value for b in marks.boxes}
     out = []
     for word in text:
@@ -271,7 +271,7 @@ def decision_values(decision: str, marks: Marks) -> list[str]:
             out.append(by_value[key])
         else:
             raise ValueError(f"'{word}' is not a box of this question (boxes: "
-                             f"{', '.join(b.label for b in marks.boxes)})")
+                             f"{', '.join(b.name for b in marks.boxes)})")
     return out
 
 

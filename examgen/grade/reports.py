@@ -160,7 +160,7 @@ _FIXED_DATE = time.gmtime(946684800)  # 2000-01-01
 
 
 def _correct_values(exams: list[Exam]) -> dict[str, set[str]]:
-    from examgen.core.model import ChoiceQuestion, TrueFalse
+    from examgen.core.model import ChoiceQuestion, Matching, TrueFalse
 
     out: dict[str, set[str]] = {}
     for exam in exams:
@@ -169,6 +169,8 @@ def _correct_values(exams: list[Exam]) -> dict[str, set[str]]:
                 out[q.id] = {str(i) for i, o in enumerate(q.options) if o.correct}
             elif isinstance(q, TrueFalse):
                 out[q.id] = {"true" if q.answer else "false"}
+            elif isinstance(q, Matching):
+                out[q.id] = {f"{left}:{right}" for left, right in enumerate(q.partners())}
     return out
 
 

@@ -13,6 +13,7 @@ from examgen.core.model import (
     LETTERS,
     ChoiceQuestion,
     Cloze,
+    Matching,
     Numeric,
     OpenQuestion,
     Question,
@@ -21,7 +22,7 @@ from examgen.core.model import (
     assert_never,
     format_number,
 )
-from examgen.core.scoring import choice_fraction, truefalse_fraction
+from examgen.core.scoring import choice_fraction, matching_fraction, truefalse_fraction
 from examgen.core.sheet_geometry import Box, Copy
 from examgen.grade.read import State
 
@@ -41,12 +42,12 @@ class Marks:
 
     @property
     def unsure(self) -> list[str]:
-        return [b.label for b, s in zip(self.boxes, self.states, strict=True)
+        return [b.name for b, s in zip(self.boxes, self.states, strict=True)
                 if s is State.UNSURE]
 
     def shown(self) -> str:
         """The reading as a person would say it: 'b d', 'b d?' (d unsure), '-'."""
-        parts = [b.label + ("?" if s is State.UNSURE else "")
+        parts = [b.name + ("?" if s is State.UNSURE else "")
                  for b, s in zip(self.boxes, self.states, strict=True)
                  if s in (State.TICKED, State.UNSURE)]
         return " ".join(parts) or "-"
@@ -114,6 +115,10 @@ def score_item(q: Question, item: ItemResult, scheme: str) -> None:
             answers = {v == "true" for v in ticked}
             item.response = ";".join(sorted(ticked))
             item.points = q.points * truefalse_fraction(q, answers)
+        case Matching():
+            matched = _matched(ticked, len(q.pairs))
+            item.response = ";".join("-" if c is None else LETTERS[c] for c in matched)
+            item.points = q.points * matching_fraction(q, matched)
         case ShortAnswer() | Numeric() | OpenQuestion() | Cloze():
             if len(ticked) != 1:
                 item.problem = ("no score ticked" if not ticked else
@@ -124,3 +129,12 @@ def score_item(q: Question, item: ItemResult, scheme: str) -> None:
         case _:
             assert_never(q)
     item.problem = ""
+
+
+def _matched(ticked: list[str], lefts: int) -> list[int | None]:
+    """Each left item's ticked right item (bank indexes); None: no tick, or two in its row."""
+    rows: list[list[int]] = [[] for _ in range(lefts)]
+    for value in ticked:
+        left, right = value.split(":")
+        rows[int(left)].append(int(right))
+    return [row[0] if len(row) == 1 else None for row in rows]

@@ -99,7 +99,7 @@ def _draw_page(c: Canvas, page: Page, p: SheetPage, pages: int, copy: Copy,
     c.setFont(page.sans, 10)
     for row in p.rows:
         star = "*" if row.kind == "score" else ""
-        c.drawRightString(row.x + 9 * mm, row.y + 1 * mm, f"{row.number}{star}")
+        c.drawRightString(row.x + 9 * mm, row.y + 1 * mm, f"{row.label}{star}")
     c.setLineWidth(0.7)
     small = 6.5
     for box in p.boxes:

@@ -17,6 +17,7 @@ from examgen.core.model import (
     ChoiceGap,
     Cloze,
     Exam,
+    Matching,
     MultipleChoice,
     SingleChoice,
     Variant,
@@ -59,6 +60,7 @@ def template_context(exam: Exam, variant: Variant, header: ExamHeader,
         "has_choice_gaps": any(isinstance(q, Cloze) and any(isinstance(g, ChoiceGap)
                                                             for g in q.gaps)
                                for q in exam.questions),
+        "has_matching": any(isinstance(q, Matching) for q in exam.questions),
         # with answer sheets: the scoring scheme of multiple-response questions (its label
         # is scoring_<scheme>), else empty
         "answer_sheet": header.answer_sheet.replace("-", "_"),

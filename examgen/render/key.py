@@ -21,6 +21,7 @@ from examgen.core.model import (
     Difficulty,
     Exam,
     Knowledge,
+    Matching,
     MultipleChoice,
     Numeric,
     OpenQuestion,
@@ -173,6 +174,8 @@ def _grid_answer(page: Page, q: Question, permutation: Permutation | None,
             # A choice gap's option is bank text (markup removed); a text gap's is literal.
             return "  ".join(f"({n})\u00a0{to_plain(a) if isinstance(g, ChoiceGap) else a}"
                              for n, (g, a) in enumerate(zip(q.gaps, answer, strict=True), 1))
+        case Matching():  # left item -> its partner's letter: "1 c, 2 a, 3 b"
+            return ", ".join(f"{n}\u00a0{a}" for n, a in enumerate(answer, 1))
         case _:
             assert_never(q)
 

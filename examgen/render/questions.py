@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Image, Spacer
+from reportlab.platypus import Flowable, Image, Spacer, Table, TableStyle
 
 from examgen.core.model import (
     GAP_MARK,
@@ -11,6 +12,7 @@ from examgen.core.model import (
     ChoiceGap,
     ChoiceQuestion,
     Cloze,
+    Matching,
     MultipleChoice,
     Numeric,
     OpenQuestion,
@@ -128,8 +130,40 @@ def _body(page: Page, q: Question, permutation: Permutation | None,
                                continued, page.sans, page.small.fontSize)]
         case Cloze():
             return [] if key else _choice_gaps(page, q)
+        case Matching():
+            return [Indented(_matching_table(page, q, permutation, key), GUTTER)]
         case _:
             assert_never(q)
+
+
+def _matching_table(page: Page, q: Matching, permutation: Permutation | None,
+                    key: bool) -> Table:
+    """Left items numbered, each with a box for its partner's letter (filled in the key),
+    and the right items lettered beside them, in the variant's order."""
+    colour = page.layout.colour("correct")
+    letters = q.partner_letters(permutation)
+    shown = q.shown(permutation)
+    rows = []
+    for n in range(max(len(q.pairs), len(shown))):
+        left: Flowable | str = ""
+        answer: Flowable | str = ""
+        right: Flowable | str = ""
+        if n < len(q.pairs):
+            left = page.paragraph(f"<b>{n + 1}.</b> {page.text(q.pairs[n].left)}", "body")
+            answer = page.paragraph(
+                f'<font color="{colour}"><b>{letters[n]}</b></font>' if key else "", "body")
+        if n < len(shown):
+            right = page.paragraph(f"<b>{LETTERS[n]})</b> {page.text(shown[n])}", "body")
+        rows.append([left, answer, right])
+    table = Table(rows, colWidths=["44%", 9 * mm, "*"], hAlign="LEFT")
+    boxes = [("BOX", (1, n), (1, n), 0.6, colors.black) for n in range(len(q.pairs))]
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                               ("ALIGN", (1, 0), (1, -1), "CENTER"),
+                               ("LEFTPADDING", (0, 0), (0, -1), 0),
+                               ("LEFTPADDING", (2, 0), (2, -1), 4 * mm),
+                               ("TOPPADDING", (0, 0), (-1, -1), 3),
+                               ("BOTTOMPADDING", (0, 0), (-1, -1), 3), *boxes]))
+    return table
 
 
 def _choice_gaps(page: Page, q: Cloze) -> list[Flowable]:
@@ -170,6 +204,8 @@ def _key_notes(page: Page, q: Question, values: Values | None) -> list[Flowable]
         case Cloze():
             for n, gap in enumerate(q.gaps, 1):
                 note("gap", f"({n}) " + _gap_solution(page, gap))
+        case Matching():
+            pass  # the letters in the table above are the solution
         case _:
             assert_never(q)
     if values:  # the draw the explanation's steps are worked with

@@ -22,12 +22,14 @@ from examgen.core.header import ExamHeader
 from examgen.core.markup import to_plain
 from examgen.core.model import (
     GAP_MARK,
+    LETTERS,
     LEVELS,
     ChoiceGap,
     ChoiceQuestion,
     Cloze,
     Difficulty,
     Knowledge,
+    Matching,
     Numeric,
     OpenQuestion,
     Permutation,
@@ -173,6 +175,17 @@ def _blocks(page: Page, q: Question, answer: bool,
                 blocks.append(("note", _paragraph(page, f"<b>({n})</b>{CHOOSE_BELOW} {choices}",
                                                   "small"),
                                None))
+    elif isinstance(q, Matching):  # left items numbered, right items lettered
+        shown = q.shown(order)
+        lefts = "<br/>".join(f"<b>{n}.</b> {page.text(p.left)}" for n, p in enumerate(q.pairs, 1))
+        rights = "<br/>".join(f"<b>{LETTERS[k]})</b> {page.text(t)}" for k, t in enumerate(shown))
+        blocks += [("note", _paragraph(page, lefts, "body"), None),
+                   ("note", _paragraph(page, rights, "body"), None)]
+        if answer:
+            pairs = ", ".join(f"{n}\u00a0\u2192\u00a0{letter}"
+                              for n, letter in enumerate(q.partner_letters(order), 1))
+            blocks.append(("note", _paragraph(
+                page, f'<font color="{green}"><b>{pairs}</b></font>', "body"), None))
     for n, (text, right) in enumerate(options):
         style = page.style("body", text)
         if answer and not right:

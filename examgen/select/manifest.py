@@ -16,7 +16,7 @@ from typing import Any, NoReturn
 
 from examgen.core.errors import InputError
 from examgen.core.header import ExamHeader
-from examgen.core.model import Bank, ChoiceQuestion, Exam, Variant, key_answer
+from examgen.core.model import Bank, Exam, Variant, key_answer, shuffled_count
 from examgen.select.draws import with_drawn
 
 FORMAT = 2  # 1: examgen 0.1.0 (no "format" key); 2: adds "format" and "files"
@@ -240,9 +240,7 @@ def exams_from_manifest(manifest: Manifest, bank: Bank) -> list[Exam]:
         questions = tuple(bank.by_id[qid] for qid in form.question_ids)
         for v in form.variants:
             for qid, perm in v.options.items():
-                q = bank.by_id[qid]
-                if not isinstance(q, ChoiceQuestion) or sorted(perm) != list(
-                        range(len(q.options))):
+                if sorted(perm) != list(range(shuffled_count(bank.by_id[qid]))):
                     raise InputError(f"{manifest.path}: the options of '{qid}' changed since "
                                      "the exam was built; rebuild it with a new seed")
             for qid, values in v.values.items():
@@ -255,7 +253,7 @@ def exams_from_manifest(manifest: Manifest, bank: Bank) -> list[Exam]:
                     raise InputError(f"{manifest.path}: variant {v.name} has no draw of "
                                      f"'{q.id}', a parametrised question in the bank now; "
                                      "rebuild the exam")
-                if isinstance(q, ChoiceQuestion) and q.id not in v.options:
+                if shuffled_count(q) and q.id not in v.options:
                     raise InputError(f"{manifest.path}: variant {v.name} has no option order "
                                      f"for '{q.id}', a choice question in the bank now; "
                                      "rebuild the exam")

@@ -11,7 +11,14 @@ from __future__ import annotations
 import random
 import string
 
-from examgen.core.model import ChoiceQuestion, Difficulty, Permutation, Question, Variant
+from examgen.core.model import (
+    ChoiceQuestion,
+    Difficulty,
+    Matching,
+    Permutation,
+    Question,
+    Variant,
+)
 
 # random: one block of all questions; difficulty: easy, medium, hard blocks; topic: a block
 # per topic in the bank's order; bank: the bank's order in every variant.
@@ -49,7 +56,7 @@ def make_variants(questions: tuple[Question, ...], seed: int, count: int,
             earlier = [v.order[start:start + len(block)] for v in recent]
             ids += block if order == "bank" else _arrange(block, earlier, rng)
         options = {q.id: _permutation(q, rng) for q in questions
-                   if isinstance(q, ChoiceQuestion)}
+                   if isinstance(q, ChoiceQuestion | Matching)}
         variants.append(Variant(name, tuple(ids), options))
     return tuple(variants)
 
@@ -121,7 +128,11 @@ def _augment(start: str, preferences: dict[str, list[int]], forbidden: set[tuple
     return False
 
 
-def _permutation(q: ChoiceQuestion, rng: random.Random) -> Permutation:
+def _permutation(q: ChoiceQuestion | Matching, rng: random.Random) -> Permutation:
+    if isinstance(q, Matching):  # its right-hand items
+        order = list(range(len(q.choices)))
+        rng.shuffle(order)
+        return tuple(order)
     movable = [i for i, o in enumerate(q.options) if not o.fixed_order]
     shuffled = movable[:]
     rng.shuffle(shuffled)
