@@ -1,5 +1,7 @@
 """Export and import times for generated banks (targets: 10,000 questions to each format
-under 3 s; importing a 10,000-question Moodle XML under 5 s).
+under 3 s; importing a 10,000-question Moodle XML under 5 s), and the memory of importing
+a file whose one question holds a 50 MB text (read as a stream: it should cost about the
+limit of a question, 1 MB of text, not the file).
 
 For comparison, R/exams needs 1.5 s for 40 questions and 38 s for 1,200.
 """
@@ -58,5 +60,47 @@ def main() -> None:
                   f"{gift:>7.3f} {qti:>6.2f} {qti_whole:>21.2f} {back:>24.2f}")
 
 
+_PEAK = """
+import resource, sys
+from examgen.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+"""
+
+
+def huge_text() -> None:
+    """A quiz of three questions, the second with a 50 MB text: the whole import's time
+    and peak memory (the 50 MB question is left out with a note)."""
+    tags = ("<tags><tag><text>difficulty-easy</text></tag><tag><text>knowledge-recall</text>"
+            "</tag></tags>")
+    print(f"\n{'file MB':>8} {'import s':>9} {'peak MB':>8}")
+    with tempfile.TemporaryDirectory() as tmp:
+        xml = Path(tmp) / "huge.xml"
+        with xml.open("w", encoding="utf-8") as f:
+            f.write("<quiz>\n")
+            # written a megabyte at a time: Linux keeps a process's peak memory across
+            # exec, so a parent that held 50 MB would pass its peak on to the import
+            for n, size in enumerate([1, 50, 1]):
+                f.write(f'<question type="truefalse"><name><text>Q{n}</text></name>'
+                        '<questiontext format="html"><text>')
+                for _ in range(size):
+                    f.write("x" * (1_000_000 if size > 1 else 9))
+                f.write('</text></questiontext><answer fraction="100"><text>true</text>'
+                        '</answer><answer fraction="0"><text>false</text></answer>'
+                        f"{tags}</question>\n")
+            f.write("</quiz>\n")
+        start = time.perf_counter()
+        done = subprocess.run([sys.executable, "-c", _PEAK, "import", "moodle", str(xml),
+                               "-o", str(Path(tmp) / "out")], check=True,
+                              capture_output=True, text=True)
+        seconds = time.perf_counter() - start
+        peak = int(done.stdout.split()[-1])
+        print(f"{xml.stat().st_size / 1e6:>8.0f} {seconds:>9.2f} {peak:>8}")
+
+
 if __name__ == "__main__":
     main()
+    huge_text()

@@ -352,10 +352,10 @@ def import_moodle_file(xml_file: str | Path, out_dir: str | Path, topic_from: in
 
     source, folder = Path(xml_file), Path(out_dir)
     try:
-        xml = source.read_bytes()
+        with source.open("rb") as xml:  # read as a stream: a file may be huge
+            result = import_moodle(xml, str(source), topic_from, difficulty, knowledge, notes)
     except OSError as exc:
         raise InputError(f"{source}: cannot read the file ({exc.strerror})") from None
-    result = import_moodle(xml, str(source), topic_from, difficulty, knowledge, notes)
     result.files = checked_files(result, folder, rename)
     existing = [name for name in result.files if (folder / name).exists()]
     if existing:

@@ -5,6 +5,7 @@ written."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -165,7 +166,7 @@ def test_questions_the_bank_cannot_hold_are_left_out_one_by_one(tmp_path):
     assert f"{where['intro']}: 'intro': a description" in out
     assert f"{where['broken picture']}: 'broken picture': its picture CON is not valid " \
            "base64" in out
-    assert f"{where['huge']}: 'huge': its texts hold 1,200,0" in out
+    assert f"{where['huge']}: 'huge': its texts hold more than 1,000,000 characters" in out
     assert "option 3 is only a picture; left out" in out
     assert "/tmp/tmp" not in out.replace(str(tmp_path), "")
     bank = load_bank(tmp_path / "bank")
@@ -221,3 +222,31 @@ def test_group_and_source_survive_a_round_trip_through_moodle_xml(tmp_path):
     back = load_bank(tmp_path / "back").by_id["g1"]
     assert (back.group, back.source, back.text) == ("squares", "Lecture 3",
                                                      "Is $x^2$ never negative?")
+
+
+def test_the_file_is_read_as_a_stream_and_past_a_limit_nothing_is_kept(tmp_path,
+                                                                       monkeypatch):
+    """Fed to the parser a few bytes at a time (every question split across reads), the
+    import is the same; a picture over its limit is counted while it is parsed, never
+    stored, and its question is left out with its line."""
+    from examgen.formats import moodle_stream
+    from examgen.formats.moodle_import import import_moodle
+
+    exported = tmp_path / "bank.xml"
+    result = _run("export", "moodle", "--bank", ROOT / "tests" / "banks" / "matching", "-o",
+                  exported)
+    assert result.exit_code == 0, result.output
+    whole = import_moodle(exported.read_bytes(), "bank.xml")
+    monkeypatch.setattr(moodle_stream, "CHUNK", 7)
+    with exported.open("rb") as stream:
+        streamed = import_moodle(stream, "bank.xml")
+    assert whole.questions == 5
+    assert [(e.where, e.question) for e in streamed.entries] == [
+        (e.where, e.question) for e in whole.entries]
+    big = _choice("big picture", [("yes", 100), ("no", 0)],
+                  files='<file name="a.png" encoding="base64">' + "QUFB" * 40_000 + "</file>")
+    [question] = moodle_stream.read_questions(io.BytesIO(_quiz(big).encode()), "q.xml",
+                                              1000, 100_000)
+    assert question.too_large == "its picture is larger than 0 MB"
+    kept = question.element.findtext("questiontext/file") or ""
+    assert 0 < len(kept) * 3 // 4 <= 100_000, "past the limit nothing is stored"

@@ -14,15 +14,16 @@ from __future__ import annotations
 
 import base64
 import binascii
+import io
 import re
 from dataclasses import dataclass, field
 from html import unescape
-from typing import Any
+from typing import Any, BinaryIO
 from xml.etree import ElementTree
 
-from examgen.core.errors import InputError
 from examgen.core.model import Difficulty, Knowledge
 from examgen.formats.moodle_html import said, to_markup
+from examgen.formats.moodle_stream import read_questions
 from examgen.formats.portable import portable_name
 
 TYPES = {"multichoice", "truefalse", "shortanswer", "numerical", "essay", "cloze", "matching"}
@@ -60,27 +61,18 @@ class Imported:
     entries: list[Entry] = field(default_factory=list)
 
 
-def import_moodle(xml: bytes, source: str, topic_level: int = -1,
+def import_moodle(xml: bytes | BinaryIO, source: str, topic_level: int = -1,
                   difficulty: str | None = None, knowledge: str | None = None,
                   report: list[str] | None = None) -> Imported:
-    """The questions of a Moodle XML export, each with its line; raises InputError for XML
-    it cannot read. Notes go to ``report`` as they are found (the caller prints them
-    even when a later step fails)."""
-    try:
-        quiz = ElementTree.fromstring(xml)
-    except ElementTree.ParseError as exc:
-        line = exc.position[0] if exc.position else 1
-        raise InputError(f"{source}:{line}: not well-formed XML ({exc}); export the questions "
-                         "from Moodle again (Question bank > Export > Moodle XML)") from None
-    if quiz.tag != "quiz":
-        raise InputError(f"{source}:1: not a Moodle XML file (its root is <{quiz.tag}>, not "
-                         "<quiz>)")
+    """The questions of a Moodle XML export (its bytes, or a file open for reading, read as
+    a stream), each with its line; raises InputError for XML it cannot read. Notes go to
+    ``report`` as they are found (the caller prints them even when a later step fails)."""
+    stream = io.BytesIO(xml) if isinstance(xml, bytes) else xml
     result = Imported(report=report if report is not None else [])
     topic = "Imported"
     seen: set[str] = set()
-    lines = _question_lines(xml)
-    for number, element in enumerate(quiz.findall("question")):
-        where = f"{source}:{lines[number] if number < len(lines) else 1}"
+    for raw in read_questions(stream, source, MAX_TEXT, MAX_PICTURE):
+        element, where = raw.element, f"{source}:{raw.line}"
         kind = element.get("type", "")
         if kind == "category":
             path = element.findtext("category/text", "").strip()
@@ -93,7 +85,8 @@ def import_moodle(xml: bytes, source: str, topic_level: int = -1,
         name = " ".join(element.findtext("name/text", "")[:200].split()) or "(no name)"
         notes: list[str] = []
         try:
-            _check_size(element)
+            if raw.too_large:
+                raise _Skip(f"{raw.too_large} (the limit of a question)")
             if kind == "description":
                 raise _Skip("a description (text for the quiz, no question)")
             if kind not in TYPES:
@@ -114,43 +107,6 @@ def import_moodle(xml: bytes, source: str, topic_level: int = -1,
         result.entries.append(Entry(topic, q, where, name))
         result.questions += 1
     return result
-
-
-def _question_lines(xml: bytes) -> list[int]:
-    """The line of every <question> directly under <quiz>, in order (ElementTree has no
-    line numbers; expat, which it parses with, has)."""
-    from xml.parsers import expat
-
-    parser = expat.ParserCreate()
-    lines: list[int] = []
-    depth = 0
-
-    def start(name: str, attrs: Any) -> None:
-        nonlocal depth
-        depth += 1
-        if depth == 2 and name == "question":
-            lines.append(parser.CurrentLineNumber)
-
-    def end(name: str) -> None:
-        nonlocal depth
-        depth -= 1
-
-    parser.StartElementHandler, parser.EndElementHandler = start, end
-    try:
-        parser.Parse(xml, True)
-    except expat.ExpatError:
-        pass  # ElementTree has already said what is wrong
-    return lines
-
-
-def _check_size(element: ElementTree.Element) -> None:
-    text = sum(len(e.text or "") for e in element.iter() if e.tag != "file")
-    if text > MAX_TEXT:
-        raise _Skip(f"its texts hold {text:,} characters; a question may hold {MAX_TEXT:,}")
-    for file in element.iter("file"):
-        if len(file.text or "") * 3 // 4 > MAX_PICTURE:
-            raise _Skip(f"its picture {file.get('name', '')[:60]} is larger than "
-                        f"{MAX_PICTURE // 1_000_000} MB")
 
 
 class _Skip(Exception):
