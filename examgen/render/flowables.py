@@ -11,7 +11,7 @@ from reportlab.pdfgen import canvas as pdfcanvas
 from reportlab.platypus import Flowable, Paragraph
 
 from examgen.core.model import Question
-from examgen.render.math_drawing import FormulaCanvas
+from examgen.render.math_drawing import ROOM_DRAWERS, FormulaCanvas, room_markup
 from examgen.render.page import (
     GUTTER,
     LABEL_INSET,
@@ -276,30 +276,24 @@ def _outline(canvas: Any, x: float, baseline: float, width: float, size: float,
     canvas.restoreState()
 
 
-# An option box inside a paragraph (a cloze choice gap): the paragraph holds the box
-# character in white, and this callback, right after it, draws the box over it.
-BOX_CALLBACK = "examgen_box"
-
-
+# An option box inside a paragraph (a cloze choice gap): the box character in white, for
+# the text layer, and right after it a room of no width where the box is drawn over it.
 def inline_box(font: str, size: float) -> str:
     """Paragraph markup for an empty box drawn as lines, the character still in the text."""
     return (f'<font color="white">{EMPTY_BOX}</font>'
-            f'<onDraw name="{BOX_CALLBACK}" label="{font}|{size:g}"/>')
+            + room_markup(f"box|{font}|{size:g}", 0.001, 0.001))
 
 
-def _draw_inline_box(canvas: Any, kind: str, label: str | None) -> None:
-    if not label:
-        return
-    font, size = label.split("|")
-    info = canvas._curr_tx_info  # reportlab's: where the text stands
+def _draw_inline_box(canvas: Any, label: str, x: float, y: float, width: float) -> None:
+    """The box over the character just before the room (x: the room's left, y: the
+    baseline, where reportlab places an image with no valign)."""
+    _, font, size = label.split("|")
     points = float(size)
-    width = stringWidth(EMPTY_BOX, font, points)
-    x, baseline = info["cur_x"] - width, info["cur_y"]  # the character just drawn
-    _outline(canvas, x, baseline, width, points, False, colors.black)
+    char = stringWidth(EMPTY_BOX, font, points)
+    _outline(canvas, x - char, y, char, points, False, colors.black)
 
 
-def _register_box(canvas: Any) -> None:
-    canvas.setNamedCB(BOX_CALLBACK, _draw_inline_box)
+ROOM_DRAWERS["box"] = _draw_inline_box
 
 
 def fit(text: str, font: str, size: float, width: float) -> str:
@@ -320,7 +314,6 @@ def numbered_canvas(page: Page, left: str, right: str) -> type[pdfcanvas.Canvas]
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._pages: list[dict[str, Any]] = []
-            _register_box(self)
 
         def showPage(self) -> None:  # noqa: N802 - reportlab's name
             self._pages.append(dict(self.__dict__))

@@ -20,6 +20,7 @@ import copy
 import io
 import re
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -151,6 +152,17 @@ def _coloured(latex: str, size: float, display: bool, font: str, colour: str) ->
     return drawing
 
 
+# What else is drawn into an empty image's room, by the first part of its label
+# ("box|DejaVuSans|10.5"): an option box inside a paragraph (``flowables.inline_box``).
+ROOM_DRAWERS: dict[str, Callable[[Any, str, float, float, float], None]] = {}
+
+
+def room_markup(label: str, width: float, height: float, valign: float = 0.0) -> str:
+    """Paragraph markup for a room of this size whose drawing ``label`` names."""
+    return (f'<onDraw name="{CALLBACK}" label="{label}"/><img src="{BLANK}" '
+            f'width="{width:.3f}" height="{height:.3f}" valign="{valign:.3f}"/>')
+
+
 class FormulaCanvas(Canvas):
     """A canvas that draws the formulas of examgen's paragraphs into their rooms."""
 
@@ -163,7 +175,9 @@ class FormulaCanvas(Canvas):
                   width: float | None = None, height: float | None = None,
                   *args: Any, **kwargs: Any) -> Any:
         if self.formulas and width is not None and getattr(image, "fileName", None) == BLANK:
-            draw_formula(self, self.formulas.popleft(), x, y, width)
+            label = self.formulas.popleft()
+            drawer = ROOM_DRAWERS.get(label.split("|", 1)[0], draw_formula)
+            drawer(self, label, x, y, width)
             return (width, height)
         return super().drawImage(image, x, y, width, height, *args, **kwargs)
 
