@@ -105,5 +105,5 @@ def build_document(story: list[Flowable], page: Page, pagesize: tuple[float, flo
         leftMargin=float(margins["left"]) * mm, rightMargin=float(margins["right"]) * mm,
         topMargin=float(margins["top"]) * mm, bottomMargin=float(margins["bottom"]) * mm,
     )
-    doc.build(story, canvasmaker=numbered_canvas(page, footer_left, footer_right))
+    doc.build(story, canvasmaker=numbered_canvas(page, footer_left, footer_right, pagesize[0]))
     return buffer.getvalue()

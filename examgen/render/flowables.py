@@ -305,35 +305,35 @@ def fit(text: str, font: str, size: float, width: float) -> str:
     return text.rstrip() + "…"
 
 
-def numbered_canvas(page: Page, left: str, right: str) -> type[pdfcanvas.Canvas]:
-    """A canvas that knows the page count when it draws the footers ("page X of Y")."""
+def numbered_canvas(page: Page, left: str, right: str,
+                    width: float) -> type[pdfcanvas.Canvas]:
+    """A canvas that writes "page X of Y" in every footer (``width``: the paper's).
+
+    Y is known only when the document ends, so each page shows a form of its own, and
+    the forms, holding the whole footer, are drawn at the end: forms may be defined after
+    the pages that show them (reportlab's public beginForm and doForm; no copy of the
+    canvas's state, as the classic recipe makes)."""
     pattern = page.layout.labels["page"]
     margins = page.layout.settings["margins"]
 
     class NumberedCanvas(FormulaCanvas):  # formulas in paragraphs draw themselves
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict[str, Any]] = []
-
         def showPage(self) -> None:  # noqa: N802 - reportlab's name
-            self._pages.append(dict(self.__dict__))
-            self._startPage()  # type: ignore[attr-defined]  # reportlab internal, not in stubs
+            self.doForm(f"examgen-footer-{self.getPageNumber()}")
+            super().showPage()
 
         def save(self) -> None:
-            total = len(self._pages)
-            for state in self._pages:
-                self.__dict__.update(state)
-                self._footer(total)
-                super().showPage()
+            total = self.getPageNumber() - 1  # the page after the last one shown
+            for number in range(1, total + 1):
+                self.beginForm(f"examgen-footer-{number}")
+                self._footer(number, total)
+                self.endForm()
             super().save()
 
-        def _footer(self, total: int) -> None:
-            width = self._pagesize[0]  # type: ignore[attr-defined]  # not in the stubs
+        def _footer(self, number: int, total: int) -> None:
             y = float(margins["bottom"]) * mm / 2
             self.setFont(page.sans, 8)
             self.setFillColor(colors.HexColor("#555555"))
-            number = str(self.getPageNumber())
-            text = pattern.replace("{page}", number).replace("{pages}", str(total))
+            text = pattern.replace("{page}", str(number)).replace("{pages}", str(total))
             x_left, x_right = float(margins["left"]) * mm, width - float(margins["right"]) * mm
             used = stringWidth(text, page.sans, 8)
             room = (width - used) / 2 - 5 * mm - x_left  # up to the centred page number
