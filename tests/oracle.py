@@ -222,7 +222,7 @@ def shown(value, spec: str = "", decimal: str = ".", in_math: bool = False) -> s
 
 def _options(items: list) -> list[tuple[str, bool]]:
     return [(o.strip(), False) if isinstance(o, str)
-            else (o["text"].strip(), o.get("correct") == "true") for o in items]
+            else (o.get("text", "").strip(), o.get("correct") == "true") for o in items]
 
 
 def _texts(value: str | list[str]) -> list[str]:

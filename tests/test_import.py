@@ -167,7 +167,8 @@ def test_questions_the_bank_cannot_hold_are_left_out_one_by_one(tmp_path):
     assert f"{where['broken picture']}: 'broken picture': its picture CON is not valid " \
            "base64" in out
     assert f"{where['huge']}: 'huge': its texts hold more than 1,000,000 characters" in out
-    assert "option 3 is only a picture; left out" in out
+    assert "option 3 shows a picture that cannot be read (its picture b.png is not in the " \
+        "file); left out" in out
     assert "/tmp/tmp" not in out.replace(str(tmp_path), "")
     bank = load_bank(tmp_path / "bank")
     assert sorted(q.id for q in bank.questions) == ["good", "picture-only", "windows"]

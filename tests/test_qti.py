@@ -219,6 +219,12 @@ def test_matching_questions_score_in_a_qti_engine_as_the_yaml_says(tmp_path):
     assert "matching" in check_package(bank, _export(tmp_path, "--bank", str(bank)))
 
 
+def test_picture_options_score_in_a_qti_engine_as_the_yaml_says(tmp_path):
+    bank = ROOT / "tests" / "banks" / "pictures"
+    assert {"single", "multiple"} <= check_package(bank, _export(tmp_path, "--bank",
+                                                                 str(bank)))
+
+
 def _schema_problems(package: Path) -> str:
     """What the official IMS schemas say of a package (tests/qti_schemas: offline)."""
     validator = ROOT / "tests" / "qti_schemas" / "validate_qti.py"
@@ -235,6 +241,7 @@ def test_every_kind_of_package_validates_against_the_ims_schemas(tmp_path):
     for name, args in [
             ("bank", ["--bank", str(ROOT / "bank")]),
             ("matching", ["--bank", str(ROOT / "tests" / "banks" / "matching")]),
+            ("pictures", ["--bank", str(ROOT / "tests" / "banks" / "pictures")]),
             ("generated", ["--bank", str(write_generated_bank(tmp_path / "gen", 11))])]:
         packages.append(tmp_path / f"{name}.zip")
         result = CliRunner().invoke(main, ["export", "qti", *args, "-o", str(packages[-1])])

@@ -79,7 +79,7 @@ def _bank_text(q: Question, index: int) -> str:
     letters: its text, or a parametrised question's template ('{{no_padding}}'), which is
     the same role in every draw."""
     assert isinstance(q, ChoiceQuestion)
-    text = q.options[index].text
+    text = q.options[index].name
     if q.template is not None:
         options = q.template.node["options"]
         assert isinstance(options, list), "a choice question's template lists its options"

@@ -136,7 +136,7 @@ def _item(j: int, q: Question, per_form: dict[str, tuple[np.ndarray, FormNumbers
     labels = option_labels(q)
     if labels and all(f.option_share is not None for _, _, f in parts):
         item.omitted = pooled([f.omitted[at] for _, at, f in parts if f.omitted is not None])
-        texts = [o.text for o in q.options] if isinstance(q, ChoiceQuestion) else \
+        texts = [o.name for o in q.options] if isinstance(q, ChoiceQuestion) else \
             ["true", "false"]
         correct = [o.correct for o in q.options] if isinstance(q, ChoiceQuestion) else \
             [getattr(q, "answer", True), not getattr(q, "answer", True)]

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from examgen.core.errors import Problem, suggest
+from examgen.core.images import image_problem
 from examgen.core.limits import MAX_TEXT
 from examgen.core.model import (
     Option,
@@ -15,7 +16,7 @@ from examgen.core.model import (
 from examgen.core.values import ValueProblem, as_bool, as_number
 from examgen.core.yamlio import Node, Scalar, Value
 
-OPTION_FIELDS = {"text", "correct", "fixed_order"}
+OPTION_FIELDS = {"text", "correct", "fixed_order", "image"}
 
 
 @dataclass
@@ -115,7 +116,8 @@ class Fields:
             option = self._option(item, where, line)
             if option is None:
                 continue
-            norm = " ".join(option.text.split()).casefold()
+            norm = " ".join(option.text.split()).casefold() + (
+                f"|{option.image}" if option.image else "")
             if norm in seen:
                 self.report(key, f"{where}: duplicate option '{option.text}'", line)
             seen.add(norm)
@@ -125,23 +127,48 @@ class Fields:
     def _option(self, item: Value, where: str, line: int) -> Option | None:
         if isinstance(item, Scalar) and item.strip():
             return Option(self.bounded(item.strip(), f"{where}: an option", line))
-        if not isinstance(item, Node) or not is_text(item.get("text")):
-            self.report(None, f"{where}: an option is a text or a mapping with 'text:'", line)
+        given = item.get("text") if isinstance(item, Node) else None
+        picture_only = isinstance(item, Node) and "image" in item and (
+            given is None or (isinstance(given, str) and not given.strip()))
+        if not isinstance(item, Node) or not (is_text(given) or picture_only):
+            self.report(None, f"{where}: an option is a text or a mapping with 'text:' "
+                              "(and 'image:' for a picture)", line)
             return None
         flags = {}
         for k in item:
             if k not in OPTION_FIELDS:
                 self.report(None, f"{where}: unknown option field '{k}'"
                                   f"{suggest(k, OPTION_FIELDS)}", item.key_lines[k])
-            elif k != "text":
+            elif k not in ("text", "image"):
                 try:
                     flags[k] = as_bool(item[k])
                 except ValueProblem as exc:
                     self.report(None, f"{where}: option '{item['text']}': '{k}': {exc}",
                                 item.key_lines[k])
-        text = self.bounded(str(item["text"]).strip(), f"{where}: an option", line)
-        return Option(text, flags.get("correct", False),
-                      flags.get("fixed_order", False))
+        text = self.bounded(str(item.get("text", "")).strip(), f"{where}: an option", line)
+        image = self.picture(item["image"], f"{where}: option image", item.key_lines["image"]) \
+            if "image" in item else None
+        return Option(text, flags.get("correct", False), flags.get("fixed_order", False),
+                      image)
+
+    def picture(self, rel: Value, what: str, line: int) -> Path | None:
+        """A picture's path relative to the YAML file: inside the bank, there, readable."""
+        if not is_text(rel):
+            self.report(None, f"{what} must be a path relative to this YAML file", line)
+            return None
+        path = (self.ctx.folder / str(rel)).resolve()
+        if not path.is_relative_to(self.ctx.root):
+            self.report(None, f"{what} '{rel}' leaves the bank folder; keep images inside it",
+                        line)
+            return None
+        if not path.is_file():
+            self.report(None, f"{what} file '{rel}' not found (looked for {path})", line)
+            return None
+        problem = image_problem(path)
+        if problem:
+            self.report(None, f"{what} '{rel}' {problem}", line)
+            return None
+        return path
 
     def text_list(self, value: Value | None) -> tuple[str, ...] | None:
         """Accepted answers: a text or a list of texts, each kept literally."""

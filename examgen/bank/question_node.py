@@ -12,7 +12,6 @@ from examgen.bank.fields import Fields, FileContext, is_text
 from examgen.bank.question_types import TYPE_PARSERS
 from examgen.core.errors import suggest
 from examgen.core.glyphs import unprintable
-from examgen.core.images import image_problem
 from examgen.core.latex import formula_problem, formulas_in
 from examgen.core.model import (
     TYPES,
@@ -181,19 +180,4 @@ def _question_text(f: Fields) -> str:
 def _image(f: Fields, ctx: FileContext) -> Path | None:
     if "image" not in f.node:
         return None
-    rel = f.node["image"]
-    if not is_text(rel):
-        f.report("image", "'image' must be a path relative to this YAML file")
-        return None
-    path = (ctx.folder / str(rel)).resolve()
-    if not path.is_relative_to(ctx.root):
-        f.report("image", f"image '{rel}' leaves the bank folder; keep images inside it")
-        return None
-    if not path.is_file():
-        f.report("image", f"image file '{rel}' not found (looked for {path})")
-        return None
-    problem = image_problem(path)
-    if problem:
-        f.report("image", f"image '{rel}' {problem}")
-        return None
-    return path
+    return f.picture(f.node["image"], "image", f.node.key_lines["image"])

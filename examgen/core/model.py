@@ -84,10 +84,14 @@ Permutation = tuple[int, ...]  # printed position -> index into the bank's optio
 
 @dataclass(frozen=True)
 class Option:
-    text: str
+    text: str  # "" when the picture alone is the option
     correct: bool = False
     fixed_order: bool = False  # keeps its place when options are shuffled
+    image: Path | None = None  # a picture printed with the option
 
+    @property
+    def name(self) -> str:  # as a report names it: its text, or its picture's file name
+        return self.text or (f"[{self.image.name}]" if self.image else "")
 
 @dataclass(frozen=True)
 class TextGap:
@@ -237,7 +241,6 @@ class Cloze(BaseQuestion):
 @dataclass(frozen=True)
 class Pair:
     """A left-hand item and the right-hand item it belongs to."""
-
     left: str
     right: str
 
@@ -267,8 +270,7 @@ class Matching(BaseQuestion):
 
     def partner_letters(self, permutation: Permutation | None = None) -> list[str]:
         """For each left item, the letter of its partner as printed in that order."""
-        shown = self.shown(permutation)
-        return [LETTERS[shown.index(p.right)] for p in self.pairs]
+        return [LETTERS[self.shown(permutation).index(p.right)] for p in self.pairs]
 
 
 Question: TypeAlias = (SingleChoice | MultipleChoice | TrueFalse | ShortAnswer | Numeric

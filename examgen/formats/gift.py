@@ -68,6 +68,10 @@ def to_gift(questions: list[Question], root: str) -> GiftExport:
             out.skipped.append(f"{q.id}: its text is only its picture, and GIFT carries "
                                "no files")
             continue
+        if isinstance(q, ChoiceQuestion) and any(not o.text for o in q.options):
+            out.skipped.append(f"{q.id}: an option is only its picture, and GIFT carries "
+                               "no files")
+            continue
         body = _question(q, out)
         if body is None:
             continue
@@ -78,6 +82,9 @@ def to_gift(questions: list[Question], root: str) -> GiftExport:
         parts.append(f"// [id:{q.id}] {tags}\n::{escape(display_name(q))}::{body}\n")
         if q.image is not None:
             out.notes.append(f"{q.id}: its picture is left out (GIFT carries no files)")
+        if isinstance(q, ChoiceQuestion) and any(o.image for o in q.options):
+            out.notes.append(f"{q.id}: its options' pictures are left out (GIFT carries no "
+                             "files)")
     out.text = "\n".join(parts)
     return out
 

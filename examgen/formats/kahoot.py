@@ -79,6 +79,8 @@ def _unfit(q: Question) -> str:
                 "questions only")
     if q.image is not None:
         return "it has a picture, and the spreadsheet carries none (add it in Kahoot)"
+    if isinstance(q, ChoiceQuestion) and any(o.image for o in q.options):
+        return "an option has a picture, and Kahoot's answers are text"
     texts = [q.text, *(o.text for o in q.options)] if isinstance(q, ChoiceQuestion) \
         else [q.text]
     if any(formulas_in(t) for t in texts):

@@ -51,8 +51,15 @@ def checked_files(result: Imported, folder: Path, rename: bool) -> dict[str, byt
         if errors:  # every question loaded alone: together they must too
             raise RuntimeError(f"the imported bank does not pass its own check "
                                f"({errors[0].message}); nothing was written")
-    used = {str(e.question.get("image")) for e in kept if e.question.get("image")}
+    used = {str(picture) for e in kept for picture in _pictures(e.question)}
     return {**files, **{n: d for n, d in pictures.items() if n in used}}
+
+
+def _pictures(question: dict[str, Any]) -> list[str]:
+    """The pictures a question shows: its own, and its options'."""
+    options = question.get("options", [])
+    return [p for p in [question.get("image"), *(o.get("image") for o in options
+                                                 if isinstance(o, dict))] if p]
 
 
 def _holds(entry: Entry, root: Path, result: Imported) -> bool:

@@ -164,7 +164,7 @@ def _question(element: ElementTree.Element, kind: str, name: str, notes: list[st
     if any((a.findtext("feedback/text") or "").strip() for a in element.findall("answer")):
         notes.append("per-answer feedback is not kept")
     points = element.findtext("defaultgrade")
-    body = _types(element, kind, html, q, notes)
+    body = _types(element, kind, html, q, notes, files)
     if points and kind != "cloze":
         q["points"] = _number(points)
     q.update(body)
@@ -178,7 +178,7 @@ def _question(element: ElementTree.Element, kind: str, name: str, notes: list[st
 
 
 def _types(element: ElementTree.Element, kind: str, html: str, q: dict[str, Any],
-           notes: list[str]) -> dict[str, Any]:
+           notes: list[str], files: dict[str, bytes | str]) -> dict[str, Any]:
     answers = element.findall("answer")
     if kind == "cloze":
         return _cloze(html, notes)
@@ -196,16 +196,13 @@ def _types(element: ElementTree.Element, kind: str, html: str, q: dict[str, Any]
             raise _Skip("partial credit for a second option in a one-answer question")
         options: list[Any] = []
         for n, (a, fraction) in enumerate(zip(answers, fractions, strict=True), start=1):
-            option_text, _ = to_markup(a.findtext("text", ""))
-            if not option_text.strip():
-                what = "only a picture" if "<img" in a.findtext("text", "") else "blank"
+            option, why = _option(a, n, files)
+            if option is None:
                 if fraction > 0:
-                    raise _Skip(f"its correct option {n} is {what}, and bank options are "
-                                "texts")
-                notes.append(f"option {n} is {what}; left out")
+                    raise _Skip(f"its correct option {n} {why}")
+                notes.append(f"option {n} {why}; left out")
                 continue
-            options.append({"text": option_text, "correct": True} if fraction > 0
-                           else {"text": option_text})
+            options.append({**option, "correct": True} if fraction > 0 else option)
         if (element.findtext("shuffleanswers") or "true").strip() in ("false", "0") and options:
             options[-1]["fixed_order"] = True  # Moodle keeps all in place; the bank, the last
         out.update(type="single" if single else "multiple", options=options)
@@ -326,6 +323,24 @@ def _cloze(html: str, notes: list[str]) -> dict[str, Any]:
     return out
 
 
+def _option(answer: ElementTree.Element, n: int, files: dict[str, bytes | str]
+            ) -> tuple[dict[str, Any] | None, str]:
+    """A multichoice answer as a bank option: its text, and its picture if it shows one
+    (a picture alone is an option too); or None and why the bank cannot hold it."""
+    html = answer.findtext("text", "")
+    pictures = [m.group(1) or m.group(2) for m in _IMG.finditer(html)]
+    text, _ = to_markup(_IMG.sub("", html))
+    option: dict[str, Any] = {"text": text} if text.strip() else {}
+    if len(pictures) > 1:
+        return None, f"shows {len(pictures)} pictures, and a bank option shows one"
+    if pictures:
+        try:
+            option["image"] = _image(answer, pictures[0], files)
+        except _Skip as exc:
+            return None, f"shows a picture that cannot be read ({exc})"
+    return (option, "") if option else (None, "is blank")
+
+
 def _image(question_text: ElementTree.Element | None, name: str,
            files: dict[str, bytes | str]) -> str:
     for file in (question_text.findall("file") if question_text is not None else []):
@@ -334,7 +349,9 @@ def _image(question_text: ElementTree.Element | None, name: str,
                 data = base64.b64decode(file.text or "", validate=True)
             except (ValueError, binascii.Error):
                 raise _Skip(f"its picture {name[:60]} is not valid base64") from None
-            path = f"images/{portable_name(name, files)}"
+            path = f"images/{portable_name(name, set())}"
+            if files.get(path) != data:  # the same picture again is written once
+                path = f"images/{portable_name(name, files)}"
             files[path] = data
             return path
     raise _Skip(f"its picture {name[:60]} is not in the file")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 from html import escape
+from pathlib import Path
 from xml.etree import ElementTree
 
 from examgen.core.errors import ExportError
@@ -93,10 +94,15 @@ def _tags(q: Question) -> str:
 
 
 def _image(q: Question) -> tuple[str, str]:
-    if q.image is None:
+    return _picture(q.image)
+
+
+def _picture(path: Path | None) -> tuple[str, str]:
+    """A picture as Moodle keeps it: an <img> in the HTML, the file beside the text."""
+    if path is None:
         return "", ""
-    name = q.image.name
-    data = base64.b64encode(q.image.read_bytes()).decode("ascii")
+    name = path.name
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
     html = f'<p><img src="@@PLUGINFILE@@/{escape(name)}" alt="{escape(name)}"></p>'
     return html, f'<file name="{escape(name)}" path="/" encoding="base64">{data}</file>'
 
@@ -190,7 +196,7 @@ def _answer(fraction: float, html: str, plain: bool = False, extra: str = "") ->
                 f"{_plain(html)}{extra}<feedback format=\"html\">{_text('')}</feedback>"
                 "</answer>\n")
     return (f'    <answer fraction="{format_number(fraction)}" format="html">{_text(html)}'
-            f"<feedback format=\"html\">{_text('')}</feedback></answer>\n")
+            f"{extra}<feedback format=\"html\">{_text('')}</feedback></answer>\n")
 
 
 def _feedbacks() -> str:
@@ -214,7 +220,10 @@ def _multichoice(q: ChoiceQuestion) -> tuple[str, str, str]:
             "    <answernumbering>abc</answernumbering>\n"
             "    <showstandardinstruction>0</showstandardinstruction>\n"
             f"{_feedbacks()}{'' if single else '    <shownumcorrect/>' + chr(10)}")
-    body += "".join(_answer(g, to_html(o.text)) for g, o in zip(grades, q.options, strict=True))
+    for grade, option in zip(grades, q.options, strict=True):
+        picture, file = _picture(option.image)  # an option may be a picture, or show one
+        body += _answer(grade, (f"<p>{to_html(option.text)}</p>" if option.text and picture
+                                else to_html(option.text)) + picture, extra=file)
     return "multichoice", body, _html_paragraph(q)
 
 

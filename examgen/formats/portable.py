@@ -7,7 +7,14 @@ from __future__ import annotations
 import re
 
 from examgen.core.markup import to_plain
-from examgen.core.model import GAP_MARK, Numeric, OpenQuestion, Question, ShortAnswer
+from examgen.core.model import (
+    GAP_MARK,
+    ChoiceQuestion,
+    Numeric,
+    OpenQuestion,
+    Question,
+    ShortAnswer,
+)
 
 
 def display_name(q: Question, readable: bool = False) -> str:
@@ -62,7 +69,8 @@ def dropped(questions: list[Question], fmt: str) -> str:
             count("answer lines (GIFT has none)")
             if q.model_answer:
                 count("~model answer, as general feedback")
-        if q.image is not None:
+        if q.image is not None or (isinstance(q, ChoiceQuestion) and
+                                   any(o.image for o in q.options)):
             count("pictures")
         if isinstance(q, Numeric) and q.unit:
             count("units")

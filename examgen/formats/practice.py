@@ -58,11 +58,16 @@ def _markup(text: str) -> str:
 
 
 def _picture(q: Question) -> str:
-    if q.image is None:
+    return _img(q.image)
+
+
+def _img(path: Path | None) -> str:
+    """A picture inside the page itself (nothing is fetched)."""
+    if path is None:
         return ""
-    kind = mimetypes.guess_type(q.image.name)[0] or "image/png"
-    data = base64.b64encode(q.image.read_bytes()).decode("ascii")
-    return f'<img src="data:{kind};base64,{data}" alt="{html.escape(q.image.stem)}">'
+    kind = mimetypes.guess_type(path.name)[0] or "image/png"
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    return f'<img src="data:{kind};base64,{data}" alt="{html.escape(path.stem)}">'
 
 
 def question_data(q: Question, order: Permutation | None = None) -> dict[str, Any]:
@@ -76,7 +81,8 @@ def question_data(q: Question, order: Permutation | None = None) -> dict[str, An
     match q:
         case ChoiceQuestion():
             shown = q.shown(order)
-            data["options"] = [_markup(o.text) for o in shown]
+            data["options"] = [" ".join(filter(None, [_markup(o.text), _img(o.image)]))
+                               for o in shown]
             data["correct"] = [n for n, o in enumerate(shown) if o.correct]
             data["multiple"] = isinstance(q, MultipleChoice)
         case TrueFalse():

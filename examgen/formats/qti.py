@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape
 from io import BytesIO
+from pathlib import Path
 
 from examgen.core.errors import ExportError
 from examgen.core.model import (
@@ -27,7 +28,7 @@ from examgen.core.model import (
 from examgen.formats.frozen_draws import category_parts
 from examgen.formats.portable import display_name, tag_words
 from examgen.formats.qti_check import check_qti
-from examgen.formats.qti_items import ROOT_ATTRS, attr, item_xml
+from examgen.formats.qti_items import ROOT_ATTRS, attr, item_xml, pictures_of
 
 _CP = "http://www.imsglobal.org/xsd/imscp_v1p1"
 _LOM = "http://ltsc.ieee.org/xsd/LOM"
@@ -92,13 +93,14 @@ def to_qti(questions: list[Question], tests: Sequence[QtiTest] = (), root: str =
     resources: list[str] = []
     for q in questions:
         ident = identifier(q.id)
-        picture = None
-        if q.image is not None:
-            picture = _picture_name(q, ident, pictures)
-            package.files.setdefault(f"items/{picture}", q.image.read_bytes())
+        shown: dict[Path, str] = {}  # this item's pictures: file -> name in the package
+        for source in pictures_of(q):
+            shown[source] = _picture_name(source, ident, pictures)
+            package.files.setdefault(f"items/{shown[source]}", source.read_bytes())
         name = display_name(q, readable=True)  # titles hold no markup: no LaTeX
-        package.files[f"items/{ident}.xml"] = item_xml(q, ident, name, picture).encode()
-        resources.append(_item_resource(q, ident, name, picture, root))
+        package.files[f"items/{ident}.xml"] = item_xml(q, ident, name, shown).encode()
+        resources.append(_item_resource(q, ident, name, list(dict.fromkeys(shown.values())),
+                                        root))
         package.items += 1
     for test in tests:
         package.files[f"tests/{test.identifier}.xml"] = _test(test).encode()
@@ -124,11 +126,10 @@ def to_qti(questions: list[Question], tests: Sequence[QtiTest] = (), root: str =
     return package
 
 
-def _picture_name(q: Question, ident: str, taken: dict[str, str]) -> str:
+def _picture_name(path: Path, ident: str, taken: dict[str, str]) -> str:
     """images/<name>, or images/<id>-<name> when another picture of that name differs."""
-    assert q.image is not None
-    source = str(q.image.resolve())
-    for name in (f"images/{q.image.name}", f"images/{ident}-{q.image.name}"):
+    source = str(path.resolve())
+    for name in (f"images/{path.name}", f"images/{ident}-{path.name}"):
         if taken.setdefault(name, source) == source:
             return name
     raise AssertionError("an item's own picture name is unique")  # pragma: no cover
@@ -138,12 +139,12 @@ def _picture_resource(path: str) -> str:
     return "RES-" + identifier(path.removeprefix("images/"))
 
 
-def _item_resource(q: Question, ident: str, name: str, picture: str | None,
+def _item_resource(q: Question, ident: str, name: str, pictures: list[str],
                    root: str) -> str:
     keywords = "".join(f"<imsmd:keyword><imsmd:string>{escape(w)}</imsmd:string>"
                        "</imsmd:keyword>" for w in tag_words(q))
-    depends = (f'<dependency identifierref="{attr(_picture_resource(picture))}"/>'
-               if picture else "")
+    depends = "".join(f'<dependency identifierref="{attr(_picture_resource(picture))}"/>'
+                      for picture in pictures)
     return (f'    <resource identifier="RES-{ident}" type="imsqti_item_xmlv2p1" '
             f'href="items/{ident}.xml">\n'
             f"      <metadata><imsmd:lom><imsmd:general><imsmd:identifier>"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from html import escape
+from pathlib import Path
 
 from examgen.core.errors import ExportError
 from examgen.core.markup import to_plain, to_xhtml
@@ -50,11 +51,19 @@ class _Parts:
     scoring: list[str] = field(default_factory=list)  # responseRules setting SCORE
 
 
-def item_xml(q: Question, ident: str, name: str, picture: str | None) -> str:
+def pictures_of(q: Question) -> list[Path]:
+    """The pictures an item shows: the question's, then its options'."""
+    options = q.options if isinstance(q, ChoiceQuestion) else ()
+    return [p for p in (q.image, *(o.image for o in options)) if p is not None]
+
+
+def item_xml(q: Question, ident: str, name: str, pictures: dict[Path, str]) -> str:
+    """The item; ``pictures``: each picture's name in the package (beside the item)."""
     parts = _Parts()
+    picture = pictures.get(q.image) if q.image is not None else None
     match q:
         case ChoiceQuestion():
-            _choice(q, parts)
+            _choice(q, parts, pictures)
         case TrueFalse():
             _truefalse(q, parts)
         case ShortAnswer():
@@ -69,8 +78,7 @@ def item_xml(q: Question, ident: str, name: str, picture: str | None) -> str:
             _matching(q, parts)
         case _:
             assert_never(q)
-    image = (f'    <p><img src="{attr(picture)}" alt="{attr(picture.rsplit("/", 1)[-1])}"/>'
-             "</p>\n" if picture else "")
+    image = f"    <p>{_img(picture)}</p>\n" if picture else ""
     feedback_rules, feedback = "", ""
     if q.explanation and not isinstance(q, OpenQuestion):
         feedback_rules = ('    <setOutcomeValue identifier="FEEDBACK"><baseValue '
@@ -128,7 +136,11 @@ def _text_block(q: BaseQuestion) -> str:
     return f"    <div>{to_xhtml(q.text)}</div>\n"
 
 
-def _choice(q: ChoiceQuestion, parts: _Parts) -> None:
+def _img(src: str) -> str:
+    return f'<img src="{attr(src)}" alt="{attr(src.rsplit("/", 1)[-1])}"/>'
+
+
+def _choice(q: ChoiceQuestion, parts: _Parts, pictures: dict[Path, str]) -> None:
     names = [f"C{i + 1}" for i in range(len(q.options))]
     multiple = isinstance(q, MultipleChoice)
     right = sum(o.correct for o in q.options)
@@ -144,7 +156,8 @@ def _choice(q: ChoiceQuestion, parts: _Parts) -> None:
     fixed = ' fixed="true"'
     choices = "".join(
         f'      <simpleChoice identifier="{name}"{fixed if o.fixed_order else ""}>'
-        f"{to_xhtml(o.text)}</simpleChoice>\n" for name, o in zip(names, q.options, strict=True))
+        f"{to_xhtml(o.text)}{_img(pictures[o.image]) if o.image else ''}</simpleChoice>\n"
+        for name, o in zip(names, q.options, strict=True))
     parts.body = (_text_block(q) + f'    <choiceInteraction responseIdentifier="RESPONSE" '
                   f'shuffle="{shuffle}" maxChoices="{0 if multiple else 1}">\n'
                   f"{choices}    </choiceInteraction>\n")

@@ -243,6 +243,30 @@ class Hanging(Flowable):
         self.canv.drawRightString(self.width, baseline, self.points)
 
 
+class HangingPicture(Hanging):
+    """An option that is a picture alone: its box and letter hang in the gutter beside the
+    picture's top edge, as they hang beside a text's first line."""
+
+    def __init__(self, page: Page, label: str, picture: Flowable, indent: float,
+                 colour: str | None = None, gap: float = 0) -> None:
+        super().__init__(page, label, Paragraph("", page.body), indent=indent, colour=colour,
+                         gap=gap)
+        self.picture = picture
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        _, height = self.picture.wrap(available_width - self.indent, available_height)
+        self.height = height + self.gap
+        return available_width, self.height
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        return []
+
+    def draw(self) -> None:
+        self._draw_label(self.height - self.gap - self.page.body.fontSize * 0.85)
+        self.picture.drawOn(self.canv, self.indent, self.gap)
+
+
 def _tick_box(canvas: Any, x: float, baseline: float, font: str, size: float, ticked: bool,
               colour: Any) -> None:
     """A box drawn as lines where the box character stands, the character itself kept in

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Image, Spacer, Table, TableStyle
@@ -33,6 +35,7 @@ from examgen.render.flowables import (
     AnswerLine,
     Badge,
     Hanging,
+    HangingPicture,
     Indented,
     RuledLines,
     inline_box,
@@ -91,17 +94,32 @@ def _image(q: Question, max_width: float) -> Image:
     return printable(q.image, max_width, 60 * mm)
 
 
-def _option_rows(page: Page, texts: list[str], correct: list[bool], key: bool) -> list[Flowable]:
-    """One row per option: box and letter in the gutter, the text as a paragraph."""
+# An option's picture: at most this wide and high, beside its box and letter, or under
+# the option's text
+OPTION_PICTURE = (60 * mm, 30 * mm)
+
+
+def _option_rows(page: Page, texts: list[str], correct: list[bool], key: bool,
+                 pictures: list[Path | None] | None = None) -> list[Flowable]:
+    """One row per option: box and letter in the gutter, the text as a paragraph, and
+    the option's picture, if it has one, below."""
     colour = page.layout.colour("correct")
     rows: list[Flowable] = []
     for pos, (body, right) in enumerate(zip(texts, correct, strict=True)):
         ticked = key and right
+        label = f"{TICKED_BOX if ticked else EMPTY_BOX}\u2002{LETTERS[pos]})"
+        picture = pictures[pos] if pictures else None
+        if picture is not None and not body:
+            rows.append(HangingPicture(page, label, printable(picture, *OPTION_PICTURE),
+                                       OPTION_INDENT, colour if ticked else None, gap=4))
+            continue
         if ticked:
             body = f'<font color="{colour}"><b>{in_colour(body, colour)}</b></font>'
-        rows.append(Hanging(page, f"{TICKED_BOX if ticked else EMPTY_BOX}\u2002{LETTERS[pos]})",
-                            page.paragraph(body, "body"), indent=OPTION_INDENT,
+        rows.append(Hanging(page, label, page.paragraph(body, "body"), indent=OPTION_INDENT,
                             colour=colour if ticked else None, gap=2))
+        if picture is not None:
+            rows += [Indented(printable(picture, *OPTION_PICTURE), OPTION_INDENT),
+                     Spacer(1, 2 * mm)]
     return rows
 
 
@@ -111,8 +129,8 @@ def _body(page: Page, q: Question, permutation: Permutation | None,
     match q:
         case SingleChoice() | MultipleChoice():
             shown = q.shown(permutation)
-            return _option_rows(page, [page.text(o.text) for o in shown],
-                                [o.correct for o in shown], key)
+            return _option_rows(page, [page.text(o.text) if o.text else "" for o in shown],
+                                [o.correct for o in shown], key, [o.image for o in shown])
         case TrueFalse():
             labels = [page.label("true"), page.label("false")]
             return _option_rows(page, labels, [q.answer, not q.answer], key)

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import io
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Paragraph
+from reportlab.platypus import Paragraph, Table
 
 from examgen.core.header import ExamHeader
 from examgen.core.markup import to_plain
@@ -163,11 +164,13 @@ def _blocks(page: Page, q: Question, answer: bool,
             return gap_marker(n, q.gaps[n - 1], "\u00a0________")
         stem = GAP_MARK.sub(gap, stem)
     blocks: list[tuple[str, Any, Any]] = [("stem", _paragraph(page, stem, "body"), None)]
-    options: list[tuple[str, bool]] = []
+    options: list[tuple[str, bool, Path | None]] = []
     if isinstance(q, ChoiceQuestion):
-        options = [(page.text(o.text), o.correct) for o in q.shown(order)]
+        options = [(page.text(o.text) if o.text else "", o.correct, o.image)
+                   for o in q.shown(order)]
     elif isinstance(q, TrueFalse):
-        options = [(page.label("true"), q.answer), (page.label("false"), not q.answer)]
+        options = [(page.label("true"), q.answer, None),
+                   (page.label("false"), not q.answer, None)]
     elif isinstance(q, Cloze) and not answer:
         for n, g in enumerate(q.gaps, 1):
             if isinstance(g, ChoiceGap):
@@ -186,12 +189,18 @@ def _blocks(page: Page, q: Question, answer: bool,
                               for n, letter in enumerate(q.partner_letters(order), 1))
             blocks.append(("note", _paragraph(
                 page, f'<font color="{green}"><b>{pairs}</b></font>', "body"), None))
-    for n, (text, right) in enumerate(options):
+    for n, (text, right, image) in enumerate(options):
         style = page.style("body", text)
         if answer and not right:
             style = ParagraphStyle("slide-wrong", parent=style,
                                    textColor=colors.HexColor("#9e9e9e"))
-        blocks.append(("option", Paragraph(text, style), (CLICKER_LETTERS[n], right)))
+        block: Any = Paragraph(text, style)
+        if image is not None:  # the picture beside the text (or alone), in one row
+            cells = [block, printable(image, 160, 80)] if text else [printable(image, 160, 80)]
+            block = Table([cells], hAlign="LEFT", style=[
+                ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)])
+        blocks.append(("option", block, (CLICKER_LETTERS[n], right)))
     if answer:
         solution = _solution(page, q)
         if solution:
