@@ -68,6 +68,13 @@ class Fields:
             return default
         return self.bounded(str(value).strip(), f"'{key}'", self.node.key_lines[key])
 
+    def known(self, item: Node, allowed: set[str], where: str) -> None:
+        """Report every field of ``item`` (a gap, a pair) that is not ``allowed``."""
+        for k in item:
+            if k not in allowed:
+                self.report(None, f"{where}: unknown field '{k}'{suggest(k, allowed)}",
+                            item.key_lines[k])
+
     def bounded(self, text: str, what: str, line: int) -> str:
         """The text, or a problem when it is longer than any exam text should be."""
         if len(text) > MAX_TEXT:

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import Any
 
 from examgen.bank.fields import Fields, is_text, line_of
-from examgen.core.errors import suggest
 from examgen.core.model import (
     GAP_MARK,
     ChoiceGap,
@@ -105,10 +104,7 @@ def _cloze(f: Fields, common: dict[str, Any]) -> Question:
         if not isinstance(item, Node):
             f.report(None, f"{where} is a mapping with 'answers:' or 'options:'", line)
             continue
-        for k in item:
-            if k not in GAP_FIELDS:
-                f.report(None, f"{where}: unknown field '{k}'{suggest(k, GAP_FIELDS)}",
-                         item.key_lines[k])
+        f.known(item, GAP_FIELDS, where)
         points = f.number("points", 0, strictly_above=True, node=item, where=where) or None
         if "options" in item:
             options = f.options(item["options"], "gaps", where)
@@ -175,10 +171,7 @@ def _matching(f: Fields, common: dict[str, Any]) -> Question:
         if not isinstance(item, Node) or not all(is_text(item.get(k)) for k in PAIR_FIELDS):
             f.report(None, f"{where} is a mapping with a non-empty 'left:' and 'right:'", line)
             continue
-        for k in item:
-            if k not in PAIR_FIELDS:
-                f.report(None, f"{where}: unknown field '{k}'{suggest(k, PAIR_FIELDS)}",
-                         item.key_lines[k])
+        f.known(item, PAIR_FIELDS, where)
         pairs.append(Pair(*(f.bounded(str(item[k]).strip(), f"{where}: '{k}'",
                                       item.key_lines[k]) for k in ("left", "right"))))
     lefts = [_norm(p.left) for p in pairs]
