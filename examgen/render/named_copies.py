@@ -23,7 +23,7 @@ from examgen.core.workers import job, run_all
 from examgen.render.exam import CoverPlace
 from examgen.render.flowables import fit
 from examgen.render.layout import Layout
-from examgen.render.merge import finished
+from examgen.render.merge import back_of, finished
 from examgen.render.page import page_for
 
 _ABOVE_LINE = 2.5  # points between a written line and the text on it
@@ -59,17 +59,19 @@ def named_copies(copies: list[Copy], exams: dict[str, bytes], places: dict[str, 
     for batch in batches:
         merged.import_pages(pdfium.PdfDocument(batch))
     order: list[int] = []
-    first = sources[copies[0].key][0]
-    size = first.get_size()
-    first.close()
+    # a page that says it is blank on purpose after each copy of an odd page count (the
+    # next copy starts on a front page); imported in one go, so they share one font
+    odd = sum(1 for c in copies if len(sources[c.key]) % 2)
+    backs = iter(range(len(merged), len(merged) + odd))
+    if odd:
+        merged.import_pages(pdfium.PdfDocument(back_of(layout, paper)), pages=[0] * odd)
     for n, copy in enumerate(copies):
         order.append(covers + n)
         later = len(sources[copy.key]) - 1
         order += range(at[copy.key], at[copy.key] + later)
         at[copy.key] += later
-        if len(sources[copy.key]) % 2:  # the next copy starts on a front page
-            merged.new_page(*size).close()
-            order.append(len(merged) - 1)
+        if len(sources[copy.key]) % 2:
+            order.append(next(backs))
     _arrange(merged, order)
     return finished(merged)
 

@@ -137,9 +137,10 @@ def render_outputs(exams: list[Exam], manifest: ManifestJSON, layout: Layout | N
     if seated:
         files[SEATS_PDF] = rendered[(SEATS_PDF, 0, 0)]
     if several:
-        from examgen.render.merge import duplex
+        from examgen.render.merge import back_of, duplex
 
-        files[ALL_EXAMS] = duplex([rendered[task] for task in documents if task[0] == "exam"])
+        files[ALL_EXAMS] = duplex([rendered[task] for task in documents if task[0] == "exam"],
+                                  back_of(layout, paper))
         files[KEY_OVERVIEW] = rendered[(KEY_OVERVIEW, 0, 0)]
     return files
 
