@@ -248,6 +248,6 @@ def test_the_file_is_read_as_a_stream_and_past_a_limit_nothing_is_kept(tmp_path,
                   files='<file name="a.png" encoding="base64">' + "QUFB" * 40_000 + "</file>")
     [question] = moodle_stream.read_questions(io.BytesIO(_quiz(big).encode()), "q.xml",
                                               1000, 100_000)
-    assert question.too_large == "its picture is larger than 0 MB"
+    assert question.too_large == "its picture a.png is larger than 0 MB"
     kept = question.element.findtext("questiontext/file") or ""
     assert 0 < len(kept) * 3 // 4 <= 100_000, "past the limit nothing is stored"

@@ -28,7 +28,8 @@ from .conftest import BANKS
 
 INPUTS = Path(__file__).resolve().parent / "inputs"
 CASES = sorted(p.name for p in INPUTS.iterdir() if (p / "case.yaml").is_file())
-VALID_BANKS = {"layout", "matching", "moodle", "pictures", "pinned"}  # fixtures of other tests, not broken ones
+# fixtures of other tests, not broken ones
+VALID_BANKS = {"layout", "matching", "moodle", "pictures", "pinned"}
 BROKEN_BANKS = sorted(p.name for p in BANKS.iterdir() if p.name not in VALID_BANKS)
 
 

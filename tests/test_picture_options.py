@@ -79,7 +79,7 @@ def test_each_picture_is_printed_beside_its_own_box_and_letter(tmp_path):
                     for pos, option in enumerate(options):
                         letter = f"{'abcd'[pos]})"
                         found = text.search(letter, match_case=True, match_whole_word=False)
-                        for left, bottom, right, top in _hits(found, text):
+                        for left, bottom, _, top in _hits(found, text):
                             match = _picture_beside(pictures, left, bottom, top, option)
                             if match is not None:
                                 seen.append((qid, option["image"]))

@@ -47,6 +47,7 @@ class _Reader:
         self.line = 0
         self.text = 0  # characters of the question's texts, pictures apart
         self.picture = 0  # base64 characters of the picture being read
+        self.picture_name = ""
         self.too_large = ""
         self.done: list[RawQuestion] = []
 
@@ -63,7 +64,8 @@ class _Reader:
         if self.builder is not None:
             self.builder.start(name, attrs)
             self.tags.append(name)
-            self.picture = 0 if name == "file" else self.picture
+            if name == "file":
+                self.picture, self.picture_name = 0, attrs.get("name", "")[:60]
 
     def end(self, name: str) -> None:
         self.depth -= 1
@@ -82,7 +84,8 @@ class _Reader:
             self.picture += len(text)
             if self.picture * 3 // 4 > self.max_picture:
                 self.too_large = self.too_large or (
-                    f"its picture is larger than {self.max_picture // 1_000_000} MB")
+                    f"its picture {self.picture_name} is larger than "
+                    f"{self.max_picture // 1_000_000} MB")
                 return
         else:
             self.text += len(text)
