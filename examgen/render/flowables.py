@@ -300,11 +300,13 @@ def _outline(canvas: Any, x: float, baseline: float, width: float, size: float,
     canvas.restoreState()
 
 
-# An option box inside a paragraph (a cloze choice gap): the box character in white, for
-# the text layer, and right after it a room of no width where the box is drawn over it.
+# An option box inside a paragraph (a cloze choice gap): the box character, transparent,
+# keeps the box in the text where it stands, and right after it a room of no width where
+# the box is drawn over it (a white character would paint over the box's lines, and an
+# invisible one drawn with the box would stand first in the line's text).
 def inline_box(font: str, size: float) -> str:
     """Paragraph markup for an empty box drawn as lines, the character still in the text."""
-    return (f'<font color="white">{EMPTY_BOX}</font>'
+    return (f'<font color="transparent">{EMPTY_BOX}</font>'
             + room_markup(f"box|{font}|{size:g}", 0.001, 0.001))
 
 
