@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import re
 
+from examgen.core.latex import formulas_in
 from examgen.core.markup import to_plain
 from examgen.core.model import (
     GAP_MARK,
     ChoiceQuestion,
+    Matching,
     Numeric,
     OpenQuestion,
     Question,
@@ -61,6 +63,8 @@ def dropped(questions: list[Question], fmt: str) -> str:
         if isinstance(q, OpenQuestion) and fmt == "moodle" and q.answer_lines % 5 and \
                 q.answer_lines < 40:
             count("answer lines (rounded up to Moodle's steps of 5)")
+        if isinstance(q, Matching) and any(formulas_in(t) for t in q.choices):
+            count("formulas in matching answers (Moodle's menus show them as LaTeX)")
         if fmt != "gift":
             continue
         if q.points != 1:
