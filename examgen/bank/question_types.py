@@ -186,8 +186,10 @@ def _matching(f: Fields, common: dict[str, Any]) -> Question:
                                     "no left item")
     rights = {_norm(p.right) for p in pairs}
     for n, extra in enumerate(distractors):
-        if _norm(extra) in rights or _norm(extra) in map(_norm, distractors[:n]):
+        if _norm(extra) in rights:
             f.report("distractors", f"the distractor '{extra}' is already a right-hand item")
+        elif _norm(extra) in map(_norm, distractors[:n]):
+            f.report("distractors", f"the distractor '{extra}' is there twice")
     question = Matching(pairs=tuple(pairs), distractors=distractors, **common)
     if len(pairs) == 2 and not distractors:
         f.report("pairs", "two pairs and nothing else give the second away: add a pair or "
