@@ -318,7 +318,7 @@ def test_a_matching_question_written_by_moodle_is_imported(tmp_path):
 def test_the_practice_page_asks_each_left_item_for_its_letter(tmp_path):
     """In a real browser: a wrong letter is wrong, each left item's own letter is right;
     the letters the page offers name the right items in the page's own order."""
-    from .test_practice import ARGS, CHROMIUM, _data
+    from .test_practice import CHROMIUM, _data, browser_tab
 
     out = tmp_path / "practice.html"
     code, output = _run("practice", "--bank", BANK, "--total", "5", "--seed", "4", "-o", out)
@@ -333,24 +333,15 @@ def test_the_practice_page_asks_each_left_item_for_its_letter(tmp_path):
     assert [shown[p] for p in q["partners"]] == [right for _, right in e.pairs]
     if CHROMIUM is None:
         pytest.skip("no Chromium on this machine (CI installs it)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            tab = browser.new_page()
-            errors: list[str] = []
-            tab.on("pageerror", lambda error: errors.append(str(error)))
-            tab.goto(out.as_uri())
-            n = index["match-architectures"]
-            box = tab.locator("article").nth(n)
-            for k, partner in enumerate(q["partners"]):
-                wrong = (partner + 1) % len(shown) if k == 0 else partner
-                box.locator(f"#q{n}m{k}").select_option(str(wrong))
-            box.locator("button").click()
-            assert data["labels"]["practice_wrong"] in box.locator(".feedback").inner_text()
-            box.locator(f"#q{n}m0").select_option(str(q["partners"][0]))
-            box.locator("button").click()
-            assert data["labels"]["practice_right"] in box.locator(".feedback").inner_text()
-            assert errors == []
-        finally:
-            browser.close()
+    with browser_tab(out) as (tab, errors):
+        n = index["match-architectures"]
+        box = tab.locator("article").nth(n)
+        for k, partner in enumerate(q["partners"]):
+            wrong = (partner + 1) % len(shown) if k == 0 else partner
+            box.locator(f"#q{n}m{k}").select_option(str(wrong))
+        box.locator("button").click()
+        assert data["labels"]["practice_wrong"] in box.locator(".feedback").inner_text()
+        box.locator(f"#q{n}m0").select_option(str(q["partners"][0]))
+        box.locator("button").click()
+        assert data["labels"]["practice_right"] in box.locator(".feedback").inner_text()
+        assert errors == []

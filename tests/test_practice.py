@@ -8,7 +8,10 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -35,6 +38,22 @@ def page(tmp_path_factory) -> Path:
                                        "-o", str(out)])
     assert result.exit_code == 0, result.output
     return out
+
+
+@contextmanager
+def browser_tab(page: Path) -> Iterator[tuple[Any, list[str]]]:
+    """A real browser's tab showing ``page``, and the script errors it reports."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            tab = browser.new_page()
+            errors: list[str] = []
+            tab.on("pageerror", lambda error: errors.append(str(error)))
+            tab.goto(page.as_uri())
+            yield tab, errors
+        finally:
+            browser.close()
 
 
 def _data(page: Path) -> dict:
@@ -72,44 +91,35 @@ def test_the_page_is_self_contained_and_holds_the_questions_as_the_yaml_says(pag
 
 @pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on this machine (CI installs it)")
 def test_a_student_answers_in_a_real_browser(page):
-    sync_api = pytest.importorskip("playwright.sync_api")
     data = _data(page)
     index = {q["id"]: n for n, q in enumerate(data["questions"])}
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            tab = browser.new_page()
-            errors: list[str] = []
-            tab.on("pageerror", lambda error: errors.append(str(error)))
-            tab.goto(page.as_uri())
-            articles = tab.locator("article")
-            assert articles.count() == len(QUESTIONS)
-            players = articles.nth(index["gan-players"])
-            q = data["questions"][index["gan-players"]]
-            wrong = next(n for n in range(len(q["options"])) if n not in q["correct"])
-            players.locator(f"#q{index['gan-players']}o{wrong}").check()
-            players.locator("button").click()
-            assert "Leider nicht." in players.locator(".feedback").inner_text()
-            players.locator(f"#q{index['gan-players']}o{q['correct'][0]}").check()
-            players.locator("button").click()
-            feedback = players.locator(".feedback")
-            assert "Richtig!" in feedback.inner_text()
-            assert feedback.get_attribute("aria-live") == "polite"
-            # a numeric answer typed with a decimal comma, sent with the keyboard
-            iou = data["questions"][index["yolo-iou"]]
-            box = articles.nth(index["yolo-iou"])
-            field = box.locator("input")
-            field.fill(f"{iou['value']:.2f}".replace(".", ","))
-            field.press("Enter")
-            assert "Richtig!" in box.locator(".feedback").inner_text()
-            # the filters: one cell leaves only its questions
-            cell = data["questions"][index["yolo-two-stage"]]["cell"]
-            tab.select_option("#filter-cell", cell)
-            shown = [articles.nth(n).is_visible() for n in range(len(QUESTIONS))]
-            assert shown == [q["cell"] == cell for q in data["questions"]]
-            assert errors == []
-        finally:
-            browser.close()
+    with browser_tab(page) as (tab, errors):
+        articles = tab.locator("article")
+        assert articles.count() == len(QUESTIONS)
+        players = articles.nth(index["gan-players"])
+        q = data["questions"][index["gan-players"]]
+        wrong = next(n for n in range(len(q["options"])) if n not in q["correct"])
+        players.locator(f"#q{index['gan-players']}o{wrong}").check()
+        players.locator("button").click()
+        assert "Leider nicht." in players.locator(".feedback").inner_text()
+        players.locator(f"#q{index['gan-players']}o{q['correct'][0]}").check()
+        players.locator("button").click()
+        feedback = players.locator(".feedback")
+        assert "Richtig!" in feedback.inner_text()
+        assert feedback.get_attribute("aria-live") == "polite"
+        # a numeric answer typed with a decimal comma, sent with the keyboard
+        iou = data["questions"][index["yolo-iou"]]
+        box = articles.nth(index["yolo-iou"])
+        field = box.locator("input")
+        field.fill(f"{iou['value']:.2f}".replace(".", ","))
+        field.press("Enter")
+        assert "Richtig!" in box.locator(".feedback").inner_text()
+        # the filters: one cell leaves only its questions
+        cell = data["questions"][index["yolo-two-stage"]]["cell"]
+        tab.select_option("#filter-cell", cell)
+        shown = [articles.nth(n).is_visible() for n in range(len(QUESTIONS))]
+        assert shown == [q["cell"] == cell for q in data["questions"]]
+        assert errors == []
 
 
 def test_a_topic_with_markup_stays_text(tmp_path):
@@ -127,14 +137,7 @@ def test_a_topic_with_markup_stays_text(tmp_path):
     assert data["questions"][0]["stem"] == "Yes &lt;b&gt;?"  # escaped, as every bank text
     if CHROMIUM is None:
         return
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            tab = browser.new_page()
-            tab.goto(out.as_uri())
-            assert tab.locator("img").count() == 0  # the topic was not made an element
-            assert tab.locator("#filter-topic option").nth(1).text_content() == \
-                "<img src=x onerror=alert(1)>"
-        finally:
-            browser.close()
+    with browser_tab(out) as (tab, _):
+        assert tab.locator("img").count() == 0  # the topic was not made an element
+        assert tab.locator("#filter-topic option").nth(1).text_content() == \
+            "<img src=x onerror=alert(1)>"
