@@ -237,7 +237,7 @@ def test_the_file_is_read_as_a_stream_and_past_a_limit_nothing_is_kept(tmp_path,
     result = _run("export", "moodle", "--bank", ROOT / "tests" / "banks" / "matching", "-o",
                   exported)
     assert result.exit_code == 0, result.output
-    whole = import_moodle(exported.read_bytes(), "bank.xml")
+    whole = import_moodle(io.BytesIO(exported.read_bytes()), "bank.xml")
     monkeypatch.setattr(moodle_stream, "CHUNK", 7)
     with exported.open("rb") as stream:
         streamed = import_moodle(stream, "bank.xml")

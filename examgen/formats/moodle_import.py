@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import io
 import re
 from dataclasses import dataclass, field
 from html import unescape
@@ -61,17 +60,16 @@ class Imported:
     entries: list[Entry] = field(default_factory=list)
 
 
-def import_moodle(xml: bytes | BinaryIO, source: str, topic_level: int = -1,
+def import_moodle(xml: BinaryIO, source: str, topic_level: int = -1,
                   difficulty: str | None = None, knowledge: str | None = None,
                   report: list[str] | None = None) -> Imported:
-    """The questions of a Moodle XML export (its bytes, or a file open for reading, read as
-    a stream), each with its line; raises InputError for XML it cannot read. Notes go to
+    """The questions of a Moodle XML export (a file open for reading, read as a stream),
+    each with its line; raises InputError for XML it cannot read. Notes go to
     ``report`` as they are found (the caller prints them even when a later step fails)."""
-    stream = io.BytesIO(xml) if isinstance(xml, bytes) else xml
     result = Imported(report=report if report is not None else [])
     topic = "Imported"
     seen: set[str] = set()
-    for raw in read_questions(stream, source, MAX_TEXT, MAX_PICTURE):
+    for raw in read_questions(xml, source, MAX_TEXT, MAX_PICTURE):
         element, where = raw.element, f"{source}:{raw.line}"
         kind = element.get("type", "")
         if kind == "category":

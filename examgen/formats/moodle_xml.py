@@ -93,10 +93,6 @@ def _tags(q: Question) -> str:
     return f"    <tags>{tags}</tags>\n"
 
 
-def _image(q: Question) -> tuple[str, str]:
-    return _picture(q.image)
-
-
 def _picture(path: Path | None) -> tuple[str, str]:
     """A picture as Moodle keeps it: an <img> in the HTML, the file beside the text."""
     if path is None:
@@ -130,7 +126,7 @@ def _parts(q: Question) -> tuple[str, str, str]:
 
 def _question(q: Question) -> str:
     kind, body, text = _parts(q)
-    image_html, image_file = _image(q)
+    image_html, image_file = _picture(q.image)
     points = format_number(q.points)
     grade = "" if kind == "cloze" else f"    <defaultgrade>{points}</defaultgrade>\n"
     return (
@@ -149,7 +145,7 @@ def _calculated(q: Question, how: Calculated) -> str:
     """A calculated question: the texts with wildcards, the answer as a formula, and a
     dataset per wildcard whose item k is draw k."""
     assert isinstance(q, Numeric)
-    image_html, image_file = _image(q)
+    image_html, image_file = _picture(q.image)
     text = f"<p>{how.text}</p>" + image_html
     answer = (f'    <answer fraction="100">{_plain(how.formula)}'
               f"<tolerance>{format_number(how.tolerance)}</tolerance>"

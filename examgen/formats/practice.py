@@ -57,10 +57,6 @@ def _markup(text: str) -> str:
     return to_html(text, _svg)
 
 
-def _picture(q: Question) -> str:
-    return _img(q.image)
-
-
 def _img(path: Path | None) -> str:
     """A picture inside the page itself (nothing is fetched)."""
     if path is None:
@@ -75,7 +71,7 @@ def question_data(q: Question, order: Permutation | None = None) -> dict[str, An
     choice options in ``order`` (shuffled, so that the first is not always right)."""
     data: dict[str, Any] = {
         "id": q.id, "topic": q.topic, "cell": q.cell, "level": q.level.value,
-        "type": q.type, "stem": _markup(q.text) + _picture(q),
+        "type": q.type, "stem": _markup(q.text) + _img(q.image),
         "explanation": _markup(q.explanation) if q.explanation else "",
     }
     match q:
