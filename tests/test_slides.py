@@ -5,6 +5,7 @@ PDF's text objects and their colours), single-slide files and PNGs."""
 from __future__ import annotations
 
 import ctypes
+import re
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
@@ -109,3 +110,34 @@ def test_bad_requests_get_the_builds_errors(tmp_path):
     code, output = _run("slides", "--bank", BANK, "--hard", "60", "-o", tmp_path / "x.pdf")
     assert code == 1
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_a_long_deck_drawn_in_two_halves_reads_as_one(tmp_path):
+    """From 12 questions on the slides are drawn in two halves and joined: the numbers run
+    on, every question has its slide and its answer slide right after it, the summary
+    counts all of them, and the file keeps its title."""
+    out = tmp_path / "quiz.pdf"
+    code, output = _run("slides", "--bank", BANK, "--total", "14", "--seed", "3",
+                        "--title-slide", "--summary", "--title", "Wöchentliches Quiz",
+                        "-o", out)
+    assert code == 0, output
+    doc = pdfium.PdfDocument(out)
+    assert len(doc) == 1 + 2 * 14 + 1
+    assert doc.get_metadata_dict()["Title"] == "Wöchentliches Quiz"
+    pages = [doc[n].get_textpage().get_text_range() for n in range(len(doc))]
+    for n, text in enumerate(pages, 1):
+        assert str(n) in text.split(), (n, text[-80:])  # the slide number, bottom right
+    expected = read_bank(BANK)
+    seen = []
+    for n in range(1, 29, 2):
+        asked, shown = fold(pages[n]), fold(pages[n + 1])
+        e = next(e for e in expected.values() if printed(e.text)[:40] in asked)
+        assert printed(e.text)[:40] in shown  # its answer slide follows
+        seen.append(e.id)
+    assert len(set(seen)) == 14
+    counts = [int(c) for c in re.findall(r"\((\d+)\)", pages[-1])]
+    assert sum(counts) == 14
+    again = tmp_path / "again.pdf"  # joined by PDFium, and still the same bytes each time
+    assert _run("slides", "--bank", BANK, "--total", "14", "--seed", "3", "--title-slide",
+                "--summary", "--title", "Wöchentliches Quiz", "-o", again)[0] == 0
+    assert again.read_bytes() == out.read_bytes()

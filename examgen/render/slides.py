@@ -11,7 +11,8 @@ alone as a badge (``badge``), or left out (``none``).
 from __future__ import annotations
 
 import io
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -52,17 +53,68 @@ _SIZES = (26.0, 22.0, 19.0, 16.0, 14.0, 12.0)  # the text shrinks until the slid
 CLICKER_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
+@dataclass(frozen=True)
+class _Deck:
+    """What every part of the slides needs."""
+
+    questions: list[Question]
+    layout: Layout
+    header: ExamHeader
+    matrix: str
+    reveal: bool
+    title_slide: bool
+    summary: bool
+    orders: dict[str, Permutation]
+
+
+# From this many questions on, the slides are drawn in two halves on two processes and
+# joined by PDFium (always two: the same file on any machine, one core or many).
+_HALVES_FROM = 12
+
+
 def render_slides(questions: list[Question], layout: Layout, header: ExamHeader,
                   matrix: str = "table", reveal: bool = True, title_slide: bool = False,
                   summary: bool = False,
                   orders: dict[str, Permutation] | None = None) -> bytes:
     """One PDF: (title), question and reveal slide per question, (summary); options in
     ``orders`` (a shuffled order per question, so that A is not always right)."""
+    deck = _Deck(questions, layout, header, matrix, reveal, title_slide, summary,
+                 orders or {})
+    title = header.title or layout.labels["exam"]
+    if len(questions) < _HALVES_FROM:
+        return _draw(deck, 0, len(questions), title)
+    from examgen.core.workers import run_all
+    from examgen.render.merge import concatenate
+
+    half = (len(questions) + 1) // 2
+    halves = run_all(_half, [(0, half), (half, len(questions))], "drawing the slides",
+                     start=_ready, given=deck)
+    return concatenate(halves, {"Title": title})
+
+
+def _ready(deck: _Deck) -> None:
+    """The fonts, read before the halves are forked so that both start with them."""
+    from examgen.render.fonts import read_now, register_fonts
+
+    sans, _ = register_fonts()
+    read_now(sans, f"{sans}-10")
+
+
+def _half(piece: tuple[int, int]) -> bytes:
+    from examgen.core.workers import job
+
+    return _draw(job(), *piece, title="")
+
+
+def _draw(deck: _Deck, first: int, stop: int, title: str) -> bytes:
+    """The slides of questions ``first`` to ``stop`` (with the title slide before the
+    first question, and the summary after the last), numbered as in the whole deck."""
     buffer = io.BytesIO()
     canvas = FormulaCanvas(buffer, pagesize=(WIDTH, HEIGHT), invariant=1)  # same input, same bytes
-    canvas.setTitle(header.title or layout.labels["exam"])
+    canvas.setTitle(title)
+    header, layout, questions = deck.header, deck.layout, deck.questions
     base, _ = page_for(layout, "a4")
-    number = 0
+    number = (deck.title_slide and first > 0) + first * (2 if deck.reveal else 1)  # before
 
     def finish() -> None:
         nonlocal number
@@ -75,25 +127,28 @@ def render_slides(questions: list[Question], layout: Layout, header: ExamHeader,
             canvas.drawString(MARGIN, 18, to_plain(footer)[:120])
         canvas.showPage()
 
-    if title_slide:
+    if deck.title_slide and first == 0:
         _title_slide(canvas, base, header, layout, len(questions))
         finish()
-    for q in questions:
-        order = (orders or {}).get(q.id)
-        _question_slide(canvas, base, q, matrix, False, order, fit_answer=reveal)
+    for q in questions[first:stop]:
+        order = deck.orders.get(q.id)
+        size = _question_slide(canvas, base, q, deck.matrix, False, order,
+                               fit_answer=deck.reveal)
         finish()
-        if reveal:
-            _question_slide(canvas, base, q, matrix, True, order, fit_answer=True)
+        if deck.reveal:  # in the size the question slide chose for both
+            _question_slide(canvas, base, q, deck.matrix, True, order, size=size)
             finish()
-    if summary:
+    if deck.summary and stop == len(questions):
         _summary_slide(canvas, base, questions)
         finish()
     canvas.save()
     return buffer.getvalue()
 
 
+@lru_cache(maxsize=len(_SIZES) * 2)
 def _page(base: Page, size: float) -> Page:
-    """The layout's page with the slide's type sizes (formulas follow the size)."""
+    """The layout's page with the slide's type sizes (formulas follow the size); one per
+    size, so that its texts are converted and its formulas typeset once for all slides."""
     body = ParagraphStyle("slide-body", parent=base.body, fontSize=size, leading=size * 1.25)
     small = ParagraphStyle("slide-small", parent=base.body, fontSize=size * 0.7,
                            leading=size * 0.9)
@@ -101,9 +156,11 @@ def _page(base: Page, size: float) -> Page:
 
 
 def _question_slide(canvas: Any, base: Page, q: Question, matrix: str, answer: bool,
-                    order: Permutation | None, fit_answer: bool = False) -> None:
-    """One slide; its type size is the one at which the answer slide fits too
-    (``fit_answer``), so that the question does not change size when it is revealed."""
+                    order: Permutation | None, fit_answer: bool = False,
+                    size: float | None = None) -> float:
+    """One slide in type of ``size``, or else of the largest size at which it fits, and
+    the answer slide too (``fit_answer``), so that the question does not change size when
+    it is revealed; returns the size."""
     labels = base.layout.labels
     accent = colors.HexColor(base.layout.colour("accent"))
     canvas.setFillColor(accent)
@@ -125,10 +182,11 @@ def _question_slide(canvas: Any, base: Page, q: Question, matrix: str, answer: b
         return [b.wrap(width - (44 if kind == "option" else 0), HEIGHT)[1]
                 for kind, b, _ in blocks]
 
-    for size in _SIZES:  # the largest type that fits
-        page = _page(base, size)
+    chosen = _SIZES[-1]
+    for chosen in _SIZES if size is None else (size,):  # the largest type that fits
+        page = _page(base, chosen)
         measured = _blocks(page, q, answer or fit_answer, order)
-        if sum(heights_of(measured)) + 10 * len(measured) <= top - 40 or size == _SIZES[-1]:
+        if sum(heights_of(measured)) + 10 * len(measured) <= top - 40:
             break
     blocks = measured if answer or not fit_answer else _blocks(page, q, answer, order)
     heights = heights_of(blocks)
@@ -143,6 +201,7 @@ def _question_slide(canvas: Any, base: Page, q: Question, matrix: str, answer: b
     if picture is not None:
         picture.drawOn(canvas, WIDTH - MARGIN - picture.drawWidth,
                        max(60, top - 150 - picture.drawHeight))
+    return chosen
 
 
 def _blocks(page: Page, q: Question, answer: bool,
