@@ -15,14 +15,29 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
+
+from examgen.cli import main
 
 from .conftest import ROOT
 from .scansim import SCANNER, simulate
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="the venv layout of POSIX")
-COMMANDS = ["build", "check", "coverage", "grade", "analyze", "calibrate", "export",
-            "export moodle", "export gift", "export qti", "import", "import moodle"]
+
+
+def _commands(group: click.Group, prefix: str = "") -> list[str]:
+    """Every command and group below ``group``, as typed ("export moodle"): read from
+    the CLI itself, so that a new command cannot be missed here."""
+    out = []
+    for name, command in sorted(group.commands.items()):
+        out.append(f"{prefix}{name}")
+        if isinstance(command, click.Group):
+            out += _commands(command, f"{prefix}{name} ")
+    return out
+
+
+COMMANDS = _commands(main)
 
 
 @pytest.fixture(scope="module")
@@ -86,6 +101,13 @@ def test_every_command_runs_from_the_wheel(installed):
     ok("export", "moodle", "--bank", bank, "-o", "moodle.xml")
     ok("export", "gift", "--bank", bank, "-o", "questions.gift")
     ok("export", "qti", "--manifest", "out/exam.json", "-o", "exam-qti.zip")
+    for tool, name in (("kahoot", "kahoot.xlsx"), ("particify", "particify.csv"),
+                       ("pingo", "pingo.xml")):
+        assert "wrote" in ok("export", tool, "--bank", bank, "-o", name)
+    assert "slides" in ok("slides", "--bank", bank, "--total", "3", "--seed", "1", "-o",
+                          "slides.pdf")
+    assert "wrote" in ok("practice", "--bank", bank, "--total", "3", "--seed", "1", "-o",
+                         "practice.html")
     assert "wrote" in ok("import", "moodle", "moodle.xml", "-o", "imported")
     assert "is valid" in ok("check", "--bank", "imported")
     simulate(work / "out" / "exam.json", work / "out" / "sheets.pdf", work / "scans",

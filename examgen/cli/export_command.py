@@ -1,4 +1,5 @@
-"""``examgen export``: the bank or one exam in Moodle XML, GIFT or QTI 2.1."""
+"""``examgen export``: the bank or one exam in Moodle XML, GIFT or QTI 2.1, and for the
+live polls Kahoot, Particify and PINGO."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 @main.group()
 def export() -> None:
-    """Export the bank or an exam to other systems (Moodle XML, GIFT, QTI 2.1).
+    """Export the bank or an exam to other systems (Moodle XML, GIFT, QTI 2.1, and the
+    live polls Kahoot, Particify and PINGO).
 
     Example: examgen export moodle --manifest out/exam.json -o out/exam-moodle.xml
     """
@@ -136,6 +138,66 @@ def export_kahoot(ctx: click.Context, bank_dir: Path, manifest: Path | None, out
     for line in result.skipped:
         click.echo(f"Left out: {line}", err=True)
     click.echo(f"wrote {output}: {len(result.rows)} of {len(source.questions)} questions")
+
+
+def _true_false(layout: str) -> tuple[str, str]:
+    """The layout's words for a true/false question's two options."""
+    from examgen.render.layout import load_layout
+
+    labels = load_layout(layout, "a4").labels
+    return labels["true"], labels["false"]
+
+
+_LAYOUT = click.option("--layout", default="default", show_default=True, metavar="NAME",
+                       help="The layout whose words a true/false question's options take.")
+
+
+@export.command("particify")
+@_export_options("out/particify.csv", "The CSV file to write.")
+@_LAYOUT
+def export_particify(ctx: click.Context, bank_dir: Path, manifest: Path | None, output: Path,
+                     category_root: str | None, draws: int, layout: str) -> None:
+    """Write Particify's content CSV (a content group of the kind "mixed" > Import):
+    choice, true/false, numeric and open questions; every other one is named with the
+    reason.
+
+    Example: examgen export particify --bank bank/ -o out/particify.csv
+    """
+    from examgen.formats.particify import particify_rows, to_particify_csv
+
+    source = _source(ctx, bank_dir, manifest, category_root, draws)
+    result = particify_rows(source.questions, _true_false(layout))
+    if not result.rows:
+        raise InfeasibleError("no question fits Particify: " + "; ".join(result.skipped[:3]))
+    write_atomic(output, to_particify_csv(result))
+    for line in result.skipped:
+        click.echo(f"Left out: {line}", err=True)
+    click.echo(f"wrote {output}: {len(result.rows)} of {len(source.questions)} questions")
+
+
+@export.command("pingo")
+@_export_options("out/pingo.xml", "The XML file to write.")
+@_LAYOUT
+def export_pingo(ctx: click.Context, bank_dir: Path, manifest: Path | None, output: Path,
+                 category_root: str | None, draws: int, layout: str) -> None:
+    """Write the Moodle XML that PINGO imports (Questions > Import > Moodle XML): choice,
+    true/false, numeric, short, open and matching questions, as PINGO's importer reads
+    them; every other one is named with the reason. For Moodle, use export moodle.
+
+    Example: examgen export pingo --bank bank/ -o out/pingo.xml
+    """
+    from examgen.formats.pingo import to_pingo_xml
+
+    source = _source(ctx, bank_dir, manifest, category_root, draws)
+    result = to_pingo_xml(source.questions, _true_false(layout))
+    if not result.written:
+        raise InfeasibleError("no question fits PINGO: " + "; ".join(result.skipped[:3]))
+    write_atomic(output, result.xml)
+    for line in result.skipped:
+        click.echo(f"Left out: {line}", err=True)
+    for line in result.notes:
+        click.echo(f"Note: {line}", err=True)
+    click.echo(f"wrote {output}: {result.written} of {len(source.questions)} questions")
 
 
 @export.command("qti")

@@ -115,8 +115,9 @@ def _with_info(pdf: bytes, info: dict[str, str]) -> bytes:
     xref = len(pdf) + len(body)
     the_id = _ID.search(found.group(1))
     # the free head of the list first, as writers do (readers check a table's start)
-    update = (b"xref\n0 1\n0000000000 65535 f \n%d 1\n%010d 00000 n \ntrailer\n<</Size %d/Root %s 0 R/Info %d 0 R"
-              b"/Prev %s%s>>\nstartxref\n%d\n%%%%EOF\n"
+    update = (b"xref\n0 1\n0000000000 65535 f \n%d 1\n%010d 00000 n \n"
+              b"trailer\n<</Size %d/Root %s 0 R/Info %d 0 R/Prev %s%s>>\n"
+              b"startxref\n%d\n%%%%EOF\n"
               % (number, at, number + 1, root.group(1), number, found.group(2),
                  the_id.group(0) if the_id else b"", xref))
     return pdf + body + update
