@@ -371,6 +371,30 @@ def test_operator_names_get_the_thin_spaces_tex_gives_them(latex, spaced):
     assert with_operator_spaces(latex) == spaced
 
 
+def _ink_spans(svg: str) -> list[tuple[float, float]]:
+    """Each glyph's ink from left to right, in SVG units: the outlines' x extent."""
+    spans = []
+    for data in re.findall(r'<path d="([^"]+)"', svg):
+        numbers = [float(v) for v in re.findall(r"-?[0-9]+\.?[0-9]*(?:e-?[0-9]+)?", data)]
+        spans.append((min(numbers[0::2]), max(numbers[0::2])))
+    return sorted(spans)
+
+
+@pytest.mark.parametrize("font", ["dejavu", "stix"])
+def test_a_nablas_subscript_sits_as_close_as_after_any_symbol(formula_cache, font):
+    """"∇_w L" printed "∇ wL" (issue 23): its subscript now stands no further from it
+    than a Delta's from the Delta, give or take a tenth of an em."""
+    from examgen.core.formula_svg import formula_svg
+
+    size = 20.0
+    gaps = {}
+    for symbol in ("nabla", "Delta"):
+        spans = _ink_spans(formula_svg(f"\\{symbol}_w L", size, False, font))
+        gaps[symbol] = spans[1][0] - spans[0][1]
+    assert gaps["nabla"] <= gaps["Delta"] + 0.1 * size, gaps
+    assert gaps["nabla"] > 0, gaps  # close, not overlapping
+
+
 def test_a_typeset_operator_name_has_its_spaces(formula_cache):
     """In the picture, "γ max Q" is as wide as with the spaces written by hand."""
     from examgen.render.math_drawing import typeset

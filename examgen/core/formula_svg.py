@@ -18,9 +18,9 @@ import tempfile
 from functools import lru_cache
 from pathlib import Path
 
-from examgen.core.tex_spacing import with_operator_spaces
+from examgen.core.tex_spacing import with_nabla_kern, with_operator_spaces
 
-FORMAT = 3  # raise when what is stored, or how it is typeset, changes
+FORMAT = 4  # raise when what is stored, or how it is typeset, changes
 # The math fonts a layout may choose (fonts.math): DejaVu Math TeX Gyre, the math font of
 # the DejaVu family the text prints in (its x-height and digits), shipped with examgen;
 # or ziamath's own STIX Two Math (a Times-like serif).
@@ -57,7 +57,8 @@ def _typeset(latex: str, size: float, display: bool, font: str) -> str:
 
     config.svg2 = False  # svglib places SVG 2 glyphs wrongly
     path = math_font_file(font)
-    return str(Latex(with_operator_spaces(latex), size=size, inline=not display, margin=0,
+    spaced = with_nabla_kern(with_operator_spaces(latex))
+    return str(Latex(spaced, size=size, inline=not display, margin=0,
                      font=None if path is None else str(path)).svg())
 
 

@@ -1,10 +1,15 @@
-"""The thin spaces TeX puts around operator names, written out for the typesetter.
+"""The thin spaces TeX puts around operator names, and the one too many after a nabla,
+written out for the typesetter.
 
 TeX sets ``\\gamma \\max_{a'} Q`` as "γ max Q": a thin space between an ordinary symbol
 and an operator name (log, max, sin, ...), and between the operator (with its limits)
 and an ordinary symbol after it. ziamath, through latex2mathml, sets them glued
 ("γmaxQ"); examgen writes the spaces in (``\\,``) before the formula is typeset. Only the
 typeset picture changes: the bank's text, Moodle's and QTI's copies keep the source.
+
+The math fonts' nabla (∇) carries a wide right side bearing, in DejaVu Math and STIX
+alike: ``\\nabla_w L`` printed "∇ wL", the subscript a third of an em away, where TeX
+sets it close as after any symbol. examgen takes a thin space back after it (``\\!``).
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ _ORDINARY = frozenset({
     "nabla", "partial", "ell", "infty", "hat", "bar", "tilde", "vec", "dot", "ddot",
     "mathbf", "mathrm", "mathit", "mathcal", "mathbb", "boldsymbol", "text"})
 _COMMAND = re.compile(r"\\([A-Za-z]+)")
+_NABLA = re.compile(r"\\nabla(?![A-Za-z])(?!\s*$)")  # not at the formula's end
 _THIN = r"\,"
 
 
@@ -47,6 +53,11 @@ def with_operator_spaces(latex: str) -> str:
         pos = end
     out.append(latex[pos:])
     return "".join(out)
+
+
+def with_nabla_kern(latex: str) -> str:
+    """``latex`` with the thin space after each nabla taken back (``\\!``)."""
+    return _NABLA.sub(lambda _: "\\nabla\\!", latex) if "\\nabla" in latex else latex
 
 
 def _ends_ordinary(text: str) -> bool:
