@@ -132,12 +132,23 @@ def export_kahoot(ctx: click.Context, bank_dir: Path, manifest: Path | None, out
 
     source = _source(ctx, bank_dir, manifest, category_root, draws)
     result = kahoot_rows(source.questions, int(time_limit))
-    if not result.rows:
-        raise InfeasibleError("no question fits Kahoot's quiz: " + "; ".join(result.skipped[:3]))
-    write_atomic(output, to_kahoot_xlsx(result, source.header.title or source.root))
-    for line in result.skipped:
+    _write_poll("Kahoot's quiz", output, len(result.rows), result.skipped, [],
+                lambda: to_kahoot_xlsx(result, source.header.title or source.root),
+                len(source.questions))
+
+
+def _write_poll(tool: str, output: Path, written: int, skipped: list[str], notes: list[str],
+                content: Callable[[], str | bytes], total: int) -> None:
+    """A live-poll file: refused when no question fits the tool, else written, with each
+    question left out and each note named."""
+    if not written:
+        raise InfeasibleError(f"no question fits {tool}: " + "; ".join(skipped[:3]))
+    write_atomic(output, content())
+    for line in skipped:
         click.echo(f"Left out: {line}", err=True)
-    click.echo(f"wrote {output}: {len(result.rows)} of {len(source.questions)} questions")
+    for line in notes:
+        click.echo(f"Note: {line}", err=True)
+    click.echo(f"wrote {output}: {written} of {total} questions")
 
 
 def _true_false(layout: str) -> tuple[str, str]:
@@ -167,12 +178,8 @@ def export_particify(ctx: click.Context, bank_dir: Path, manifest: Path | None, 
 
     source = _source(ctx, bank_dir, manifest, category_root, draws)
     result = particify_rows(source.questions, _true_false(layout))
-    if not result.rows:
-        raise InfeasibleError("no question fits Particify: " + "; ".join(result.skipped[:3]))
-    write_atomic(output, to_particify_csv(result))
-    for line in result.skipped:
-        click.echo(f"Left out: {line}", err=True)
-    click.echo(f"wrote {output}: {len(result.rows)} of {len(source.questions)} questions")
+    _write_poll("Particify", output, len(result.rows), result.skipped, [],
+                lambda: to_particify_csv(result), len(source.questions))
 
 
 @export.command("pingo")
@@ -190,14 +197,8 @@ def export_pingo(ctx: click.Context, bank_dir: Path, manifest: Path | None, outp
 
     source = _source(ctx, bank_dir, manifest, category_root, draws)
     result = to_pingo_xml(source.questions, _true_false(layout))
-    if not result.written:
-        raise InfeasibleError("no question fits PINGO: " + "; ".join(result.skipped[:3]))
-    write_atomic(output, result.xml)
-    for line in result.skipped:
-        click.echo(f"Left out: {line}", err=True)
-    for line in result.notes:
-        click.echo(f"Note: {line}", err=True)
-    click.echo(f"wrote {output}: {result.written} of {len(source.questions)} questions")
+    _write_poll("PINGO", output, result.written, result.skipped, result.notes,
+                lambda: result.xml, len(source.questions))
 
 
 @export.command("qti")
