@@ -7,9 +7,10 @@ and an ordinary symbol after it. ziamath, through latex2mathml, sets them glued
 ("γmaxQ"); examgen writes the spaces in (``\\,``) before the formula is typeset. Only the
 typeset picture changes: the bank's text, Moodle's and QTI's copies keep the source.
 
-The math fonts' nabla (∇) carries a wide right side bearing, in DejaVu Math and STIX
-alike: ``\\nabla_w L`` printed "∇ wL", the subscript a third of an em away, where TeX
-sets it close as after any symbol. examgen takes a thin space back after it (``\\!``).
+After a nabla (∇) ziamath leaves a sixth of an em more than TeX does: ``\\nabla_w L``
+printed "∇ wL" (DejaVu Math at 20 pt: 6.9 pt from the ∇'s ink to the w; XeTeX with the
+same font: 3.5 pt; STIX as far off, measured against a Delta's subscript). examgen takes a
+thin space back after it (``\\!``).
 """
 
 from __future__ import annotations
