@@ -8,8 +8,10 @@ sign. Prints one row per layout and kind of build.
 Counted per page: a page that holds only its footer (a blank back that says so is
 counted apart, as deliberate); ink outside the text frame (beyond the margins, except the
 footer's band); a footer cut with an ellipsis; in the German layout a number with a
-decimal point; "1 pts." or "2 pt.". The sample bank is used, with 10 and 25 questions, 2
-variants or 3 forms; tests/test_typography.py checks the same on a few seeds in CI.
+decimal point; "1 pts." or "2 pt."; an inline formula whose space to the word beside it is
+lost or doubled, or that stands apart from the punctuation after it
+(``tests/pagecheck.py``). The sample bank is used, with 10 and 25 questions, 2 variants
+or 3 forms; tests/test_typography.py checks the same on a few seeds in CI.
 """
 
 from __future__ import annotations
@@ -26,6 +28,10 @@ import pypdfium2 as pdfium
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.pagecheck import formula_spacing  # noqa: E402
+
 MM = 72 / 25.4
 BUILDS = {"10 questions, 2 variants": ["--total", "10", "--variants", "2"],
           "25 questions, 3 forms": ["--total", "25", "--forms", "3"]}
@@ -95,6 +101,7 @@ def check_pdf(path: Path, layout: str, tally: Counter[str]) -> None:
             tally["wrong plurals"] += sum(len(re.findall(
                 rf"(?<![\d.,])1 {many}|(?<![\d.,])(?:[02-9]|\d\d+|\d+[.,]\d+) {one}", line))
                 for line in lines)
+        tally["formula spaces off"] += len(formula_spacing(page))
         page.close()
     document.close()
 
@@ -105,7 +112,7 @@ def main() -> None:
     args = parser.parse_args()
     columns = ["pages", "pages with only a footer", "blank backs that say so",
                "objects outside the text frame", "footers cut", "decimal points in German",
-               "wrong plurals"]
+               "wrong plurals", "formula spaces off"]
     print(f"{'layout':<8} {'builds':<26} {'PDFs':>5} " + " ".join(f"{c:>{len(c)}}"
                                                           for c in columns))
     with tempfile.TemporaryDirectory() as tmp:

@@ -1,6 +1,7 @@
 """Pages read back as a person sees them (pypdfium2): no page that holds only its
 footer, footers that keep the title whole when there is room, numbers in the layout's
-own decimal mark, and points in the plural."""
+own decimal mark, points in the plural, and inline formulas a word space from the words
+beside them (``pagecheck``)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from examgen.cli import main
+
+from .pagecheck import formula_spacing
 
 
 def _build(out: Path, *args: str) -> None:
@@ -83,3 +86,42 @@ def test_an_oversized_open_question_keeps_its_text_with_lines_and_labels_the_res
         number = pages[holder].split(" Explain it all.")[0].split()[-1]  # "3."
         # 40 lines are more than a page: the rest goes on, named
         assert pages[holder + 1].startswith(f"{number} (continued)"), pages[holder + 1][:40]
+
+
+SPACING = Path(__file__).parent / "banks" / "spacing"
+
+
+@pytest.mark.parametrize("layout", ["default", "de"])
+def test_inline_formulas_stand_a_word_space_from_words_and_close_to_punctuation(
+        tmp_path, layout):
+    """Issue 23: "maximisesV?" and the double space before "x̂" are gone. Every formula
+    of a bank written for it (after words and brackets, before punctuation, wrapping,
+    tall, in small type) is measured on the page, in the exams and keys of two
+    variants."""
+    out = tmp_path / "out"
+    _build(out, "--bank", str(SPACING), "--total", "3", "--variants", "2", "--seed", "5",
+           "--layout", layout)
+    measured = 0
+    for name in ("exam-A.pdf", "exam-B.pdf", "key-A.pdf", "key-B.pdf"):
+        document = pdfium.PdfDocument(str(out / name))
+        for number, page in enumerate(document, 1):
+            assert formula_spacing(page) == [], f"{name} page {number}"
+            measured += 1
+        document.close()
+    assert measured >= 4
+
+
+def test_the_spacing_check_sees_a_space_lost_before_a_formula(tmp_path):
+    """The check is not blind: where a bank writes no space, it reports one missing."""
+    bank = tmp_path / "bank"
+    bank.mkdir()
+    (bank / "q.yaml").write_text(
+        "topic: T\nquestions:\n"
+        "  - {id: glued, difficulty: easy, knowledge: recall, type: truefalse,"
+        " text: 'Which discriminator maximises$V$? It is the optimal one.', answer: true}\n",
+        encoding="utf-8")
+    _build(tmp_path / "out", "--bank", str(bank), "--total", "1", "--seed", "1")
+    document = pdfium.PdfDocument(str(tmp_path / "out" / "exam.pdf"))
+    problems = [p for page in document for p in formula_spacing(page)]
+    document.close()
+    assert problems and problems[0].startswith("before 's'"), problems
