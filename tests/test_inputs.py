@@ -29,7 +29,7 @@ from .conftest import BANKS
 INPUTS = Path(__file__).resolve().parent / "inputs"
 CASES = sorted(p.name for p in INPUTS.iterdir() if (p / "case.yaml").is_file())
 # fixtures of other tests, not broken ones
-VALID_BANKS = {"layout", "matching", "moodle", "pictures", "pinned"}
+VALID_BANKS = {"layout", "matching", "moodle", "pictures", "pinned", "spacing"}
 BROKEN_BANKS = sorted(p.name for p in BANKS.iterdir() if p.name not in VALID_BANKS)
 
 
