@@ -107,9 +107,12 @@ def _overview(page: Page, exam: Exam) -> list[Any]:
                 q = variant.question(by_id[variant.order[position]])
                 answer = _grid_answer(page, q, variant.options.get(q.id), overview=True)
                 # the answer, and below it in grey the question's id
-                row.append(Paragraph(f"<b>{page.literal(answer)}</b><br/><font size="
-                                     f'"{page.small.fontSize - 1.5:g}" color="#666666">'
-                                     f"{page.literal(q.id)}</font>", page.small))
+                # the same answer of the same question recurs in many variants: one
+                # paragraph each, parsed and wrapped once (page.paragraph)
+                row.append(page.paragraph(
+                    f"<b>{page.literal(answer)}</b><br/><font size="
+                    f'"{page.small.fontSize - 1.5:g}" color="#666666">'
+                    f"{page.literal(q.id)}</font>", "small"))
             rows.append(row)
         table = Table(rows, colWidths=[number] + [column] * len(variants), repeatRows=1,
                       hAlign="LEFT")
