@@ -59,15 +59,20 @@ def dumps(manifest: ManifestJSON) -> str:
     return _encode(manifest, 0) + "\n"
 
 
+# One encoder for every piece: json.dumps with a setting of its own builds a new one per
+# call, which was half the time of writing exam.json.
+_PIECE = json.JSONEncoder(ensure_ascii=False)
+
+
 def _encode(value: Any, level: int) -> str:
     inner = "  " * (level + 1)
     if isinstance(value, dict) and value:
-        items = [f"{inner}{json.dumps(str(k), ensure_ascii=False)}: {_encode(v, level + 1)}"
+        items = [f"{inner}{_PIECE.encode(str(k))}: {_encode(v, level + 1)}"
                  for k, v in value.items()]
     elif isinstance(value, list) and any(isinstance(v, dict | list) for v in value):
         items = [inner + _encode(v, level + 1) for v in value]
     else:
-        return json.dumps(value, ensure_ascii=False)
+        return _PIECE.encode(value)
     close = "}" if isinstance(value, dict) else "]"
     return f"{'{' if close == '}' else '['}\n" + ",\n".join(items) + f"\n{'  ' * level}{close}"
 
