@@ -18,8 +18,8 @@ import math
 from dataclasses import dataclass, field
 
 from examgen.core.latex import formulas_in
-from examgen.core.markup import to_plain
 from examgen.core.model import ChoiceQuestion, Question, TrueFalse
+from examgen.formats.portable import one_line
 
 TIMES = (5, 10, 20, 30, 60, 90, 120, 240)  # the time limits Kahoot offers, in seconds
 QUESTION_CHARS, ANSWER_CHARS, ANSWERS = 120, 75, 4
@@ -61,14 +61,14 @@ def kahoot_rows(questions: list[Question], time_limit: int = 20,
             answers, correct = true_false, (1,) if q.answer else (2,)
         else:
             assert isinstance(q, ChoiceQuestion)
-            answers = tuple(_plain(o.text) for o in q.options)
+            answers = tuple(one_line(o.text) for o in q.options)
             correct = tuple(n for n, o in enumerate(q.options, 1) if o.correct)
         long = [a for a in answers if len(a) > ANSWER_CHARS]
         if long:
             out.skipped.append(f"{q.id}: an answer has {len(long[0])} characters; Kahoot "
                                f"allows {ANSWER_CHARS}")
             continue
-        out.rows.append(KahootRow(q.id, _plain(q.text), answers, _seconds(q, time_limit),
+        out.rows.append(KahootRow(q.id, one_line(q.text), answers, _seconds(q, time_limit),
                                   correct))
     return out
 
@@ -87,14 +87,10 @@ def _unfit(q: Question) -> str:
         return "it has a formula, and Kahoot's cells are plain text"
     if isinstance(q, ChoiceQuestion) and len(q.options) > ANSWERS:
         return f"{len(q.options)} options; Kahoot allows {ANSWERS}"
-    if len(_plain(q.text)) > QUESTION_CHARS:
-        return (f"its text has {len(_plain(q.text))} characters; Kahoot allows "
+    if len(one_line(q.text)) > QUESTION_CHARS:
+        return (f"its text has {len(one_line(q.text))} characters; Kahoot allows "
                 f"{QUESTION_CHARS}")
     return ""
-
-
-def _plain(text: str) -> str:
-    return " ".join(to_plain(text).split())
 
 
 def _seconds(q: Question, default: int) -> int:

@@ -30,7 +30,6 @@ import io
 import math
 from dataclasses import dataclass, field
 
-from examgen.core.markup import to_plain
 from examgen.core.model import (
     ChoiceQuestion,
     MultipleChoice,
@@ -40,6 +39,7 @@ from examgen.core.model import (
     ShortAnswer,
     TrueFalse,
 )
+from examgen.formats.portable import one_line
 
 COLUMNS = ("format", "body", "additionalText", "options", "correctOptions", "multiple",
            "abstentionsAllowed")
@@ -86,7 +86,7 @@ def _row(q: Question, true_false: tuple[str, str]) -> dict[str, str] | str:
         else:
             if any(o.image is not None for o in q.options):
                 return "an option has a picture, and Particify's options are text"
-            options = [_option(o.text) for o in q.options]
+            options = [one_line(o.text) for o in q.options]  # formulas kept
             correct = [o.correct for o in q.options]
         if len(set(options)) < len(options):
             return "two options read alike, and Particify names the correct ones by text"
@@ -108,11 +108,6 @@ def _row(q: Question, true_false: tuple[str, str]) -> dict[str, str] | str:
         return ("Particify's import gives a short-answer content no accepted answers; "
                 "use Moodle or the practice page")
     return f"type {q.type}: Particify has no such content"
-
-
-def _option(text: str) -> str:
-    """An option as Particify shows it: plain text on one line, formulas kept."""
-    return " ".join(to_plain(text).split())
 
 
 def _upper(top: float) -> float:

@@ -28,7 +28,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
-from examgen.core.markup import to_plain
 from examgen.core.model import (
     ChoiceQuestion,
     Matching,
@@ -39,6 +38,7 @@ from examgen.core.model import (
     ShortAnswer,
     TrueFalse,
 )
+from examgen.formats.portable import one_line
 
 
 @dataclass
@@ -107,4 +107,4 @@ def _body(q: Question, true_false: tuple[str, str], notes: list[str]
 
 def _plain(text: str) -> str:
     """Plain text on one line, formulas kept as ``$...$``, escaped for XML."""
-    return escape(" ".join(to_plain(text).split()))
+    return escape(one_line(text))

@@ -1,6 +1,7 @@
 """What every outside format (Moodle XML, GIFT, ...) says of a question besides its
-content: the name it is listed under and the tags that carry its place on the matrix.
-One definition, so that an export in one format and in another name and tag alike."""
+content: the name it is listed under and the tags that carry its place on the matrix,
+and the one line of plain text the live polls hold. One definition, so that an export in
+one format and in another name, tag and word alike."""
 
 from __future__ import annotations
 
@@ -26,6 +27,12 @@ def display_name(q: Question, readable: bool = False) -> str:
     if len(text) > 60:
         text = text[:60].rsplit(" ", 1)[0] + "…"
     return f"{q.id}: {text}"
+
+
+def one_line(text: str) -> str:
+    """Bank text as the live-poll tools hold it (Kahoot, Particify, PINGO): plain, on one
+    line, formulas as their LaTeX source."""
+    return " ".join(to_plain(text).split())
 
 
 TAG_LENGTH = 50  # Moodle's longest tag name
