@@ -98,3 +98,10 @@ def read_now(*faces: str) -> None:
     for face in faces:
         font: Any = pdfmetrics.getFont(face)
         font.face.charToGlyph  # noqa: B018  # reading any attribute reads the file
+
+
+def read_text_faces() -> None:
+    """The families registered and the two faces every document prints in (regular and
+    bold sans) read: done before workers are forked, so that they share them."""
+    sans, _ = register_fonts()
+    read_now(sans, f"{sans}-10")

@@ -43,10 +43,9 @@ def _ready(given: _Job) -> None:
     """What every task needs first: reportlab, the templates' engine, and the two faces
     every document prints in (read before forking, so the workers share them)."""
     from examgen.render import pdf  # noqa: F401  # imports reportlab and the page's modules
-    from examgen.render.fonts import read_now, register_fonts
+    from examgen.render.fonts import read_text_faces
 
-    sans, _ = register_fonts()
-    read_now(sans, f"{sans}-10")
+    read_text_faces()
 
 
 # Every PDF name pdf_name can give: what a later build into the same folder may replace.

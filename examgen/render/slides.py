@@ -94,10 +94,9 @@ def render_slides(questions: list[Question], layout: Layout, header: ExamHeader,
 
 def _ready(deck: _Deck) -> None:
     """The fonts, read before the halves are forked so that both start with them."""
-    from examgen.render.fonts import read_now, register_fonts
+    from examgen.render.fonts import read_text_faces
 
-    sans, _ = register_fonts()
-    read_now(sans, f"{sans}-10")
+    read_text_faces()
 
 
 def _half(piece: tuple[int, int]) -> bytes:
