@@ -402,3 +402,33 @@ def test_a_typeset_operator_name_has_its_spaces(formula_cache):
     glued = typeset(r"\gamma \max_{a'} Q", 10.5, False)
     spaced = typeset(r"\gamma\,\max_{a'}\,Q", 10.5, False)
     assert glued.width == pytest.approx(spaced.width, abs=0.01)
+
+
+# Each glyph's ink in `x_{max}` at 10 pt, in pt from the x's left edge: x, m, a, x
+# (left, right) and the subscript's top and bottom from the baseline (down is positive).
+# Measured on XeTeX's PDF (TeX Live 2022, unicode-math, DejaVu Math TeX Gyre, a 10 pt
+# document) rendered at 720 dpi; XeTeX sets scripts at the font's ScriptPercentScaleDown
+# (80 %) for the document's size, as unicode-math declares it.
+XETEX_X_MAX = [(0.0, 5.4), (7.0, 14.1), (15.7, 20.0), (21.6, 26.3)]
+XETEX_SUBSCRIPT_ROWS = (-1.4, 2.8)
+
+
+def test_a_multi_letter_subscript_is_set_as_xetex_sets_it(formula_cache):
+    """"Multi-letter subscripts are spaced as TeX spaces them" (issue 23): each letter of
+    `x_{max}` stands where XeTeX puts it, at the same script size, within 0.2 pt."""
+    from examgen.core.formula_svg import formula_svg
+
+    boxes = []
+    for data in re.findall(r'<path d="([^"]+)"', formula_svg("x_{max}", 10.0, False)):
+        numbers = [float(v) for v in re.findall(r"-?[0-9]+\.?[0-9]*(?:e-?[0-9]+)?", data)]
+        boxes.append((min(numbers[0::2]), max(numbers[0::2]),
+                      min(numbers[1::2]), max(numbers[1::2])))
+    boxes.sort()
+    left = boxes[0][0]
+    assert len(boxes) == len(XETEX_X_MAX)
+    for (ours_left, ours_right, *_), (tex_left, tex_right) in zip(boxes, XETEX_X_MAX):
+        assert ours_left - left == pytest.approx(tex_left, abs=0.2)
+        assert ours_right - left == pytest.approx(tex_right, abs=0.2)
+    for _, _, top, bottom in boxes[1:]:
+        assert top == pytest.approx(XETEX_SUBSCRIPT_ROWS[0], abs=0.2)
+        assert bottom == pytest.approx(XETEX_SUBSCRIPT_ROWS[1], abs=0.2)
