@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from reportlab.lib import colors
@@ -228,13 +229,12 @@ class Hanging(Flowable):
     def _draw_label(self, baseline: float) -> None:
         canvas, size, font = self.canv, self.page.body.fontSize, self._font
         canvas.setFont(font, size)
-        colour = colors.HexColor(self.colour) if self.colour else colors.black
+        colour = _colour(self.colour)
         canvas.setFillColor(colour)
         x = LABEL_INSET if self.indent == OPTION_INDENT else 0
         if self.label[:1] in (EMPTY_BOX, TICKED_BOX):
-            _tick_box(canvas, x, baseline, font, size, self.label[0] == TICKED_BOX, colour)
-            x += stringWidth(self.label[0], font, size)
-            canvas.drawString(x, baseline, self.label[1:])
+            _tick_box(canvas, x, baseline, font, size, self.label[0] == TICKED_BOX, colour,
+                      self.label[1:])
         else:
             canvas.drawString(x, baseline, self.label)
 
@@ -268,19 +268,26 @@ class HangingPicture(Hanging):
 
 
 def _tick_box(canvas: Any, x: float, baseline: float, font: str, size: float, ticked: bool,
-              colour: Any) -> None:
+              colour: Any, after: str = "") -> None:
     """A box drawn as lines where the box character stands, the character itself kept in
-    the text layer but not painted (so text extraction still reads ☐ and ☒): a font's
-    box glyph sits on the baseline at its own size and weight, and looks different in
-    every font."""
-    width = stringWidth(EMPTY_BOX, font, size)
+    the text layer but not painted (so text extraction still reads ☐ and ☒), and then
+    ``after`` (the option's letter) in the same text object: a font's box glyph sits on
+    the baseline at its own size and weight, and looks different in every font."""
     text = canvas.beginText(x, baseline)
     text.setFont(font, size)
     text.setTextRenderMode(3)  # invisible
     text.textOut(TICKED_BOX if ticked else EMPTY_BOX)
     text.setTextRenderMode(0)
+    if after:
+        text.textOut(after)
     canvas.drawText(text)
-    _outline(canvas, x, baseline, width, size, ticked, colour)
+    _outline(canvas, x, baseline, stringWidth(EMPTY_BOX, font, size), size, ticked, colour)
+
+
+@lru_cache(maxsize=64)
+def _colour(hex_colour: str | None) -> Any:
+    """A layout's colour as reportlab's, parsed once: every option's label asks for it."""
+    return colors.HexColor(hex_colour) if hex_colour else colors.black
 
 
 def _outline(canvas: Any, x: float, baseline: float, width: float, size: float,
