@@ -426,7 +426,8 @@ def test_a_multi_letter_subscript_is_set_as_xetex_sets_it(formula_cache):
     boxes.sort()
     left = boxes[0][0]
     assert len(boxes) == len(XETEX_X_MAX)
-    for (ours_left, ours_right, *_), (tex_left, tex_right) in zip(boxes, XETEX_X_MAX):
+    for (ours_left, ours_right, *_), (tex_left, tex_right) in zip(boxes, XETEX_X_MAX,
+                                                                 strict=True):
         assert ours_left - left == pytest.approx(tex_left, abs=0.2)
         assert ours_right - left == pytest.approx(tex_right, abs=0.2)
     for _, _, top, bottom in boxes[1:]:

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from typing import Any
 
 from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
 
 from examgen.core.header import ExamHeader
@@ -23,7 +25,8 @@ from examgen.core.model import (
     Variant,
     format_number,
 )
-from examgen.render.flowables import QuestionBlock, numbered_canvas
+from examgen.render.canvases import FirstPageDrawn, numbered_canvas
+from examgen.render.flowables import QuestionBlock
 from examgen.render.page import Page
 from examgen.render.questions import question_parts
 
@@ -82,9 +85,11 @@ def text_blocks(page: Page, text: str, first_is_title: bool = False) -> list[Flo
 
 def build_document(story: list[Flowable], page: Page, pagesize: tuple[float, float],
            header: ExamHeader, variant: Variant, exam: Exam, key: bool = False,
-           every_variant: bool = False) -> bytes:
+           every_variant: bool = False,
+           canvas: Callable[[type[Canvas]], type[Canvas]] | None = None) -> bytes:
     """The story with footers: course and title, and the form and variant (none with
-    ``every_variant``: a document about all of them)."""
+    ``every_variant``: a document about all of them); drawn on ``canvas`` of the
+    numbered canvas when given (the named copies' covers, which end the build early)."""
     margins = page.layout.settings["margins"]
     buffer = io.BytesIO()
     title = header.title or page.layout.labels["exam"]
@@ -105,5 +110,9 @@ def build_document(story: list[Flowable], page: Page, pagesize: tuple[float, flo
         leftMargin=float(margins["left"]) * mm, rightMargin=float(margins["right"]) * mm,
         topMargin=float(margins["top"]) * mm, bottomMargin=float(margins["bottom"]) * mm,
     )
-    doc.build(story, canvasmaker=numbered_canvas(page, footer_left, footer_right, pagesize[0]))
+    numbered = numbered_canvas(page, footer_left, footer_right, pagesize[0])
+    try:
+        doc.build(story, canvasmaker=numbered if canvas is None else canvas(numbered))
+    except FirstPageDrawn:
+        pass  # the covers canvas saved its document
     return buffer.getvalue()

@@ -23,6 +23,15 @@ def render_exam(exam: Exam, variant: Variant, layout: Layout, header: ExamHeader
     """The exam as handed out (no answers, no explanations, no level colours), and where
     its cover's name and student-ID lines were drawn (None when a long header pushed them
     off the first page): a named copy is this exam with its student written on them."""
+    story, fields, page, pagesize = exam_story(exam, variant, layout, header, paper)
+    return build_document(story, page, pagesize, header, variant, exam), fields.place
+
+
+def exam_story(exam: Exam, variant: Variant, layout: Layout, header: ExamHeader,
+               paper: str = "a4") -> tuple[list[Flowable], NameFields, Page,
+                                           tuple[float, float]]:
+    """What the exam's document is built from: its flowables, the name fields among them,
+    and the page and paper size they are laid out on."""
     page, pagesize = page_for(layout, paper)
     context = template_context(exam, variant, header, layout.labels["decimal"])
     fields = NameFields(page)
@@ -31,7 +40,7 @@ def render_exam(exam: Exam, variant: Variant, layout: Layout, header: ExamHeader
     story += text_blocks(page, layout.render("instructions", context))
     story += [Spacer(1, 3 * mm), *_points_table(page, exam, variant), Spacer(1, 6 * mm)]
     story += questions_story(page, exam, variant, key=False)
-    return build_document(story, page, pagesize, header, variant, exam), fields.place
+    return story, fields, page, pagesize
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,10 @@ from typing import Any
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfgen import canvas as pdfcanvas
 from reportlab.platypus import Flowable, Paragraph
 
 from examgen.core.model import Question
-from examgen.render.math_drawing import ROOM_DRAWERS, FormulaCanvas, room_markup
+from examgen.render.math_drawing import ROOM_DRAWERS, room_markup
 from examgen.render.page import (
     GUTTER,
     LABEL_INSET,
@@ -307,23 +306,27 @@ def _outline(canvas: Any, x: float, baseline: float, width: float, size: float,
     canvas.restoreState()
 
 
-# An option box inside a paragraph (a cloze choice gap): the box character, transparent,
-# keeps the box in the text where it stands, and right after it a room of no width where
-# the box is drawn over it (a white character would paint over the box's lines, and an
-# invisible one drawn with the box would stand first in the line's text).
+# An option box inside a paragraph (a cloze choice gap): the box character, in white,
+# keeps the box in the text where it stands, and right after it a room of no width whose
+# drawer has the box drawn over it once the paragraph's text is drawn (reportlab draws a
+# paragraph's rooms before its text, which would paint the white character over the
+# box's lines; an invisible character drawn with the box would stand first in the line's
+# text; and a transparent one needs a graphics state that reportlab's forms, the named
+# copies' covers, leave out).
 def inline_box(font: str, size: float) -> str:
     """Paragraph markup for an empty box drawn as lines, the character still in the text."""
-    return (f'<font color="transparent">{EMPTY_BOX}</font>'
+    return (f'<font color="white">{EMPTY_BOX}</font>'
             + room_markup(f"box|{font}|{size:g}", 0.001, 0.001))
 
 
 def _draw_inline_box(canvas: Any, label: str, x: float, y: float, width: float) -> None:
     """The box over the character just before the room (x: the room's left, y: the
-    baseline, where reportlab places an image with no valign)."""
+    baseline, where reportlab places an image with no valign), drawn after the text."""
     _, font, size = label.split("|")
     points = float(size)
     char = stringWidth(EMPTY_BOX, font, points)
-    _outline(canvas, x - char, y, char, points, False, colors.black)
+    canvas.after_text.append(
+        lambda: _outline(canvas, x - char, y, char, points, False, colors.black))
 
 
 ROOM_DRAWERS["box"] = _draw_inline_box
@@ -336,49 +339,3 @@ def fit(text: str, font: str, size: float, width: float) -> str:
     while text and stringWidth(text + "…", font, size) > width:
         text = text[:-1]
     return text.rstrip() + "…"
-
-
-def numbered_canvas(page: Page, left: str, right: str,
-                    width: float) -> type[pdfcanvas.Canvas]:
-    """A canvas that writes "page X of Y" in every footer (``width``: the paper's).
-
-    Y is known only when the document ends, so each page shows a form of its own, and
-    the forms, holding the whole footer, are drawn at the end: forms may be defined after
-    the pages that show them (reportlab's public beginForm and doForm; no copy of the
-    canvas's state, as the classic recipe makes)."""
-    pattern = page.layout.labels["page"]
-    margins = page.layout.settings["margins"]
-
-    class NumberedCanvas(FormulaCanvas):  # formulas in paragraphs draw themselves
-        def showPage(self) -> None:  # noqa: N802 - reportlab's name
-            self.doForm(f"examgen-footer-{self.getPageNumber()}")
-            super().showPage()
-
-        def save(self) -> None:
-            total = self.getPageNumber() - 1  # the page after the last one shown
-            for number in range(1, total + 1):
-                self.beginForm(f"examgen-footer-{number}")
-                self._footer(number, total)
-                self.endForm()
-            super().save()
-
-        def _footer(self, number: int, total: int) -> None:
-            y = float(margins["bottom"]) * mm / 2
-            self.setFont(page.sans, 8)
-            self.setFillColor(colors.HexColor("#555555"))
-            text = pattern.replace("{page}", str(number)).replace("{pages}", str(total))
-            x_left, x_right = float(margins["left"]) * mm, width - float(margins["right"]) * mm
-            used = stringWidth(text, page.sans, 8)
-            room = (width - used) / 2 - 5 * mm - x_left  # up to the centred page number
-            if stringWidth(left, page.sans, 8) > room and not right:
-                # a long title with nothing on the right: the number moves right instead
-                # of cutting the title
-                self.drawString(x_left, y, fit(left, page.sans, 8, x_right - used - 5 * mm
-                                               - x_left))
-                self.drawRightString(x_right, y, text)
-                return
-            self.drawString(x_left, y, fit(left, page.sans, 8, room))
-            self.drawCentredString(width / 2, y, text)
-            self.drawRightString(x_right, y, right)
-
-    return NumberedCanvas

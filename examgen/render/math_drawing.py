@@ -169,7 +169,15 @@ class FormulaCanvas(Canvas):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.formulas: deque[str] = deque()  # named by callbacks, waiting for their rooms
+        self.after_text: list[Callable[[], None]] = []  # drawn over the next text drawn
         self.setNamedCB(CALLBACK, _queue)
+
+    def drawText(self, aTextObject: Any) -> None:  # noqa: N802, N803 - reportlab's names
+        """The text, then what a room asked to draw over it (``after_text``): reportlab
+        draws a paragraph's rooms before its text."""
+        super().drawText(aTextObject)
+        while self.after_text:
+            self.after_text.pop(0)()
 
     def drawImage(self, image: Any, x: float, y: float,  # noqa: N802 - reportlab's name
                   width: float | None = None, height: float | None = None,

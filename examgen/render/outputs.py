@@ -121,9 +121,12 @@ def render_outputs(exams: list[Exam], manifest: ManifestJSON, layout: Layout | N
                 for task in documents if task[0] == "exam"}
         places = {keys[task]: place for task, (_, place) in zip(tasks, pdfs, strict=True)
                   if task in keys and place is not None}
+        sources = {keys[task]: (exams[task[1]], exams[task[1]].variants[task[2]])
+                   for task in keys}
         files[NAMED_COPIES] = named_copies(list(sheets.copies),
                                            {keys[task]: rendered[task] for task in keys},
-                                           places, layout, paper, workers)
+                                           places, sources, layout, given.header, paper,
+                                           workers)
     if sheets is not None:
         parts_pdf = [rendered[part] for part in parts]
         if len(parts_pdf) == 1:  # PDFium only to join parts
