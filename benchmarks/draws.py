@@ -5,10 +5,10 @@ draw, no parameters). Same selection, same PDFs in number and kind; only the dra
 differs. Target (issue 25): the drawn build takes at most 1.2x the frozen one.
 
 Also printed: ``check --draws`` time per draw, and the draws of one question per second.
-3 runs each, in one process (the library API, no start-up), with a formula cache of its
-own that starts empty: the first run typesets every formula (a lecturer's first build),
-the best of the others reads them back (a rebuild, or next term's exam with the same
-draws).
+3 runs each, in one process (the library API, no start-up), each build with a formula
+cache of its own that starts empty: the first run typesets every formula (a lecturer's
+first build), the best of the others reads them back (a rebuild, or next term's exam with
+the same draws).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ os.environ.pop("EXAMGEN_NO_CACHE", None)
 from examgen.api import BuildSettings, build_exam  # noqa: E402
 from examgen.bank.draw_check import check_draws  # noqa: E402
 from examgen.bank.loader import load_bank  # noqa: E402
+from examgen.core.formula_svg import cache_folder  # noqa: E402
 from examgen.core.model import Bank  # noqa: E402
 
 COPIES = 300
@@ -36,7 +37,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _runs(bank: Bank, mix: dict, settings: BuildSettings) -> tuple[float, float]:
-    """(first run, best of the others)."""
+    """(first run, best of the others), with a formula cache of its own that starts
+    empty: the other build's formulas (the frozen questions are the drawn ones' first
+    draws) must not make this one's first run a rebuild."""
+    os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="examgen-bench-cache-")
+    cache_folder.cache_clear()
     times = []
     for _ in range(RUNS):
         start = time.perf_counter()
