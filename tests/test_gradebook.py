@@ -309,3 +309,15 @@ def test_a_named_cover_is_the_exams_first_page_pixel_for_pixel(tmp_path):
             px, py = x / scale, height - y / scale
             assert any(left - 2 <= px <= right + 2 and bottom - 2 <= py <= top + 2
                        for left, bottom, right, top in written), (px, py)
+
+
+def test_a_name_the_font_cannot_print_is_refused_at_its_line(tmp_path):
+    """A name in a script DejaVu Sans lacks would print as empty boxes on the cover and
+    the sheet: the build stops at the roster's line instead, and writes nothing."""
+    roster = _write(tmp_path / "r.csv", "number,name\n1234567,Jörg Ñúñez Παπαδόπουλος\n"
+                                        "2345678,王小明\n")
+    code, output = _run("build", "--bank", ROOT / "bank", "--total", "3", "--sheet",
+                        "--roster", roster, "-o", tmp_path / "o")
+    assert code == 2
+    assert "r.csv:3: the name '王小明'" in output and "王, 小, 明" in output
+    assert not (tmp_path / "o").exists()

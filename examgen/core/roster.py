@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from examgen.core.errors import InputError
+from examgen.core.glyphs import characters
 
 NUMBER_COLUMNS = ("number", "student number", "student", "matriculation number",
                   "matrikelnummer", "matrikel-nr.", "mtknr", "student id", "id number",
@@ -124,3 +125,17 @@ def _column(path: Path, header: list[str], given: str | None, known: tuple[str, 
 
 def _optional(header: list[str], known: tuple[str, ...]) -> int | None:
     return next((header.index(n) for n in known if n in header), None)
+
+
+def check_printable(roster: Roster) -> None:
+    """Raise InputError at the first student whose name the print font cannot write: it
+    would come out as empty boxes on the cover, the answer sheet and the seat list."""
+    font = characters("text")
+    for student in roster.students:
+        missing = [c for c in dict.fromkeys(student.name) if ord(c) > 0x7E
+                   and ord(c) not in font]
+        if missing:
+            raise InputError(
+                f"{roster.path}:{student.line}: the name '{student.name}' has characters "
+                f"the exam's font (DejaVu Sans) cannot print ({', '.join(missing)}); they "
+                "would print as empty boxes: write the name in Latin letters in the roster")

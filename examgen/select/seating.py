@@ -22,7 +22,7 @@ from typing import Any
 from examgen.core.csv_cells import csv_text
 from examgen.core.errors import InfeasibleError, InputError
 from examgen.core.model import Exam
-from examgen.core.roster import Roster, read_roster
+from examgen.core.roster import Roster, check_printable, read_roster
 from examgen.core.sheet_geometry import Copy, assign_copies
 from examgen.select.blueprint import BuildSettings
 from examgen.select.variants import variant_names
@@ -186,6 +186,8 @@ def class_and_room(chosen: BuildSettings) -> tuple[Roster | None, list[Seat] | N
                          "without it")
     roster = read_roster(Path(chosen.roster), chosen.roster_number, chosen.roster_name) \
         if chosen.roster else None
+    if roster is not None:
+        check_printable(roster)
     return roster, read_seating(chosen.seating) if chosen.seating else None
 
 
@@ -215,6 +217,7 @@ def earlier_copies(sheets: dict[str, Any], chosen: BuildSettings, notes: list[st
                          "names again.")
         return copies
     roster = read_roster(Path(chosen.roster), chosen.roster_number, chosen.roster_name)
+    check_printable(roster)
     if not students:
         raise InputError(f"the earlier build has no copies printed for students, so "
                          f"{roster.path} names none; build anew with --roster")
