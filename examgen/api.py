@@ -214,6 +214,7 @@ def _render(bank: Bank, exams: list[Exam], mix: dict[str, Any], header: ExamHead
 
         layout = load_layout(header.layout, header.paper)
         style = NumberStyle(layout.labels.get("decimal", "."))
+        notes = [*notes, *header.unprintable()]
     exams = with_drawn(exams, style)  # each variant's draws as the layout prints numbers
     manifest = to_manifest(exams, bank, str(bank.path), mix, header)
     if sheets and layout is not None:

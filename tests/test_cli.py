@@ -42,6 +42,16 @@ def test_build_easy_hard_gives_that_mix_and_same_seed_same_bytes(tmp_path):
     assert "seed 7" in result.output
 
 
+def test_a_title_the_fonts_cannot_print_is_named_before_it_prints_as_boxes(tmp_path):
+    result, out = build(tmp_path, "--total", "2", "--seed", "1", "--title",
+                        "机器学习 Exam", "--course", "Ελληνικά Ünïcödé")
+    assert result.exit_code == 0, result.output
+    assert "the exam's title has characters examgen's fonts cannot print (机, 器, 学, " \
+        "习)" in result.output
+    assert "the exam's course" not in result.output  # Greek and accents print
+    assert (out / "exam.pdf").exists()
+
+
 def test_manifest_answers_follow_the_option_permutation(tmp_path):
     result, out = build(tmp_path, "--total", "30", "--seed", "11", "--variants", "3")
     assert result.exit_code == 0, result.output

@@ -35,6 +35,20 @@ class ExamHeader:
                                  f"U+{ord(found.group()):04X}, which no page or export can "
                                  f"print; remove it (it may come from a copied text)")
 
+    def unprintable(self) -> list[str]:
+        """A warning for each text with characters that examgen's fonts cannot print
+        (each would print as an empty box)."""
+        from examgen.core.glyphs import unprintable
+
+        out = []
+        for key in TEXT_KEYS:
+            chars = [char for char, _ in unprintable(getattr(self, key))]
+            if chars:
+                out.append(f"Warning: the exam's {key} has characters examgen's fonts "
+                           f"cannot print ({', '.join(chars)}): they would print as empty "
+                           "boxes")
+        return out
+
     def to_json(self) -> dict[str, str]:
         """The manifest's ``header``: the texts given, then layout and paper."""
         out = {key: getattr(self, key) for key in TEXT_KEYS if getattr(self, key)}
