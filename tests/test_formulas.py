@@ -82,14 +82,15 @@ def test_every_construct_typesets_inside_the_page_in_exam_and_key(tmp_path, monk
     from examgen.render import math_drawing as formulas
 
     drawn: list[tuple[float, float, float, float]] = []
-    original = formulas.renderPDF.draw
+    original = formulas.Typeset.draw
 
-    def record(drawing, canvas, x, y):  # type: ignore[no-untyped-def]
+    def record(shape, canvas, x, y, colour=None):  # type: ignore[no-untyped-def]
         a, b, c, d, e, f = canvas._currentMatrix  # where the flowable stands on the page
-        drawn.append((a * x + c * y + e, b * x + d * y + f, drawing.width, drawing.height))
-        original(drawing, canvas, x, y)
+        drawn.append((a * x + c * y + e, b * x + d * y + f, shape.drawing.width,
+                      shape.drawing.height))
+        original(shape, canvas, x, y, colour)
 
-    monkeypatch.setattr(formulas.renderPDF, "draw", record)
+    monkeypatch.setattr(formulas.Typeset, "draw", record)
     monkeypatch.setattr("examgen.render.outputs._PARALLEL_FROM", 10**9)  # record in this process
     text = "\n".join(f"{name} before ${latex}$ after, and shown:\n$${latex}$$"
                      for name, latex in CONSTRUCTS.items())
@@ -167,9 +168,10 @@ def test_an_inline_formula_is_drawn_where_its_room_is_whatever_the_line_breaks(
             rooms.append((x, y))
             return super().drawImage(image, x, y, width, height, *args, **kwargs)
 
-    real = math_drawing.renderPDF.draw
-    monkeypatch.setattr(math_drawing.renderPDF, "draw",
-                        lambda d, c, x, y: (drawn.append((x, y)), real(d, c, x, y)))
+    real = math_drawing.Typeset.draw
+    monkeypatch.setattr(math_drawing.Typeset, "draw",
+                        lambda s, c, x, y, colour=None: (drawn.append((x, y)),
+                                                         real(s, c, x, y, colour)))
     canvas = Recording(str(tmp_path / "f.pdf"))
     style = ParagraphStyle("s", fontName="Helvetica", fontSize=10, leading=13)
     text = ("Which discriminator maximises " + math_drawing.formula_markup("V", False, 10)
@@ -433,3 +435,44 @@ def test_a_multi_letter_subscript_is_set_as_xetex_sets_it(formula_cache):
     for _, _, top, bottom in boxes[1:]:
         assert top == pytest.approx(XETEX_SUBSCRIPT_ROWS[0], abs=0.2)
         assert bottom == pytest.approx(XETEX_SUBSCRIPT_ROWS[1], abs=0.2)
+
+
+@pytest.mark.parametrize("latex", [r"\frac{a}{b}", r"\sqrt{2} - 12\,345{,}5",
+                                   r"\frac{1}{3}\sum_{i=1}^{3} (x_i - \hat{x}_i)^2"])
+def test_outlines_drawn_on_the_canvas_look_as_reportlabs_renderer_draws_them(latex, tmp_path):
+    """The outlines are filled straight on the canvas; reportlab's renderer, drawing
+    the shapes svglib would build, gives the same pixels (up to an edge pixel's
+    anti-aliasing), in black and in the key's green."""
+    import numpy
+    import pypdfium2 as pdfium
+    from reportlab.graphics import renderPDF
+    from reportlab.lib.colors import HexColor
+    from reportlab.pdfgen.canvas import Canvas
+    from ziamath.config import config
+    from ziamath.zmath import Latex
+
+    from examgen.render.svg_shapes import SVG_PX, svg_drawing, svg_outline
+
+    config.svg2 = False
+    svg = Latex(latex, size=10.5, inline=True, margin=0).svg()
+    outline, drawing = svg_outline(svg), svg_drawing(svg)
+    assert outline is not None and drawing is not None
+    drawing.scale(1 / SVG_PX, 1 / SVG_PX)
+    pictures = []
+    for way in ("outline", "renderer"):
+        path = tmp_path / f"{way}.pdf"
+        canvas = Canvas(str(path), pagesize=(200, 80))
+        for y, colour in ((10, None), (45, HexColor("#1b7a3a"))):
+            if way == "outline":
+                outline.draw(canvas, 20, y, colour or HexColor("#000000"))
+            else:
+                if colour is not None:
+                    for shape in drawing.contents[0].contents:
+                        shape.fillColor = colour
+                renderPDF.draw(drawing, canvas, 20, y)
+        canvas.save()
+        pictures.append(pdfium.PdfDocument(path)[0].render(scale=6).to_pil().convert("RGB"))
+    mine, theirs = (numpy.asarray(p, dtype=int) for p in pictures)
+    differ = int((abs(mine - theirs).max(axis=2) > 40).sum())
+    assert differ <= 0.0005 * mine.shape[0] * mine.shape[1], differ
+    assert int((mine.min(axis=2) < 128).sum()) > 500  # ink was drawn

@@ -1,5 +1,5 @@
-"""Formulas in the PDFs: LaTeX typeset by ziamath (with its STIX Two Math font, no LaTeX
-installation), turned into reportlab vector drawings by svglib, placed in paragraphs.
+"""Formulas in the PDFs: LaTeX typeset by ziamath (no LaTeX installation), its SVG read
+as filled outlines (``svg_shapes``; svglib for anything else), placed in paragraphs.
 
 A Paragraph cannot hold a drawing, so a formula is written into the paragraph as a
 zero-width callback (``<onDraw>``) naming it, followed by an empty image of its exact
@@ -27,12 +27,13 @@ from typing import Any
 
 from reportlab.graphics import renderPDF
 from reportlab.graphics.shapes import Drawing
+from reportlab.lib.colors import black
 from reportlab.pdfgen.canvas import Canvas
 
 from examgen.core.formula_svg import DEFAULT_MATH_FONT, VIEWBOX, formula_svg
 from examgen.core.glyphs import FONT_DIR
 from examgen.core.latex import formula_problem
-from examgen.render.svg_shapes import SVG_PX, svg_drawing
+from examgen.render.svg_shapes import SVG_PX, Outline, svg_outline
 
 CALLBACK = "examgen-formula"  # the canvas callback's name; marks markup with formulas
 BLANK = str(FONT_DIR / "blank.png")  # the empty image that makes the formula's room
@@ -40,11 +41,30 @@ BLANK = str(FONT_DIR / "blank.png")  # the empty image that makes the formula's 
 
 @dataclass(frozen=True)
 class Typeset:
-    drawing: Drawing
+    drawing: Drawing | Outline  # outlines as read by svg_shapes, else svglib's drawing
     width: float
     height: float
     depth: float  # below the baseline
     left: float = 0.0  # empty room the typesetter left before the ink, cut off
+
+    def draw(self, canvas: Any, x: float, y: float, colour: Any = None) -> None:
+        """The formula with its drawing's lower left at (x, y), in ``colour`` (a
+        reportlab colour) or black."""
+        if isinstance(self.drawing, Outline):
+            self.drawing.draw(canvas, x, y, colour or black)
+            return
+        drawing = self.drawing
+        if colour is not None:
+            drawing = copy.deepcopy(drawing)
+            stack: list[Any] = [drawing]
+            while stack:
+                shape = stack.pop()
+                if getattr(shape, "fillColor", None) is not None:
+                    shape.fillColor = colour
+                if getattr(shape, "strokeColor", None) is not None:
+                    shape.strokeColor = colour
+                stack.extend(getattr(shape, "contents", []))
+        renderPDF.draw(drawing, canvas, x, y)
 
 
 # label -> (latex, size, display, math font)
@@ -62,22 +82,35 @@ def typeset(latex: str, size: float, display: bool, font: str = DEFAULT_MATH_FON
         raise ValueError(problem)
     svg = formula_svg(latex, size, display, font)
     box = VIEWBOX.search(svg)
-    drawing = svg_drawing(svg) or _svglib(svg)
+    drawing = _read(svg)
     if box is None or drawing is None:  # a kept picture that does not read: anew
         svg = formula_svg(latex, size, display, font, fresh=True)
         box = VIEWBOX.search(svg)
-        drawing = svg_drawing(svg) or _svglib(svg)
+        drawing = _read(svg)
         if box is None or drawing is None:
             raise ValueError("the typesetter returned no picture")
     _, top, width, height = (float(v) for v in box.groups())
-    scale = 1 / SVG_PX
-    drawing.scale(scale, scale)
-    drawing.width, drawing.height = width, height
     # ziamath places a wide accent's box from the accent's own origin: \hat{x} came with
     # 3.5 pt of nothing before the x, which printed as a double space
-    ink_left = float(drawing.getBounds()[0])
+    ink_left = drawing.left() if isinstance(drawing, Outline) else \
+        float(drawing.getBounds()[0])
     left = ink_left if ink_left > 0.5 else 0.0
     return Typeset(drawing, width - left, height, max(0.0, height + top), left)
+
+
+def _read(svg: str) -> Drawing | Outline | None:
+    """The SVG's outlines in points, read directly, or by svglib when it holds more."""
+    outline = svg_outline(svg)
+    if outline is not None:
+        return outline
+    drawing = _svglib(svg)
+    if drawing is not None:
+        scale = 1 / SVG_PX
+        drawing.scale(scale, scale)
+        box = VIEWBOX.search(svg)
+        if box is not None:
+            drawing.width, drawing.height = float(box.group(3)), float(box.group(4))
+    return drawing
 
 
 def _svglib(svg: str) -> Drawing | None:
@@ -130,26 +163,14 @@ def draw_formula(canvas: Any, label: str, x: float, y: float, width: float) -> N
     shape = typeset(latex, size, display, font)
     if display:  # the room spans the line: the formula goes in its middle
         x, y = x + (width - shape.width) / 2, y + ROOM
-    renderPDF.draw(_coloured(latex, size, display, font, colour) if colour
-                   else shape.drawing, canvas, x - shape.left, y)
+    shape.draw(canvas, x - shape.left, y, _colour(colour) if colour else None)
 
 
-@lru_cache(maxsize=1024)
-def _coloured(latex: str, size: float, display: bool, font: str, colour: str) -> Drawing:
-    """A copy of the formula's drawing with every filled or stroked shape in ``colour``."""
+@lru_cache(maxsize=64)
+def _colour(colour: str) -> Any:
     from reportlab.lib.colors import HexColor
 
-    drawing = copy.deepcopy(typeset(latex, size, display, font).drawing)
-    paint = HexColor(colour)
-    stack: list[Any] = [drawing]
-    while stack:
-        shape = stack.pop()
-        if getattr(shape, "fillColor", None) is not None:
-            shape.fillColor = paint
-        if getattr(shape, "strokeColor", None) is not None:
-            shape.strokeColor = paint
-        stack.extend(getattr(shape, "contents", []))
-    return drawing
+    return HexColor(colour)
 
 
 # What else is drawn into an empty image's room, by the first part of its label
