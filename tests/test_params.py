@@ -249,6 +249,24 @@ def test_check_draws_counts_draws_whose_options_print_alike(tmp_path):
     assert found and 1 <= int(found.group(1)) < 100, output
 
 
+def test_a_plain_check_draws_enough_to_find_a_format_that_fails_on_half_the_draws(tmp_path):
+    """Without --draws, check still draws each parametrised question 20 times: its first
+    draw (x = 2) prints, every x.5 does not, and the build would have stopped there."""
+    bank = _bank(tmp_path, """  - id: q1
+    difficulty: easy
+    knowledge: application
+    type: numeric
+    params:
+      x: {decimal: [1, 9], step: 0.5}
+    text: What is {{x | d}} times 2?
+    value: "{{2 * x}}"
+""")
+    code, output = _run("check", "--bank", bank)
+    assert code == 2, output
+    assert re.search(r"q\.yaml:\d+: question 'q1': \{\{x \| d\}\}: the format 'd' is for "
+                     r"whole numbers, not \d\.5.* in \d+ of 20 draws", output), output
+
+
 def test_the_draw_check_of_a_bank_without_draws_is_plain(tmp_path):
     code, output = _run("check", "--bank", ROOT / "tests" / "banks" / "pinned", "--draws")
     assert code == 0 and "draws" not in output.split("\n")[0]
