@@ -54,3 +54,20 @@ def test_a_start_that_fails_is_reported_once_and_never_respawned():
     assert str(failure.value) == ("a worker process could not start (OSError: cannot read "
                                   "the fonts) while reading the scans; nothing was written")
     assert multiprocessing.active_children() == []
+
+
+def _inner(n: int) -> str:
+    return f"{job()}{n}"
+
+
+def _outer(n: int) -> tuple[str, list[str], str]:
+    before = job()
+    inner = run_all(_inner, [n], "an inner run", given="inner", workers=1)
+    return before, inner, job()
+
+
+def test_a_run_inside_a_task_leaves_the_tasks_own_job_as_it_was():
+    """with_drawn runs inside whatever calls it; an inner run here once reset the outer
+    task's job to None for the tasks after it."""
+    assert run_all(_outer, [1, 2], "an outer run", given="outer", workers=1) == [
+        ("outer", ["inner1"], "outer"), ("outer", ["inner2"], "outer")]

@@ -63,11 +63,11 @@ def run_all(task: Callable[[T], R], items: Sequence[T], what: str, *,
         start(given)
     count = min(worker_count(workers), len(items))
     if count < 2 or len(items) < parallel_from or not _can_fork():
-        _job = given
+        outer, _job = _job, given  # a task of an outer run here keeps its own job
         try:
             return [task(item) for item in items]
         finally:
-            _job = None
+            _job = outer
     try:
         with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"),
                                  initializer=_start, initargs=(task, start, given)) as pool:
