@@ -62,15 +62,7 @@ class Outline:
                 canvas.rect(*shape[0][1], stroke=0, fill=1)
                 continue
             path = canvas.beginPath()
-            for op, args in shape:
-                if op == "M":
-                    path.moveTo(*args)
-                elif op == "L":
-                    path.lineTo(*args)
-                elif op == "C":
-                    path.curveTo(*args)
-                else:
-                    path.close()
+            _trace(shape, path, path.close)
             # reportlab's renderer fills only a path that ends closed
             canvas.drawPath(path, stroke=0, fill=1 if shape[-1][0] == "Z" else 0,
                             fillMode=EVEN_ODD)
@@ -114,15 +106,7 @@ def svg_drawing(svg: str) -> Drawing | None:
             shapes.append(bar)
             continue
         path = Path(fillColor=black, strokeColor=None, strokeWidth=1.0)
-        for op, args in shape:
-            if op == "M":
-                path.moveTo(*args)
-            elif op == "L":
-                path.lineTo(*args)
-            elif op == "C":
-                path.curveTo(*args)
-            else:
-                path.closePath()
+        _trace(shape, path, path.closePath)
         shapes.append(path)
     drawing = Drawing(outline.width * SVG_PX, outline.height * SVG_PX)
     a, b, c, d, e, f = (v * SVG_PX for v in outline.transform)
@@ -131,6 +115,17 @@ def svg_drawing(svg: str) -> Drawing | None:
 
 
 Shape = tuple[tuple[str, tuple[float, ...]], ...]
+
+
+def _trace(shape: Shape, path: Any, close: Any) -> None:
+    """Replay a shape's outline onto ``path``, a canvas path or a reportlab Path (which
+    name their closing differently: ``close``)."""
+    steps = {"M": path.moveTo, "L": path.lineTo, "C": path.curveTo}
+    for op, args in shape:
+        if op == "Z":
+            close()
+        else:
+            steps[op](*args)
 
 
 def _shape(kind: str, attributes: dict[str, str]) -> Shape | None:
