@@ -323,3 +323,19 @@ def test_a_name_the_font_cannot_print_is_refused_at_its_line(tmp_path):
     assert code == 2
     assert "r.csv:3: the name '王小明'" in output and "王, 小, 明" in output
     assert not (tmp_path / "o").exists()
+
+
+def test_a_long_double_name_is_printed_whole_on_the_cover_and_the_sheet(tmp_path):
+    """Two given names and a double surname run past the cover's line at 12 pt: printed
+    smaller, not shortened with an ellipsis (a shortened name may be someone else's)."""
+    import pypdfium2 as pdfium
+
+    name = "Maria-Theresia Anna-Katharina von Müller-Lüdenscheidt-Hohenzollern-Sigmaringen"
+    roster = _write(tmp_path / "r.csv", f"number,name\n1234567,{name}\n")
+    code, output = _run("build", "--bank", ROOT / "bank", "--total", "3", "--seed", "1",
+                        "--sheet", "--roster", roster, "-o", tmp_path / "o")
+    assert code == 0, output
+    for pdf in ("exam-copies.pdf", "sheets.pdf"):
+        text = pdfium.PdfDocument(tmp_path / "o" / pdf)[0].get_textpage().get_text_range()
+        assert name in " ".join(text.split()), (pdf, text[:300])
+        assert "…" not in text

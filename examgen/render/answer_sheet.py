@@ -31,7 +31,7 @@ from examgen.core.sheet_geometry import (
     SheetPage,
     qr_payload,
 )
-from examgen.render.flowables import fit
+from examgen.render.flowables import fit, fit_name
 from examgen.render.layout import Layout
 from examgen.render.page import Page, page_for
 
@@ -90,10 +90,10 @@ def _draw_page(c: Canvas, page: Page, p: SheetPage, pages: int, copy: Copy,
         c.setLineWidth(0.6)
         c.rect(x, y, w, h)
         if copy.student:  # a named copy: its student, printed; the grid stays as a check
-            who = f"{copy.name} ({copy.student})" if copy.name else copy.student
-            c.setFont(page.sans, 11)
-            c.drawString(x + 2 * mm, y + h / 2 - 1.5 * mm,
-                         fit(who, page.sans, 11, w - 4 * mm))
+            who, size = fit_name(f"{copy.name} ({copy.student})" if copy.name
+                                 else copy.student, page.sans, 11, w - 4 * mm)
+            c.setFont(page.sans, size)
+            c.drawString(x + 2 * mm, y + h / 2 - 1.5 * mm, who)
     if p.digits:
         _student_grid(c, page, p, scoring)
     c.setFont(page.sans, 10)

@@ -332,6 +332,17 @@ def _draw_inline_box(canvas: Any, label: str, x: float, y: float, width: float) 
 ROOM_DRAWERS["box"] = _draw_inline_box
 
 
+def fit_name(text: str, font: str, size: float, width: float,
+             smallest: float = 7.0) -> tuple[str, float]:
+    """A student's name and the size it is printed at in ``width``: smaller, down to
+    ``smallest``, before it is shortened (a double name and two given names run past a
+    line at 12 pt, and a shortened name may be someone else's)."""
+    wide = stringWidth(text, font, size)
+    if wide > width:  # in tenths of a point, down: the name then fits
+        size = max(smallest, int(size * width / wide * 10) / 10)
+    return fit(text, font, size, width), size
+
+
 def fit(text: str, font: str, size: float, width: float) -> str:
     """The text, shortened with an ellipsis until it fits ``width``."""
     if stringWidth(text, font, size) <= width:

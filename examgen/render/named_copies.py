@@ -23,7 +23,7 @@ from examgen.core.workers import job, run_all
 from examgen.render.canvases import Writing, covers_canvas
 from examgen.render.document import build_document
 from examgen.render.exam import CoverPlace, exam_story
-from examgen.render.flowables import fit
+from examgen.render.flowables import fit, fit_name
 from examgen.render.layout import Layout
 from examgen.render.merge import back_of, finished
 from examgen.render.page import Page
@@ -121,10 +121,11 @@ def _writing(copy: Copy, place: CoverPlace, layout: Layout, page: Page) -> Writi
     """What is written on one copy's cover lines: name, number and seat."""
     def write(canvas: Any) -> None:
         room = place.right - place.left - 2 * _INSET
-        canvas.setFont(page.sans, _SIZE)
         if copy.name:
-            canvas.drawString(place.left + _INSET, place.name_line + _ABOVE_LINE,
-                              fit(copy.name, page.sans, _SIZE, room))
+            name, size = fit_name(copy.name, page.sans, _SIZE, room)
+            canvas.setFont(page.sans, size)
+            canvas.drawString(place.left + _INSET, place.name_line + _ABOVE_LINE, name)
+        canvas.setFont(page.sans, _SIZE)
         seat = f"{layout.labels['seat']} {copy.seat}" if copy.seat else ""
         if copy.student:
             used = canvas.stringWidth(seat + "\u2003", page.sans, _SIZE) if seat else 0
