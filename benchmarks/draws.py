@@ -5,10 +5,10 @@ draw, no parameters). Same selection, same PDFs in number and kind; only the dra
 differs. Target (issue 25): the drawn build takes at most 1.2x the frozen one.
 
 Also printed: ``check --draws`` time per draw, and the draws of one question per second.
-3 runs each, in one process (the library API, no start-up), each build with a formula
-cache of its own that starts empty: the first run typesets every formula (a lecturer's
-first build), the best of the others reads them back (a rebuild, or next term's exam with
-the same draws).
+3 runs each, taking turns, in one process (the library API, no start-up), each build with
+a formula cache of its own that starts empty: the first run typesets every formula (a
+lecturer's first build), the best of the others reads them back (a rebuild, or next
+term's exam with the same draws).
 """
 
 from __future__ import annotations
@@ -36,18 +36,22 @@ RUNS = 3
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _runs(bank: Bank, mix: dict, settings: BuildSettings) -> tuple[float, float]:
-    """(first run, best of the others), with a formula cache of its own that starts
+def _runs(builds: dict[str, Bank], mix: dict, settings: BuildSettings
+          ) -> dict[str, tuple[float, float]]:
+    """Each build's (first run, best of the others), the builds taking turns so that the
+    machine's drift falls on both alike, each with a formula cache of its own that starts
     empty: the other build's formulas (the frozen questions are the drawn ones' first
-    draws) must not make this one's first run a rebuild."""
-    os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="examgen-bench-cache-")
-    cache_folder.cache_clear()
-    times = []
+    draws) must not make its first run a rebuild."""
+    caches = {name: tempfile.mkdtemp(prefix="examgen-bench-cache-") for name in builds}
+    times: dict[str, list[float]] = {name: [] for name in builds}
     for _ in range(RUNS):
-        start = time.perf_counter()
-        build_exam(bank, mix, settings)
-        times.append(time.perf_counter() - start)
-    return times[0], min(times[1:])
+        for name, bank in builds.items():
+            os.environ["XDG_CACHE_HOME"] = caches[name]
+            cache_folder.cache_clear()
+            start = time.perf_counter()
+            build_exam(bank, mix, settings)
+            times[name].append(time.perf_counter() - start)
+    return {name: (t[0], min(t[1:])) for name, t in times.items()}
 
 
 def main() -> None:
@@ -57,8 +61,8 @@ def main() -> None:
                   bank.digest)
     mix = {"total": 12, "require": drawn}
     settings = BuildSettings(seed=7, sheet=True, copies=COPIES, draw="per-copy")
-    with_draws = _runs(bank, mix, settings)
-    without = _runs(frozen, mix, settings)
+    runs = _runs({"drawn": bank, "frozen": frozen}, mix, settings)
+    with_draws, without = runs["drawn"], runs["frozen"]
     print(f"{COPIES} copies, per-copy variants, 12 questions of which {len(drawn)} "
           "parametrised")
     print(f"{'build':<34}{'first run':>10}{'per copy':>10}{'again':>8}{'per copy':>10}")
