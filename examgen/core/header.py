@@ -7,6 +7,7 @@ from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from examgen.core.errors import InputError
+from examgen.core.glyphs import unprintable
 
 TEXT_KEYS = ("title", "course", "date", "duration", "instructions")
 # characters no printed page or XML file can hold (tab and line breaks are fine)
@@ -38,8 +39,6 @@ class ExamHeader:
     def unprintable(self) -> list[str]:
         """A warning for each text with characters that examgen's fonts cannot print
         (each would print as an empty box)."""
-        from examgen.core.glyphs import unprintable
-
         out = []
         for key in TEXT_KEYS:
             chars = [char for char, _ in unprintable(getattr(self, key))]

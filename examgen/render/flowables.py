@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
 from reportlab.lib import colors
@@ -11,7 +10,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph
 
 from examgen.core.model import Question
-from examgen.render.math_drawing import ROOM_DRAWERS, room_markup
+from examgen.render.math_drawing import ROOM_DRAWERS, colour_of, room_markup
 from examgen.render.page import (
     GUTTER,
     LABEL_INSET,
@@ -228,7 +227,7 @@ class Hanging(Flowable):
     def _draw_label(self, baseline: float) -> None:
         canvas, size, font = self.canv, self.page.body.fontSize, self._font
         canvas.setFont(font, size)
-        colour = _colour(self.colour)
+        colour = colour_of(self.colour)
         canvas.setFillColor(colour)
         x = LABEL_INSET if self.indent == OPTION_INDENT else 0
         if self.label[:1] in (EMPTY_BOX, TICKED_BOX):
@@ -281,12 +280,6 @@ def _tick_box(canvas: Any, x: float, baseline: float, font: str, size: float, ti
         text.textOut(after)
     canvas.drawText(text)
     _outline(canvas, x, baseline, stringWidth(EMPTY_BOX, font, size), size, ticked, colour)
-
-
-@lru_cache(maxsize=64)
-def _colour(hex_colour: str | None) -> Any:
-    """A layout's colour as reportlab's, parsed once: every option's label asks for it."""
-    return colors.HexColor(hex_colour) if hex_colour else colors.black
 
 
 def _outline(canvas: Any, x: float, baseline: float, width: float, size: float,

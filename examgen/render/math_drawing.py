@@ -163,14 +163,16 @@ def draw_formula(canvas: Any, label: str, x: float, y: float, width: float) -> N
     shape = typeset(latex, size, display, font)
     if display:  # the room spans the line: the formula goes in its middle
         x, y = x + (width - shape.width) / 2, y + ROOM
-    shape.draw(canvas, x - shape.left, y, _colour(colour) if colour else None)
+    shape.draw(canvas, x - shape.left, y, colour_of(colour) if colour else None)
 
 
 @lru_cache(maxsize=64)
-def _colour(colour: str) -> Any:
+def colour_of(hex_colour: str | None) -> Any:
+    """A layout's "#rrggbb" as reportlab's colour (None: black), parsed once: every
+    option label and every coloured formula asks for it."""
     from reportlab.lib.colors import HexColor
 
-    return HexColor(colour)
+    return HexColor(hex_colour) if hex_colour else black
 
 
 # What else is drawn into an empty image's room, by the first part of its label

@@ -29,6 +29,7 @@ _ATTRIBUTE = re.compile(r'([a-z]+)="([^"]*)"')
 _TOKEN = re.compile(r"[MLQZ]|-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:e-?[0-9]+)?")
 _ARGS = {"M": 2, "L": 2, "Q": 4, "Z": 0}
 _FILLS: dict[str, Color] = {"black": black, "#000000": black, "#000": black}
+Shape = tuple[tuple[str, tuple[float, ...]], ...]  # a path's steps, or a bar's ("R", ...)
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ class Outline:
 
     width: float
     height: float
-    shapes: tuple[tuple[tuple[str, tuple[float, ...]], ...], ...]
+    shapes: tuple[Shape, ...]
     transform: tuple[float, float, float, float, float, float]
 
     def left(self) -> float:
@@ -113,8 +114,6 @@ def svg_drawing(svg: str) -> Drawing | None:
     drawing.add(Group(*shapes, transform=(a, b, c, d, e, f)))
     return drawing
 
-
-Shape = tuple[tuple[str, tuple[float, ...]], ...]
 
 
 def _trace(shape: Shape, path: Any, close: Any) -> None:
