@@ -29,7 +29,7 @@ import pypdfium2 as pdfium  # noqa: E402
 import pypdfium2.raw as pdfium_c  # noqa: E402
 from reportlab.lib.styles import ParagraphStyle  # noqa: E402
 from reportlab.pdfgen.canvas import Canvas  # noqa: E402
-from reportlab.platypus import Paragraph, SimpleDocTemplate  # noqa: E402
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate  # noqa: E402
 
 from examgen.api import BuildSettings, build_exam  # noqa: E402
 from examgen.bank.loader import load_bank  # noqa: E402
@@ -106,7 +106,7 @@ def draw_ink(pages: list[PageInk]) -> bytes:
     return out.getvalue()
 
 
-def plain_paragraphs(texts: list[str]) -> list[Paragraph]:
+def plain_paragraphs(texts: list[str]) -> list[Flowable]:
     sans, _ = register_fonts()
     style = ParagraphStyle("body", fontName=sans, fontSize=10.5, leading=14)
     return [Paragraph(text, style) for text in texts]

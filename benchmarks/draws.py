@@ -25,6 +25,7 @@ import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="examgen-bench-cache-")
@@ -58,10 +59,10 @@ def _timed_typesetting() -> None:
             TYPESET_COUNT.value += 1
         return svg
 
-    formula_svg._typeset = timed  # type: ignore[assignment]
+    formula_svg._typeset = timed
 
 
-def _runs(builds: dict[str, Bank], mix: dict, settings: BuildSettings
+def _runs(builds: dict[str, Bank], mix: dict[str, Any], settings: BuildSettings
           ) -> dict[str, tuple[float, float, float, int]]:
     """Each build's (first run, best of the others, ziamath's seconds and formulas in the
     first run), the builds taking turns so that the
