@@ -65,6 +65,7 @@ def test_a_file_written_by_rexams_imports_with_defaults_for_the_matrix(tmp_path)
     assert "'Q5 : s_cloze': a cloze gap of kind NUMERICAL" in result.output
     assert "left out a <style> block" in result.output
     assert "per-answer feedback is not kept" in result.output
+    assert "are not kept: examgen grades" not in result.output  # its grades are Moodle's own
     bank = load_bank(tmp_path / "bank")
     assert [q.type for q in bank.questions] == ["single", "multiple", "numeric", "short"]
     q1 = bank.by_id["q1"]
@@ -176,6 +177,38 @@ def test_questions_the_bank_cannot_hold_are_left_out_one_by_one(tmp_path):
     assert bank.by_id["picture-only"].image.name == "picture"  # it was named "."
     assert bank.by_id["windows"].image.name == "NUL_.png"
     assert _run("check", "--bank", tmp_path / "bank").exit_code == 0
+
+
+def test_grades_the_bank_cannot_keep_are_named_never_dropped_unsaid(tmp_path):
+    """A penalty on a one-answer question's wrong option, uneven shares of a multiple
+    choice, and partial credit in cloze gaps: the bank keeps right and wrong, and each
+    grade it cannot keep gets a note at its question's line."""
+    multiple = _choice("uneven", [("a", 60), ("b", 40), ("c", -100)]).replace(
+        "<single>true</single>", "<single>false</single>")
+    cloze = ('<question type="cloze"><name><text>gaps</text></name><questiontext format="html">'
+             "<text><![CDATA[<p>Capital: {1:MULTICHOICE:=Paris~%50%Lyon~Nice}, gold: "
+             "{1:SHORTANSWER:=Au~%50%Gold}</p>]]></text></questiontext></question>")
+    xml = _quiz(_choice("penalty", [("Paris", 100), ("Rome", -33.33333), ("Oslo", 0)]),
+                multiple, cloze, _choice("plain", [("Paris", 100), ("Rome", 0)]))
+    path = tmp_path / "quiz.xml"
+    path.write_text(xml)
+    result = _run("import", "moodle", path, "-o", tmp_path / "bank", "--difficulty", "easy",
+                  "--knowledge", "recall")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert f"{path}:3: 'penalty': its grades 100/-33.33333/0 % are not kept: examgen grades " \
+        "these options 100/0/0 %" in out
+    assert f"{path}:4: 'uneven': its grades 60/40/-100 % are not kept: examgen grades " \
+        "these options 50/50/-100 %" in out
+    assert f"{path}:5: 'gaps': gap 1: partial credit in the file for 'Lyon'; taken as " \
+        "wrong here" in out
+    assert f"{path}:5: 'gaps': gap 2: partial credit in the file for 'Gold'; left out" in out
+    assert "'plain'" not in out
+    bank = load_bank(tmp_path / "bank")
+    gaps = bank.by_id["gaps"].gaps  # type: ignore[union-attr]
+    assert [o.text for o in gaps[0].options if o.correct] == ["Paris"]
+    assert gaps[1].answers == ("Au",)
+    assert [o.correct for o in bank.by_id["uneven"].options] == [True, True, False]  # type: ignore[union-attr]
 
 
 def test_nothing_importable_is_exit_1_with_the_notes(tmp_path):

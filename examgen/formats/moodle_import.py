@@ -20,7 +20,8 @@ from html import unescape
 from typing import Any, BinaryIO
 from xml.etree import ElementTree
 
-from examgen.core.model import Difficulty, Knowledge
+from examgen.core.model import Difficulty, Knowledge, format_number
+from examgen.core.scoring import penalty_share, share
 from examgen.formats.moodle_html import said, to_markup
 from examgen.formats.moodle_stream import read_questions
 from examgen.formats.portable import portable_name
@@ -193,6 +194,7 @@ def _types(element: ElementTree.Element, kind: str, html: str, q: dict[str, Any]
                 sorted(fractions, reverse=True)[1] > 0:
             raise _Skip("partial credit for a second option in a one-answer question")
         options: list[Any] = []
+        kept: list[float] = []
         for n, (a, fraction) in enumerate(zip(answers, fractions, strict=True), start=1):
             option, why = _option(a, n, files)
             if option is None:
@@ -201,6 +203,8 @@ def _types(element: ElementTree.Element, kind: str, html: str, q: dict[str, Any]
                 notes.append(f"option {n} {why}; left out")
                 continue
             options.append({**option, "correct": True} if fraction > 0 else option)
+            kept.append(fraction)
+        notes.extend(_grades_not_kept(kept, single))
         if (element.findtext("shuffleanswers") or "true").strip() in ("false", "0") and options:
             options[-1]["fixed_order"] = True  # Moodle keeps all in place; the bank, the last
         out.update(type="single" if single else "multiple", options=options)
@@ -291,10 +295,16 @@ def _cloze(html: str, notes: list[str]) -> dict[str, Any]:
             answer = unescape(alt.group(3)).replace("\\}", "}").replace("\\#", "#")
             parsed.append((fraction, answer))
             rest = rest[len(alt.group(0)):]
+        partial = [t for f, t in parsed if 0 < f < 100]
+        if partial:  # the bank's gaps are right or wrong: only full marks count as right
+            notes.append(f"gap {len(gaps) + 1}: partial credit in the file for "
+                         f"{', '.join(repr(t) for t in partial)}; "
+                         + ("left out" if kind in ("SHORTANSWER", "SA", "MW")
+                            else "taken as wrong here"))
         if kind in ("SHORTANSWER", "SA", "MW"):
             gaps.append({"answers": [t.replace("\\*", "*") for f, t in parsed if f >= 100]})
         else:
-            options: list[Any] = [({"text": to_markup(t)[0], "correct": True} if f > 0
+            options: list[Any] = [({"text": to_markup(t)[0], "correct": True} if f >= 100
                                    else {"text": to_markup(t)[0]}) for f, t in parsed]
             if kind in ("MULTICHOICE", "MC") and options:
                 options[-1]["fixed_order"] = True
@@ -320,6 +330,23 @@ def _cloze(html: str, notes: list[str]) -> dict[str, Any]:
     out["gaps"] = gaps
     return out
 
+
+
+def _grades_not_kept(given: list[float], single: bool) -> list[str]:
+    """A note when the file grades its options otherwise than examgen will (a penalty on
+    a wrong answer of a one-answer question, uneven shares): the bank keeps which options
+    are correct, not their grades, and examgen scores and exports its own."""
+    right = sum(f > 0 for f in given)
+    try:
+        ours = [100.0 if f > 0 else 0.0 for f in given] if single else [
+            share(right) if f > 0 else -penalty_share(len(given) - right) for f in given]
+    except ValueError:  # a count Moodle has no grade for: the export says so
+        return []
+    if all(abs(a - b) < 0.01 for a, b in zip(given, ours, strict=True)):
+        return []
+    shown = "/".join(format_number(f) for f in given)
+    return [f"its grades {shown} % are not kept: examgen grades these options "
+            f"{'/'.join(format_number(f) for f in ours)} %, in print and in its Moodle export"]
 
 def _option(answer: ElementTree.Element, n: int, files: dict[str, bytes | str]
             ) -> tuple[dict[str, Any] | None, str]:
