@@ -211,6 +211,38 @@ def test_grades_the_bank_cannot_keep_are_named_never_dropped_unsaid(tmp_path):
     assert [o.correct for o in bank.by_id["uneven"].options] == [True, True, False]  # type: ignore[union-attr]
 
 
+def _short(name: str, text: str, text_format: str) -> str:
+    return (f'<question type="shortanswer"><name><text>{name}</text></name>'
+            f'<questiontext format="{text_format}"><text><![CDATA[{text}]]></text>'
+            '</questiontext><answer fraction="100"><text>x</text></answer></question>')
+
+
+def test_texts_print_as_moodle_shows_them_whatever_their_format(tmp_path):
+    """Literal stars, backticks and dollars stay characters (Moodle shows them; the light
+    markup would read them as italics, code and formulas), MathJax stays formulas, and
+    plain, auto-format and Markdown texts are read as Moodle reads them."""
+    xml = _quiz(
+        _short("html", r"<p>Compute 2*3*4 and x**2 + y**2 in `sh`, for $5 or $x$: "
+                       r"\(D^*(x)\) and $$a*b$$</p>", "html"),
+        _short("plain", "Is 3 <b> 2? *not bold*\nline two", "plain_text"),
+        _short("auto", "Line one\nLine <b>two</b>", "moodle_auto_format"),
+        _short("markdown", "What is *the* **symbol**?", "markdown"))
+    path = tmp_path / "quiz.xml"
+    path.write_text(xml)
+    result = _run("import", "moodle", path, "-o", tmp_path / "bank", "--difficulty", "easy",
+                  "--knowledge", "recall")
+    assert result.exit_code == 0, result.output
+    bank = load_bank(tmp_path / "bank")
+    shown = {q.id: to_html(q.text) for q in bank.questions}
+    assert shown == {
+        "html": r"Compute 2*3*4 and x**2 + y**2 in `sh`, for $5 or $x$: \(D^*(x)\) and "
+                r"\[a*b\]",
+        "plain": "Is 3 &lt;b&gt; 2? *not bold*<br>line two",
+        "auto": "Line one<br>Line <strong>two</strong>",
+        "markdown": "What is <em>the</em> <strong>symbol</strong>?",
+    }
+
+
 def test_nothing_importable_is_exit_1_with_the_notes(tmp_path):
     path = tmp_path / "quiz.xml"
     path.write_text(_quiz(_choice("blank key", [(" ", 100), ("Rome", 0)])))

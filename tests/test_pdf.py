@@ -143,6 +143,19 @@ def test_umlauts_symbols_and_markup_characters_print(tmp_path):
     assert key.startswith("Lösung:")
 
 
+def test_escaped_markup_characters_print_as_themselves(tmp_path):
+    """\\* and \\` are an asterisk and a backtick, as in Markdown; unescaped, the same
+    stars make italics. In code a backslash is itself."""
+    bank = _one_question_bank(
+        tmp_path, r"Compute 2\*3\*4, x\*\*2 + y\*\*2 and \`ls\`; 2*3*4 differs; `a\*b`")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", "--bank", str(bank), "--total", "1",
+                                       "--seed", "1", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    text = text_of(out / "exam.pdf")
+    assert "Compute 2*3*4, x**2 + y**2 and `ls`; 234 differs; a\\*b" in text
+
+
 def test_font_files_are_read_when_a_document_first_uses_them(monkeypatch):
     """A lazily read face is the TTFont reportlab would make, prints the same, is read
     once however often reportlab asks the stand-in before it is replaced, and cuts each

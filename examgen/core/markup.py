@@ -1,8 +1,10 @@
-"""The bank's light inline markup, translated once for every output format.
+r"""The bank's light inline markup, translated once for every output format.
 
 Only ``**bold**``, ``*italic*``, ```code```, line breaks and LaTeX formulas (``$...$``,
 ``$$...$$``, see ``formulas``) are markup; everything else is literal text, so a ``<``
-or ``&`` in a question is printed as that character.
+or ``&`` in a question is printed as that character. ``\*``, ``\``` and ``\$`` are an
+asterisk, a backtick and a dollar sign as they are ("2\*3\*4" is not an italic 3),
+as in Markdown; inside code and formulas a backslash is itself.
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ from typing import Any
 from examgen.core.latex import split_math
 
 _INLINE = re.compile(
-    r"`(?P<code>[^`\n]+)`"
-    r"|\*\*(?P<bold>[^\s*](?:.*?[^\s*])?)\*\*"
-    r"|\*(?P<italic>[^\s*](?:[^*\n]*?[^\s*])?)\*"
+    r"\\(?P<escaped>[*`])"
+    r"|`(?P<code>[^`\n]+)`"
+    r"|\*\*(?P<bold>[^\s*](?:.*?[^\s*\\])?)\*\*"
+    r"|\*(?P<italic>[^\s*](?:[^*\n]*?[^\s*\\])?)\*"
 )
 
 
@@ -45,10 +48,24 @@ def _text_segments(text: str) -> list[tuple[str, str]]:
             if m.start() > pos:
                 out.append(("text", line[pos : m.start()]))
             kind = m.lastgroup or "text"
-            out.append((kind, m.group(kind)))
+            if kind == "escaped":
+                out.append(("text", line[m.start() + 1:m.end()]))
+            else:
+                out.append((kind, m.group(kind)))
             pos = m.end()
         if pos < len(line):
             out.append(("text", line[pos:]))
+    return _joined(out)
+
+
+def _joined(pieces: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Neighbouring text pieces as one (an escaped character splits none)."""
+    out: list[tuple[str, str]] = []
+    for kind, chunk in pieces:
+        if kind == "text" and out and out[-1][0] == "text":
+            out[-1] = ("text", out[-1][1] + chunk)
+        else:
+            out.append((kind, chunk))
     return out
 
 

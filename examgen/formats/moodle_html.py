@@ -1,9 +1,15 @@
 """HTML from Moodle as the bank's light markup: bold, italic, code, line breaks and
-formulas (MathJax's \\(...\\) as $...$); any other tag keeps its text and is named."""
+formulas (MathJax's \\(...\\) as $...$); any other tag keeps its text and is named.
+
+A character of the text that the light markup would read as markup (an asterisk in
+"2*3*4", a backtick, a lone dollar sign: Moodle's MathJax reads \\(...\\), \\[...\\]
+and $$...$$, not single dollars) is escaped, so that it prints as Moodle shows it. A
+text in Moodle's other formats is first made HTML as Moodle makes it (``as_html``)."""
 
 from __future__ import annotations
 
 import re
+from html import escape
 from html.parser import HTMLParser
 
 
@@ -14,17 +20,20 @@ class _Markup(HTMLParser):
     BLOCKS = {"p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6"}
     QUIET = {"html", "body"}  # wrappers that carry nothing
 
-    def __init__(self) -> None:
+    def __init__(self, literal: bool = True) -> None:
         super().__init__(convert_charrefs=True)
         self.out: list[str] = []
         self.other: set[str] = set()
         self.skip = 0
+        self.code = 0  # inside <code>: the light markup takes code as it is
+        self.literal = literal  # escape what the light markup would read as markup
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in ("style", "script"):
             self.skip += 1
             self.other.add(f"<{tag}>")
         elif tag in self.KEEP:
+            self.code += self.KEEP[tag] == "`"
             self.out.append(self.KEEP[tag])
         elif tag == "br":
             self.out.append("\n")
@@ -39,6 +48,8 @@ class _Markup(HTMLParser):
         if tag in ("style", "script"):
             self.skip = max(0, self.skip - 1)
         elif tag in self.KEEP:
+            if self.KEEP[tag] == "`":
+                self.code = max(0, self.code - 1)
             if self.out and self.out[-1] == self.KEEP[tag]:
                 self.out.pop()  # an empty <b></b> marks nothing
             else:
@@ -48,12 +59,42 @@ class _Markup(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if not self.skip:
-            self.out.append(re.sub(r"[ \t\r\n]+", " ", data))
+            text = re.sub(r"[ \t\r\n]+", " ", data)
+            if self.literal and not self.code:
+                text = _escaped(text)
+            self.out.append(text)
 
 
-def to_markup(html: str) -> tuple[str, set[str]]:
-    """The light markup of an HTML fragment, and the tags it could not keep."""
-    parser = _Markup()
+# What the light markup reads as markup: asterisks, backticks, and a dollar sign that is
+# not part of $$ (MathJax's display delimiter, which Moodle reads and the bank keeps).
+_LITERAL = re.compile(r"[*`]|(?<![$\\])\$(?!\$)")
+_MATHJAX = re.compile(r"\\\(.+?\\\)|\\\[.+?\\\]|\$\$.+?\$\$", re.S)
+
+
+def _escaped(text: str) -> str:
+    """Text with its markup characters escaped, MathJax's formulas as they are."""
+    pieces, pos = [], 0
+    for formula in _MATHJAX.finditer(text):
+        pieces += [_LITERAL.sub(r"\\\g<0>", text[pos:formula.start()]), formula.group(0)]
+        pos = formula.end()
+    return "".join(pieces) + _LITERAL.sub(r"\\\g<0>", text[pos:])
+
+
+def as_html(text: str, kind: str | None) -> str:
+    """A Moodle text in its ``format`` as the HTML Moodle shows: plain text escaped,
+    line breaks kept (plain and auto-format texts)."""
+    if kind == "plain_text":
+        return escape(text, quote=False).replace("\n", "<br>")
+    if kind == "moodle_auto_format":
+        return text.replace("\n", "<br>")
+    return text
+
+
+def to_markup(html: str, kind: str | None = "html") -> tuple[str, set[str]]:
+    """The light markup of a text in Moodle's ``format`` (HTML unless said), and the tags
+    it could not keep. Markdown's own emphasis is the light markup's."""
+    parser = _Markup(literal=kind != "markdown")
+    html = as_html(html, kind)
     parser.feed(html)
     parser.close()
     lines = [" ".join(line.split()) for line in "".join(parser.out).split("\n")]

@@ -22,7 +22,7 @@ from xml.etree import ElementTree
 
 from examgen.core.model import Difficulty, Knowledge, format_number
 from examgen.core.scoring import penalty_share, share
-from examgen.formats.moodle_html import said, to_markup
+from examgen.formats.moodle_html import as_html, said, to_markup
 from examgen.formats.moodle_stream import read_questions
 from examgen.formats.portable import portable_name
 
@@ -118,7 +118,7 @@ def slug(text: str) -> str:
 
 def _markup(element: ElementTree.Element | None, what: str, notes: list[str]) -> str:
     html = element.findtext("text", "") if element is not None else ""
-    text, other = to_markup(html)
+    text, other = to_markup(html, element.get("format") if element is not None else None)
     if other:
         notes.append(f"{what}: {said(other)}")
     return text
@@ -163,7 +163,8 @@ def _question(element: ElementTree.Element, kind: str, name: str, notes: list[st
     if any((a.findtext("feedback/text") or "").strip() for a in element.findall("answer")):
         notes.append("per-answer feedback is not kept")
     points = element.findtext("defaultgrade")
-    body = _types(element, kind, html, q, notes, files)
+    body = _types(element, kind, html, q, notes, files,
+                  question_text.get("format") if question_text is not None else None)
     if points and kind != "cloze":
         q["points"] = _number(points)
     q.update(body)
@@ -177,11 +178,12 @@ def _question(element: ElementTree.Element, kind: str, name: str, notes: list[st
 
 
 def _types(element: ElementTree.Element, kind: str, html: str, q: dict[str, Any],
-           notes: list[str], files: dict[str, bytes | str]) -> dict[str, Any]:
+           notes: list[str], files: dict[str, bytes | str],
+           text_format: str | None = "html") -> dict[str, Any]:
     answers = element.findall("answer")
     if kind == "cloze":
-        return _cloze(html, notes)
-    text, other = to_markup(html)
+        return _cloze(as_html(html, text_format), notes)
+    text, other = to_markup(html, text_format)
     if other:
         notes.append(f"text: {said(other)}")
     if not text.strip() and "image" not in q:
@@ -249,7 +251,7 @@ def _matching(element: ElementTree.Element, notes: list[str]) -> dict[str, Any]:
     distractors: list[str] = []
     for n, sub in enumerate(element.findall("subquestion"), start=1):
         html = sub.findtext("text", "")
-        left, other = to_markup(html)
+        left, other = to_markup(html, sub.get("format"))
         right = " ".join(unescape(sub.findtext("answer/text", "")).split())
         if other:
             notes.append(f"subquestion {n}: {said(other)}")
@@ -354,7 +356,7 @@ def _option(answer: ElementTree.Element, n: int, files: dict[str, bytes | str]
     (a picture alone is an option too); or None and why the bank cannot hold it."""
     html = answer.findtext("text", "")
     pictures = [m.group(1) or m.group(2) for m in _IMG.finditer(html)]
-    text, _ = to_markup(_IMG.sub("", html))
+    text, _ = to_markup(_IMG.sub("", html), answer.get("format"))
     option: dict[str, Any] = {"text": text} if text.strip() else {}
     if len(pictures) > 1:
         return None, f"shows {len(pictures)} pictures, and a bank option shows one"
