@@ -226,14 +226,24 @@ def test_texts_print_as_moodle_shows_them_whatever_their_format(tmp_path):
                        r"\(D^*(x)\) and $$a*b$$</p>", "html"),
         _short("plain", "Is 3 <b> 2? *not bold*\nline two", "plain_text"),
         _short("auto", "Line one\nLine <b>two</b>", "moodle_auto_format"),
-        _short("markdown", "What is *the* **symbol**?", "markdown"))
+        _short("markdown", "What is *the* **symbol**?", "markdown"),
+        '<question type="matching"><name><text>menus</text></name><questiontext '
+        'format="html"><text>Match</text></questiontext>'
+        + "".join(f'<subquestion format="html"><text>{left}</text><answer><text>{right}'
+                  "</text></answer></subquestion>"
+                  for left, right in (("stars", "a*b*c"), ("formula", "$x$"),
+                                      ("plain", "c"))) +
+        "</question>")
     path = tmp_path / "quiz.xml"
     path.write_text(xml)
     result = _run("import", "moodle", path, "-o", tmp_path / "bank", "--difficulty", "easy",
                   "--knowledge", "recall")
     assert result.exit_code == 0, result.output
     bank = load_bank(tmp_path / "bank")
-    shown = {q.id: to_html(q.text) for q in bank.questions}
+    menus = bank.by_id["menus"]
+    assert [to_html(p.right) for p in menus.pairs] == [  # type: ignore[union-attr]
+        "a*b*c", r"\(x\)", "c"]
+    shown = {q.id: to_html(q.text) for q in bank.questions if q.id != "menus"}
     assert shown == {
         "html": r"Compute 2*3*4 and x**2 + y**2 in `sh`, for $5 or $x$: \(D^*(x)\) and "
                 r"\[a*b\]",

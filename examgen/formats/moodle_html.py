@@ -61,23 +61,31 @@ class _Markup(HTMLParser):
         if not self.skip:
             text = re.sub(r"[ \t\r\n]+", " ", data)
             if self.literal and not self.code:
-                text = _escaped(text)
+                text = _formulas_and_literal(text)
             self.out.append(text)
 
 
 # What the light markup reads as markup: asterisks, backticks, and a dollar sign that is
 # not part of $$ (MathJax's display delimiter, which Moodle reads and the bank keeps).
 _LITERAL = re.compile(r"[*`]|(?<![$\\])\$(?!\$)")
+_STARS = re.compile(r"[*`]")
 _MATHJAX = re.compile(r"\\\(.+?\\\)|\\\[.+?\\\]|\$\$.+?\$\$", re.S)
 
 
-def _escaped(text: str) -> str:
+def literal(text: str, formulas: bool = False) -> str:
+    """Plain text as the light markup that prints it unchanged; with ``formulas``, its
+    $...$ stay formulas (a matching answer: Moodle's menus show a formula as its source,
+    and examgen's own export writes it so)."""
+    return (_STARS if formulas else _LITERAL).sub(r"\\\g<0>", text)
+
+
+def _formulas_and_literal(text: str) -> str:
     """Text with its markup characters escaped, MathJax's formulas as they are."""
     pieces, pos = [], 0
     for formula in _MATHJAX.finditer(text):
-        pieces += [_LITERAL.sub(r"\\\g<0>", text[pos:formula.start()]), formula.group(0)]
+        pieces += [literal(text[pos:formula.start()]), formula.group(0)]
         pos = formula.end()
-    return "".join(pieces) + _LITERAL.sub(r"\\\g<0>", text[pos:])
+    return "".join(pieces) + literal(text[pos:])
 
 
 def as_html(text: str, kind: str | None) -> str:

@@ -22,7 +22,7 @@ from xml.etree import ElementTree
 
 from examgen.core.model import Difficulty, Knowledge, format_number
 from examgen.core.scoring import penalty_share, share
-from examgen.formats.moodle_html import as_html, said, to_markup
+from examgen.formats.moodle_html import as_html, literal, said, to_markup
 from examgen.formats.moodle_stream import read_questions
 from examgen.formats.portable import portable_name
 
@@ -252,7 +252,8 @@ def _matching(element: ElementTree.Element, notes: list[str]) -> dict[str, Any]:
     for n, sub in enumerate(element.findall("subquestion"), start=1):
         html = sub.findtext("text", "")
         left, other = to_markup(html, sub.get("format"))
-        right = " ".join(unescape(sub.findtext("answer/text", "")).split())
+        right = literal(" ".join(unescape(sub.findtext("answer/text", "")).split()),
+                        formulas=True)
         if other:
             notes.append(f"subquestion {n}: {said(other)}")
         if not left.strip() and "<img" in html:
