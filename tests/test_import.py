@@ -131,6 +131,14 @@ def _choice(name: str, answers: list[tuple[str, int]], text: str = "Which one?",
             f'</questiontext><single>true</single>{body}</question>')
 
 
+def _imported(tmp_path: Path, xml: str):
+    """The quiz written to a file and imported as easy recall questions."""
+    path = tmp_path / "quiz.xml"
+    path.write_text(xml)
+    return path, _run("import", "moodle", path, "-o", tmp_path / "bank", "--difficulty",
+                      "easy", "--knowledge", "recall")
+
+
 def _picture(name: str, data: str = PNG) -> str:
     return f'<file name="{name}" path="/" encoding="base64">{data}</file>'
 
@@ -152,10 +160,7 @@ def test_questions_the_bank_cannot_hold_are_left_out_one_by_one(tmp_path):
         _choice("windows", [("yes", 100), ("no", 0)], text="See" + img.format("../NUL.png"),
                 files=_picture("../NUL.png")),
     )
-    path = tmp_path / "quiz.xml"
-    path.write_text(xml)
-    result = _run("import", "moodle", path, "-o", tmp_path / "bank", "--difficulty", "easy",
-                  "--knowledge", "recall")
+    path, result = _imported(tmp_path, xml)
     assert result.exit_code == 0, result.output
     out = result.output
     lines = xml.splitlines()
@@ -190,10 +195,7 @@ def test_grades_the_bank_cannot_keep_are_named_never_dropped_unsaid(tmp_path):
              "{1:SHORTANSWER:=Au~%50%Gold}</p>]]></text></questiontext></question>")
     xml = _quiz(_choice("penalty", [("Paris", 100), ("Rome", -33.33333), ("Oslo", 0)]),
                 multiple, cloze, _choice("plain", [("Paris", 100), ("Rome", 0)]))
-    path = tmp_path / "quiz.xml"
-    path.write_text(xml)
-    result = _run("import", "moodle", path, "-o", tmp_path / "bank", "--difficulty", "easy",
-                  "--knowledge", "recall")
+    path, result = _imported(tmp_path, xml)
     assert result.exit_code == 0, result.output
     out = result.output
     assert f"{path}:3: 'penalty': its grades 100/-33.33333/0 % are not kept: examgen grades " \
@@ -234,10 +236,7 @@ def test_texts_print_as_moodle_shows_them_whatever_their_format(tmp_path):
                   for left, right in (("stars", "a*b*c"), ("formula", "$x$"),
                                       ("plain", "c"))) +
         "</question>")
-    path = tmp_path / "quiz.xml"
-    path.write_text(xml)
-    result = _run("import", "moodle", path, "-o", tmp_path / "bank", "--difficulty", "easy",
-                  "--knowledge", "recall")
+    path, result = _imported(tmp_path, xml)
     assert result.exit_code == 0, result.output
     bank = load_bank(tmp_path / "bank")
     menus = bank.by_id["menus"]
