@@ -229,6 +229,8 @@ def test_texts_print_as_moodle_shows_them_whatever_their_format(tmp_path):
         _short("plain", "Is 3 <b> 2? *not bold*\nline two", "plain_text"),
         _short("auto", "Line one\nLine <b>two</b>", "moodle_auto_format"),
         _short("markdown", "What is *the* **symbol**?", "markdown"),
+        _short("scripts", "<p>m<sup>2</sup> of H<sub>2</sub>O, e<sup>-x</sup>, "
+                          "k<sup>Q</sup></p>", "html"),
         '<question type="matching"><name><text>menus</text></name><questiontext '
         'format="html"><text>Match</text></questiontext>'
         + "".join(f'<subquestion format="html"><text>{left}</text><answer><text>{right}'
@@ -249,7 +251,10 @@ def test_texts_print_as_moodle_shows_them_whatever_their_format(tmp_path):
         "plain": "Is 3 &lt;b&gt; 2? *not bold*<br>line two",
         "auto": "Line one<br>Line <strong>two</strong>",
         "markdown": "What is <em>the</em> <strong>symbol</strong>?",
+        "scripts": "m² of H₂O, e⁻ˣ, kQ",  # Q has no raised form: said
     }
+    line = next(n for n, text in enumerate(xml.splitlines(), 1) if ">scripts<" in text)
+    assert f"{path}:{line}: 'scripts': text: kept only the text of <sup>" in result.output
 
 
 def test_nothing_importable_is_exit_1_with_the_notes(tmp_path):

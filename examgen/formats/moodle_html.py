@@ -27,6 +27,7 @@ class _Markup(HTMLParser):
         self.skip = 0
         self.code = 0  # inside <code>: the light markup takes code as it is
         self.literal = literal  # escape what the light markup would read as markup
+        self.script: tuple[str, int] | None = None  # an open <sup>/<sub>, where it began
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in ("style", "script"):
@@ -41,6 +42,8 @@ class _Markup(HTMLParser):
             self.out.append("\n")
         elif tag == "span" and "math" in (dict(attrs).get("class") or ""):
             pass  # MathJax's own wrapper (R/exams writes it): the \(...\) inside is kept
+        elif tag in SCRIPTS and self.script is None:
+            self.script = (tag, len(self.out))
         elif tag not in ("p",):
             self.other.add(f"<{tag}>")
 
@@ -56,6 +59,14 @@ class _Markup(HTMLParser):
                 self.out.append(self.KEEP[tag])
         elif tag in self.BLOCKS:
             self.out.append("\n")
+        elif self.script is not None and tag == self.script[0]:
+            start = self.script[1]
+            raised = "".join(self.out[start:]).translate(SCRIPTS[tag])
+            if all(ord(c) > 127 for c in raised):  # every character has its raised form
+                self.out[start:] = [raised]
+            else:  # m<sup>st</sup> would print "mst": named, as other tags are
+                self.other.add(f"<{tag}>")
+            self.script = None
 
     def handle_data(self, data: str) -> None:
         if not self.skip:
@@ -64,6 +75,14 @@ class _Markup(HTMLParser):
                 text = _formulas_and_literal(text)
             self.out.append(text)
 
+
+# Superscripts and subscripts (m<sup>2</sup>, H<sub>2</sub>O) as the characters that
+# print them raised or lowered, where every character of one has such a form.
+SCRIPTS = {
+    "sup": str.maketrans("0123456789+-=()abcdefghijklmnoprstuvwxyz",
+                         "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ"),
+    "sub": str.maketrans("0123456789+-=()aeoxhklmnpstij", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₒₓₕₖₗₘₙₚₛₜᵢⱼ"),
+}
 
 # What the light markup reads as markup: asterisks, backticks, and a dollar sign that is
 # not part of $$ (MathJax's display delimiter, which Moodle reads and the bank keeps).
