@@ -62,7 +62,7 @@ class _Markup(HTMLParser):
         elif self.script is not None and tag == self.script[0]:
             start = self.script[1]
             raised = "".join(self.out[start:]).translate(SCRIPTS[tag])
-            if all(ord(c) > 127 for c in raised):  # every character has its raised form
+            if set(raised) <= _RAISED[tag]:  # every character has its raised form
                 self.out[start:] = [raised]
             else:  # m<sup>st</sup> would print "mst": named, as other tags are
                 self.other.add(f"<{tag}>")
@@ -83,6 +83,8 @@ SCRIPTS = {
                          "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ"),
     "sub": str.maketrans("0123456789+-=()aeoxhklmnpstij", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₒₓₕₖₗₘₙₚₛₜᵢⱼ"),
 }
+
+_RAISED = {tag: {chr(c) for c in table.values()} for tag, table in SCRIPTS.items()}
 
 # What the light markup reads as markup: asterisks, backticks, and a dollar sign that is
 # not part of $$ (MathJax's display delimiter, which Moodle reads and the bank keeps).

@@ -334,7 +334,6 @@ def _cloze(html: str, notes: list[str]) -> dict[str, Any]:
     return out
 
 
-
 def _grades_not_kept(given: list[float], single: bool) -> list[str]:
     """A note when the file grades its options otherwise than examgen will (a penalty on
     a wrong answer of a one-answer question, uneven shares): the bank keeps which options
@@ -350,6 +349,7 @@ def _grades_not_kept(given: list[float], single: bool) -> list[str]:
     shown = "/".join(format_number(f) for f in given)
     return [f"its grades {shown} % are not kept: examgen grades these options "
             f"{'/'.join(format_number(f) for f in ours)} %, in print and in its Moodle export"]
+
 
 def _option(answer: ElementTree.Element, n: int, files: dict[str, bytes | str]
             ) -> tuple[dict[str, Any] | None, str]:
