@@ -208,6 +208,30 @@ def _shapes(node, out: list) -> list:  # type: ignore[no-untyped-def]
     return out
 
 
+def _as_svglib_builds(outline):  # type: ignore[no-untyped-def]
+    """The outlines as the reportlab shapes svglib builds for an SVG, in points."""
+    from reportlab.graphics.shapes import Drawing, Group, Path, Rect
+    from reportlab.lib.colors import black
+
+    from examgen.render.svg_shapes import SVG_PX
+
+    shapes = []
+    for shape in outline.shapes:
+        if shape[0][0] == "R":
+            bar = Rect(*shape[0][1])
+            bar.fillColor, bar.strokeColor, bar.strokeWidth = black, None, 1.0
+            shapes.append(bar)
+            continue
+        path = Path(fillColor=black, strokeColor=None, strokeWidth=1.0)
+        steps = {"M": path.moveTo, "L": path.lineTo, "C": path.curveTo, "Z": path.closePath}
+        for op, args in shape:
+            steps[op](*args)
+        shapes.append(path)
+    drawing = Drawing(outline.width * SVG_PX, outline.height * SVG_PX)
+    drawing.add(Group(*shapes, transform=tuple(v * SVG_PX for v in outline.transform)))
+    return drawing
+
+
 @pytest.mark.parametrize("latex", [*CONSTRUCTS.values(), r"\sqrt{2} - 12\,345{,}5",
                                    r"\frac{1}{3}\sum_{i=1}^{3} (x_i - \hat{x}_i)^2"])
 def test_the_own_svg_reader_builds_what_svglib_builds(latex):
@@ -219,13 +243,14 @@ def test_the_own_svg_reader_builds_what_svglib_builds(latex):
     from ziamath.config import config
     from ziamath.zmath import Latex
 
-    from examgen.render.svg_shapes import svg_drawing
+    from examgen.render.svg_shapes import svg_outline
 
     config.svg2 = False
     for size, inline in ((10.5, True), (8.5, True), (10.5, False)):
         svg = Latex(latex, size=size, inline=inline, margin=0).svg()
-        mine = svg_drawing(svg)
-        assert mine is not None, latex
+        outline = svg_outline(svg)
+        assert outline is not None, latex
+        mine = _as_svglib_builds(outline)
         theirs = svg2rlg(io.BytesIO(svg.encode("utf-8")))
         assert _shapes(mine, []) == _shapes(theirs, []), latex
         assert (mine.width, mine.height) == (theirs.width, theirs.height)
@@ -235,14 +260,14 @@ def test_an_svg_the_own_reader_does_not_know_is_left_to_svglib():
     from ziamath.config import config
     from ziamath.zmath import Latex
 
-    from examgen.render.svg_shapes import svg_drawing
+    from examgen.render.svg_shapes import svg_outline
 
     config.svg2 = False
     svg = Latex(r"\frac{a}{b}", size=10.5, inline=True, margin=0).svg()
-    assert "<rect" in svg and svg_drawing(svg) is not None
-    assert svg_drawing(svg.replace("<rect ", '<circle r="1" ', 1)) is None  # an element
-    assert svg_drawing(svg.replace(' fill="black"', ' fill="red"', 1)) is None  # a colour
-    assert svg_drawing(svg.replace(" L ", " C ", 1)) is None  # a path command
+    assert "<rect" in svg and svg_outline(svg) is not None
+    assert svg_outline(svg.replace("<rect ", '<circle r="1" ', 1)) is None  # an element
+    assert svg_outline(svg.replace(' fill="black"', ' fill="red"', 1)) is None  # a colour
+    assert svg_outline(svg.replace(" L ", " C ", 1)) is None  # a path command
 
 
 @pytest.fixture()
@@ -443,19 +468,22 @@ def test_outlines_drawn_on_the_canvas_look_as_reportlabs_renderer_draws_them(lat
     """The outlines are filled straight on the canvas; reportlab's renderer, drawing
     the shapes svglib would build, gives the same pixels (up to an edge pixel's
     anti-aliasing), in black and in the key's green."""
+    import io
+
     import numpy
     import pypdfium2 as pdfium
     from reportlab.graphics import renderPDF
     from reportlab.lib.colors import HexColor
     from reportlab.pdfgen.canvas import Canvas
+    from svglib.svglib import svg2rlg
     from ziamath.config import config
     from ziamath.zmath import Latex
 
-    from examgen.render.svg_shapes import SVG_PX, svg_drawing, svg_outline
+    from examgen.render.svg_shapes import SVG_PX, svg_outline
 
     config.svg2 = False
     svg = Latex(latex, size=10.5, inline=True, margin=0).svg()
-    outline, drawing = svg_outline(svg), svg_drawing(svg)
+    outline, drawing = svg_outline(svg), svg2rlg(io.BytesIO(svg.encode("utf-8")))
     assert outline is not None and drawing is not None
     drawing.scale(1 / SVG_PX, 1 / SVG_PX)
     pictures = []
@@ -466,9 +494,12 @@ def test_outlines_drawn_on_the_canvas_look_as_reportlabs_renderer_draws_them(lat
             if way == "outline":
                 outline.draw(canvas, 20, y, colour or HexColor("#000000"))
             else:
-                if colour is not None:
-                    for shape in drawing.contents[0].contents:
-                        shape.fillColor = colour
+                stack = [drawing]
+                while colour is not None and stack:  # svglib's groups nest
+                    node = stack.pop()
+                    if getattr(node, "fillColor", None) is not None:
+                        node.fillColor = colour
+                    stack.extend(getattr(node, "contents", []))
                 renderPDF.draw(drawing, canvas, 20, y)
         canvas.save()
         pictures.append(pdfium.PdfDocument(path)[0].render(scale=6).to_pil().convert("RGB"))

@@ -4,9 +4,9 @@ about 30 ms a formula, half of a formula's cost) is not needed for them. The out
 are filled straight on the canvas (``Outline.draw``, public canvas paths): building
 reportlab shapes for them and walking those with its renderer cost more than the rest of
 a formula's drawing. Anything else in the SVG (another element, attribute, path command
-or colour) returns None, and the caller reads it with svglib as before; the shapes
-``svg_drawing`` builds from the outlines are the ones svglib builds for the same SVG
-(``tests/test_formulas.py`` compares them, and the pixels of both drawn).
+or colour) returns None, and the caller reads it with svglib as before; the outlines are
+the shapes svglib builds for the same SVG (``tests/test_formulas.py`` compares them, and
+the pixels of both drawn).
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from reportlab.graphics.shapes import Drawing, Group, Path, Rect
 from reportlab.lib.colors import Color, black
 
 SVG_PX = 0.75  # SVG user units are px to svglib: 1 px = 0.75 pt
@@ -63,7 +62,9 @@ class Outline:
                 canvas.rect(*shape[0][1], stroke=0, fill=1)
                 continue
             path = canvas.beginPath()
-            _trace(shape, path, path.close)
+            steps = {"M": path.moveTo, "L": path.lineTo, "C": path.curveTo, "Z": path.close}
+            for op, args in shape:
+                steps[op](*args)
             # reportlab's renderer fills only a path that ends closed
             canvas.drawPath(path, stroke=0, fill=1 if shape[-1][0] == "Z" else 0,
                             fillMode=EVEN_ODD)
@@ -91,40 +92,6 @@ def svg_outline(svg: str) -> Outline | None:
         return None
     return Outline(width, height, tuple(shapes), (1.0, 0.0, 0.0, -1.0, -min_x,
                                                   box_height + min_y))
-
-
-def svg_drawing(svg: str) -> Drawing | None:
-    """The drawing of a ziamath SVG in points, as svglib would build it; None when the
-    SVG holds anything this reader does not know."""
-    outline = svg_outline(svg)
-    if outline is None:
-        return None
-    shapes: list[Path | Rect] = []
-    for shape in outline.shapes:
-        if shape[0][0] == "R":
-            bar = Rect(*shape[0][1])
-            bar.fillColor, bar.strokeColor, bar.strokeWidth = black, None, 1.0
-            shapes.append(bar)
-            continue
-        path = Path(fillColor=black, strokeColor=None, strokeWidth=1.0)
-        _trace(shape, path, path.closePath)
-        shapes.append(path)
-    drawing = Drawing(outline.width * SVG_PX, outline.height * SVG_PX)
-    a, b, c, d, e, f = (v * SVG_PX for v in outline.transform)
-    drawing.add(Group(*shapes, transform=(a, b, c, d, e, f)))
-    return drawing
-
-
-
-def _trace(shape: Shape, path: Any, close: Any) -> None:
-    """Replay a shape's outline onto ``path``, a canvas path or a reportlab Path (which
-    name their closing differently: ``close``)."""
-    steps = {"M": path.moveTo, "L": path.lineTo, "C": path.curveTo}
-    for op, args in shape:
-        if op == "Z":
-            close()
-        else:
-            steps[op](*args)
 
 
 def _shape(kind: str, attributes: dict[str, str]) -> Shape | None:
