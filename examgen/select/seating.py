@@ -184,11 +184,15 @@ def class_and_room(chosen: BuildSettings) -> tuple[Roster | None, list[Seat] | N
     if chosen.seating and (chosen.forms or 1) > 1:
         raise InputError("--seating assigns the variants of one exam; build the forms "
                          "without it")
-    roster = read_roster(Path(chosen.roster), chosen.roster_number, chosen.roster_name) \
-        if chosen.roster else None
-    if roster is not None:
-        check_printable(roster)
+    roster = _printed_roster(chosen.roster, chosen) if chosen.roster else None
     return roster, read_seating(chosen.seating) if chosen.seating else None
+
+
+def _printed_roster(path: str, chosen: BuildSettings) -> Roster:
+    """The class list at ``path``, refused if a name would print as empty boxes."""
+    roster = read_roster(Path(path), chosen.roster_number, chosen.roster_name)
+    check_printable(roster)
+    return roster
 
 
 def class_copies(exams: list[Exam], chosen: BuildSettings, roster: Roster | None,
@@ -216,8 +220,7 @@ def earlier_copies(sheets: dict[str, Any], chosen: BuildSettings, notes: list[st
                          "keeps their numbers, not their names: add --roster to print the "
                          "names again.")
         return copies
-    roster = read_roster(Path(chosen.roster), chosen.roster_number, chosen.roster_name)
-    check_printable(roster)
+    roster = _printed_roster(chosen.roster, chosen)
     if not students:
         raise InputError(f"the earlier build has no copies printed for students, so "
                          f"{roster.path} names none; build anew with --roster")
