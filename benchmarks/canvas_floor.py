@@ -59,7 +59,7 @@ class PageInk:
     boxes: tuple[tuple[float, float, float, float], ...]
 
 
-def read_ink(pdf: Path) -> list[PageInk]:
+def read_ink(pdf: bytes) -> list[PageInk]:
     """Every page's text runs and paths, forms' contents included."""
     sans, mono = register_fonts()
     faces = {"DejaVuSans": sans, "DejaVuSans-Bold": f"{sans}-10",
@@ -137,12 +137,9 @@ def measure(bank_folder: Path) -> dict[str, float]:
     bank = load_bank(bank_folder)
     texts = [text.replace("**", "") for q in bank.questions
              for text in (q.text, *(o.text for o in getattr(q, "options", ())))]
-    with tempfile.TemporaryDirectory() as name:
-        out = Path(name)
-        result = build_exam(bank, {"total": 40}, BuildSettings(seed=1))
-        for file, data in result.files.items():
-            (out / file).write_bytes(data if isinstance(data, bytes) else data.encode())
-        exam, key = read_ink(out / "exam.pdf"), read_ink(out / "key.pdf")
+    result = build_exam(bank, {"total": 40}, BuildSettings(seed=1))
+    pdfs = [result.files[name] for name in ("exam.pdf", "key.pdf")]
+    exam, key = (read_ink(pdf) for pdf in pdfs if isinstance(pdf, bytes))
     built = result.exams[0]
     variant = built.variants[0]
     header = ExamHeader.from_json(json.loads(str(result.files["exam.json"]))["header"])
